@@ -1,0 +1,19 @@
+/** Stable codes so callers can branch on the failure without parsing messages. */
+export type CodecErrorCode =
+  | 'INVALID_NAL'
+  | 'INVALID_SPS'
+  | 'INVALID_ASC'
+  | 'INVALID_ADTS'
+  | 'INVALID_OPUS'
+  | 'UNSUPPORTED_CODEC_FEATURE';
+
+/** Thrown for malformed or unsupported codec bitstreams; never a bare RangeError from an out-of-bounds read. */
+export class CodecError extends Error {
+  override readonly name = 'CodecError';
+  readonly code: CodecErrorCode;
+
+  constructor(code: CodecErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}

@@ -1,0 +1,50 @@
+/** Helpers for tests that drive the real ffmpeg/ffprobe binaries. Not part of the package's public face. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Fails (never skips) with a message naming the tool when it is missing. */
+export function requireTool(tool: 'ffmpeg' | 'ffprobe'): void {
+  const probe = spawnSync(tool, ['-version'], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    throw new Error(`this test needs ${tool} on PATH (apt-get install ffmpeg); running it failed: ${probe.error}`);
+  }
+}
+
+export interface TempDir {
+  readonly path: string;
+  file(name: string): string;
+  remove(): void;
+}
+
+export function makeTempDir(prefix: string): TempDir {
+  const path = mkdtempSync(join(tmpdir(), `glint-${prefix}-`));
+  return { path, file: (name) => join(path, name), remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Runs ffmpeg quietly and returns the named output file's bytes. */
+export function ffmpeg(args: readonly string[], output: string): Uint8Array {
+  requireTool('ffmpeg');
+  execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', ...args, output], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Uint8Array(readFileSync(output));
+}
+
+export interface ProbeResult {
+  readonly json: unknown;
+  readonly stderr: string;
+}
+
+export function ffprobe(args: readonly string[]): ProbeResult {
+  requireTool('ffprobe');
+  const r = spawnSync('ffprobe', ['-v', 'error', '-of', 'json', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ffprobe ${args.join(' ')} failed: ${r.stderr}`);
+  return { json: JSON.parse(r.stdout) as unknown, stderr: r.stderr };
+}
+
+/** Decodes every stream fully and returns ffmpeg's error output, which is empty for a clean file. */
+export function decodeErrors(file: string): string {
+  requireTool('ffmpeg');
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', file, '-f', 'null', '-'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stderr : `exit ${r.status}: ${r.stderr}`;
+}
