@@ -1,1 +1,10 @@
+export * as codec from './codec/index.ts';
+export { LivePackager, type PackagerOptions } from './packager.ts';
+export { renderMediaPlaylist, type SkipRequest } from './playlist/media.ts';
+export type * from './playlist/model.ts';
+export { renderMultivariantPlaylist } from './playlist/multivariant.ts';
+export { type Position, Rendition } from './rendition.ts';
+export { LlhlsHttp, type LlhlsHttpOptions } from './server/handler.ts';
+export type { CompletedSegment, SegmentSink } from './storage/sink.ts';
+export { segmentBytes } from './storage/sink.ts';
 export type * from './types.ts';

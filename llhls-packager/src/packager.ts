@@ -1,0 +1,361 @@
+import {
+  aacCodecString,
+  avcCodecString,
+  NalType,
+  nalType,
+  OPUS_CODEC_STRING,
+  opusPacketSamples,
+  parseAudioSpecificConfig,
+  parseSps,
+  splitAnnexB,
+  splitLengthPrefixed,
+  toLengthPrefixed,
+} from './codec/index.ts';
+import { writeInitSegment } from './fmp4/index.ts';
+import type { MultivariantModel, RenditionReportModel, VariantModel } from './playlist/model.ts';
+import { Rendition } from './rendition.ts';
+import type { SegmentSink } from './storage/sink.ts';
+import type { AudioConfig, AudioFrame, Clock, H264Config, VideoAccessUnit } from './types.ts';
+
+export interface PackagerOptions {
+  /** Part target duration (PART-TARGET), default 200 ms. */
+  readonly partTargetMs?: number;
+  /** Segment target; segments cut at the first keyframe after it (a longer GOP wins). Default 1000 ms. */
+  readonly segmentTargetMs?: number;
+  /** Complete segments kept per rendition; default 24 (enough for delta updates to skip). */
+  readonly windowSegments?: number;
+  /** PART-HOLD-BACK in part targets; default 3, the spec's minimum recommendation. */
+  readonly partHoldBackParts?: number;
+  /** Which tracks the stream carries; the multivariant playlist waits for these. Default both. */
+  readonly expect?: { readonly video: boolean; readonly audio: boolean };
+  readonly clock?: Clock;
+  readonly sink?: SegmentSink;
+  /** Names of the renditions (URI folders); defaults 'video' and 'audio'. */
+  readonly names?: { readonly video: string; readonly audio: string };
+}
+
+interface VideoState {
+  readonly rendition: Rendition;
+  codecString: string;
+  width: number;
+  height: number;
+  frameRate: number | undefined;
+  sps: Uint8Array;
+  pps: Uint8Array;
+}
+
+interface AudioState {
+  readonly rendition: Rendition;
+  readonly codec: 'aac' | 'opus';
+  readonly codecString: string;
+  readonly sampleRate: number;
+  readonly channels: number;
+  /** Decode time (sample-rate ticks) the next frame should have, for gapless timestamps. */
+  nextDts: number | null;
+}
+
+const AUDIO_GROUP = 'audio';
+
+/**
+ * A live LL-HLS packager for one stream: H.264 and AAC/Opus access units in, CMAF parts, segments and playlist models
+ * out. Knows no protocol and does no I/O; the HTTP face in `server/` reads from it.
+ */
+export class LivePackager {
+  readonly #opts: Required<Omit<PackagerOptions, 'sink'>> & { sink: SegmentSink | undefined };
+  #video: VideoState | null = null;
+  #audio: AudioState | null = null;
+  /** Input timestamp (90 kHz) that maps to `#offset90k` on our timeline. */
+  #origin90k: number | null = null;
+  #offset90k = 0;
+  #anchorWallMs = 0;
+  /** Furthest end of media written, on our timeline, to continue after a discontinuity. */
+  #end90k = 0;
+  readonly #listeners = new Set<() => void>();
+  droppedSamples = 0;
+
+  constructor(options: PackagerOptions = {}) {
+    this.#opts = {
+      partTargetMs: options.partTargetMs ?? 200,
+      segmentTargetMs: options.segmentTargetMs ?? 1000,
+      windowSegments: options.windowSegments ?? 24,
+      partHoldBackParts: options.partHoldBackParts ?? 3,
+      expect: options.expect ?? { video: true, audio: true },
+      clock: options.clock ?? Date.now,
+      sink: options.sink,
+      names: options.names ?? { video: 'video', audio: 'audio' },
+    };
+    if (this.#opts.partHoldBackParts < 2) throw new RangeError('PART-HOLD-BACK must be at least 2 part targets');
+  }
+
+  get renditions(): Rendition[] {
+    const out: Rendition[] = [];
+    if (this.#video) out.push(this.#video.rendition);
+    if (this.#audio) out.push(this.#audio.rendition);
+    return out;
+  }
+
+  rendition(name: string): Rendition | undefined {
+    return this.renditions.find((r) => r.name === name);
+  }
+
+  /** Every expected track has its init segment: the multivariant playlist can be written. */
+  get ready(): boolean {
+    const { video, audio } = this.#opts.expect;
+    return (
+      (!video || this.#video !== null) && (!audio || this.#audio !== null) && (this.#video ?? this.#audio) !== null
+    );
+  }
+
+  get ended(): boolean {
+    const all = this.renditions;
+    return all.length > 0 && all.every((r) => r.ended);
+  }
+
+  /** Hears of new configs, parts and the end. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  setVideoConfig(config: H264Config): void {
+    const sps = config.sps[0];
+    const pps = config.pps[0];
+    if (!sps || !pps) throw new RangeError('an H.264 config needs at least one SPS and one PPS');
+    const info = parseSps(sps);
+    const rendition = this.#video?.rendition ?? this.#newRendition('video', 90000, false);
+    rendition.setInit(
+      writeInitSegment([
+        { trackId: 1, kind: 'video', timescale: 90000, width: info.width, height: info.height, sps: [sps], pps: [pps] },
+      ]),
+    );
+    this.#video = {
+      rendition,
+      codecString: avcCodecString(sps),
+      width: info.width,
+      height: info.height,
+      frameRate: info.frameRate,
+      sps,
+      pps,
+    };
+    this.#linkBoundaries();
+    this.#notify();
+  }
+
+  setAudioConfig(config: AudioConfig): void {
+    let state: Omit<AudioState, 'rendition'>;
+    let init: Uint8Array;
+    if (config.codec === 'aac') {
+      const info = parseAudioSpecificConfig(config.asc);
+      state = {
+        codec: 'aac',
+        codecString: aacCodecString(config.asc),
+        sampleRate: info.sampleRate,
+        channels: info.channels,
+        nextDts: null,
+      };
+      init = writeInitSegment([
+        {
+          trackId: 1,
+          kind: 'audio',
+          codec: 'aac',
+          timescale: info.sampleRate,
+          asc: config.asc,
+          channels: info.channels,
+          sampleRate: info.sampleRate,
+        },
+      ]);
+    } else {
+      state = {
+        codec: 'opus',
+        codecString: OPUS_CODEC_STRING,
+        sampleRate: 48000,
+        channels: config.channels,
+        nextDts: null,
+      };
+      init = writeInitSegment([
+        {
+          trackId: 1,
+          kind: 'audio',
+          codec: 'opus',
+          timescale: 48000,
+          channels: config.channels,
+          preSkip: config.preSkip ?? 312,
+          inputSampleRate: config.inputSampleRate ?? 48000,
+        },
+      ]);
+    }
+    const previous = this.#audio;
+    const rendition =
+      previous && previous.sampleRate === state.sampleRate
+        ? previous.rendition
+        : this.#newRendition('audio', state.sampleRate, this.#opts.expect.video);
+    rendition.setInit(init);
+    this.#audio = { ...state, rendition, nextDts: previous?.rendition === rendition ? previous.nextDts : null };
+    this.#linkBoundaries();
+    this.#notify();
+  }
+
+  pushVideo(au: VideoAccessUnit): void {
+    const nals = au.format === 'annexb' ? splitAnnexB(au.data) : splitLengthPrefixed(au.data, 4);
+    let sps: Uint8Array | undefined;
+    let pps: Uint8Array | undefined;
+    const media: Uint8Array[] = [];
+    for (const nal of nals) {
+      const type = nalType(nal);
+      if (type === NalType.SPS) sps = nal;
+      else if (type === NalType.PPS) pps = nal;
+      else if (type !== NalType.AUD) media.push(nal);
+    }
+    // In-band parameter sets (WHIP, Annex B sources) configure or reconfigure the track.
+    if (sps && pps && (!this.#video || !sameBytes(sps, this.#video.sps) || !sameBytes(pps, this.#video.pps))) {
+      this.setVideoConfig({ codec: 'h264', sps: [sps], pps: [pps] });
+    }
+    const video = this.#video;
+    if (!video || media.length === 0) return;
+    const dts = this.#map(au.dts90k);
+    if (dts === null) return;
+    video.rendition.push({
+      data: au.format === 'avcc' && media.length === nals.length ? au.data : toLengthPrefixed(media),
+      dts,
+      compositionOffset: au.pts90k - au.dts90k,
+      keyframe: au.keyframe,
+      duration: 0,
+    });
+    this.#end90k = Math.max(this.#end90k, dts);
+  }
+
+  pushAudio(frame: AudioFrame): void {
+    const audio = this.#audio;
+    if (!audio) return;
+    const mapped = this.#map(frame.pts90k);
+    if (mapped === null) return;
+    const duration = audio.codec === 'aac' ? 1024 : opusPacketSamples(frame.data);
+    const measured = Math.round((mapped * audio.sampleRate) / 90000);
+    // Keep audio gapless: follow the frame count unless the source's clock has moved by more than half a frame.
+    const expected = audio.nextDts;
+    const dts = expected !== null && Math.abs(measured - expected) < duration / 2 ? expected : measured;
+    audio.nextDts = dts + duration;
+    audio.rendition.push({ data: frame.data, dts, compositionOffset: 0, keyframe: true, duration });
+    this.#end90k = Math.max(this.#end90k, Math.round(((dts + duration) * 90000) / audio.sampleRate));
+  }
+
+  /** The publisher restarted: the next media continues the timeline after an EXT-X-DISCONTINUITY. */
+  discontinuity(): void {
+    for (const r of this.renditions) r.discontinuity();
+    this.#origin90k = null;
+    if (this.#audio) this.#audio.nextDts = null;
+    this.#notify();
+  }
+
+  /** The stream is over: every playlist gets EXT-X-ENDLIST. */
+  end(): void {
+    for (const r of this.renditions) r.end();
+    this.#notify();
+  }
+
+  /** Reports on the other renditions, as seen from `name`'s folder. */
+  renditionReports(name: string): RenditionReportModel[] {
+    return this.renditions
+      .filter((r) => r.name !== name && r.position.msn >= 0)
+      .map((r) => ({ uri: `../${r.name}/index.m3u8`, lastMsn: r.position.msn, lastPart: r.position.part }));
+  }
+
+  multivariant(): MultivariantModel {
+    const video = this.#video;
+    const audio = this.#audio;
+    const audioRate = audio?.rendition.bitrate ?? { peak: 0, average: 0 };
+    const variants: VariantModel[] = [];
+    if (video) {
+      const rate = video.rendition.bitrate;
+      variants.push({
+        uri: `${video.rendition.name}/index.m3u8`,
+        bandwidth: Math.max(1, rate.peak + audioRate.peak),
+        averageBandwidth: Math.max(1, rate.average + audioRate.average),
+        codecs: audio ? [video.codecString, audio.codecString] : [video.codecString],
+        resolution: { width: video.width, height: video.height },
+        ...optional('frameRate', video.frameRate),
+        ...optional('audioGroupId', audio ? AUDIO_GROUP : undefined),
+      });
+    } else if (audio) {
+      variants.push({
+        uri: `${audio.rendition.name}/index.m3u8`,
+        bandwidth: Math.max(1, audioRate.peak),
+        averageBandwidth: Math.max(1, audioRate.average),
+        codecs: [audio.codecString],
+      });
+    }
+    return {
+      audio:
+        video && audio
+          ? [
+              {
+                groupId: AUDIO_GROUP,
+                name: 'default',
+                uri: `${audio.rendition.name}/index.m3u8`,
+                channels: audio.channels,
+              },
+            ]
+          : [],
+      variants,
+    };
+  }
+
+  #newRendition(kind: 'video' | 'audio', timescale: number, followBoundaries: boolean): Rendition {
+    const rendition = new Rendition({
+      name: this.#opts.names[kind],
+      kind,
+      timescale,
+      partTargetSec: this.#opts.partTargetMs / 1000,
+      segmentTargetSec: this.#opts.segmentTargetMs / 1000,
+      windowSegments: this.#opts.windowSegments,
+      partHoldBackParts: this.#opts.partHoldBackParts,
+      followBoundaries,
+      wallMs: (dts) => this.#anchorWallMs + ((dts / timescale) * 1000 - this.#offset90k / 90),
+      sink: this.#opts.sink,
+    });
+    rendition.onChange(() => this.#notify());
+    return rendition;
+  }
+
+  #linkBoundaries(): void {
+    const video = this.#video;
+    const audio = this.#audio;
+    if (!video || !audio) return;
+    const rate = audio.sampleRate;
+    video.rendition.onSegmentBoundary = (dts90k) => audio.rendition.addBoundary(Math.round((dts90k * rate) / 90000));
+  }
+
+  /** Input 90 kHz time to our timeline; null for media from before the stream's first timestamp. */
+  #map(ts90k: number): number | null {
+    if (this.#origin90k === null) {
+      this.#origin90k = ts90k;
+      // Continue after what was written, one frame's worth later, so the timeline never goes back.
+      this.#offset90k = this.#end90k === 0 ? 0 : this.#end90k + 3000;
+      this.#anchorWallMs = this.#opts.clock();
+    }
+    const mapped = ts90k - this.#origin90k + this.#offset90k;
+    if (mapped < 0) {
+      this.droppedSamples++;
+      return null;
+    }
+    return mapped;
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch (error) {
+        process.emitWarning(`packager listener failed: ${String(error)}`);
+      }
+    }
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(a, b) === 0;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,37 @@
+import { PLAYLIST_VERSION } from './media.ts';
+import type { MultivariantModel } from './model.ts';
+import { attributes, decimal, quoted } from './tags.ts';
+
+/** Renders the multivariant playlist: one EXT-X-MEDIA per shared audio rendition, one EXT-X-STREAM-INF per variant. */
+export function renderMultivariantPlaylist(model: MultivariantModel): string {
+  const out = ['#EXTM3U', `#EXT-X-VERSION:${PLAYLIST_VERSION}`, '#EXT-X-INDEPENDENT-SEGMENTS'];
+  model.audio.forEach((audio, index) => {
+    out.push(
+      `#EXT-X-MEDIA:${attributes([
+        ['TYPE', 'AUDIO'],
+        ['GROUP-ID', quoted(audio.groupId)],
+        ['NAME', quoted(audio.name)],
+        ['LANGUAGE', audio.language === undefined ? undefined : quoted(audio.language)],
+        ['DEFAULT', index === 0 ? 'YES' : 'NO'],
+        ['AUTOSELECT', 'YES'],
+        ['CHANNELS', quoted(String(audio.channels))],
+        ['URI', quoted(audio.uri)],
+      ])}`,
+    );
+  });
+  for (const variant of model.variants) {
+    out.push(
+      `#EXT-X-STREAM-INF:${attributes([
+        ['BANDWIDTH', Math.round(variant.bandwidth)],
+        ['AVERAGE-BANDWIDTH', Math.round(variant.averageBandwidth)],
+        ['CODECS', quoted(variant.codecs.join(','))],
+        ['RESOLUTION', variant.resolution ? `${variant.resolution.width}x${variant.resolution.height}` : undefined],
+        ['FRAME-RATE', variant.frameRate === undefined ? undefined : variant.frameRate.toFixed(3)],
+        ['AUDIO', variant.audioGroupId === undefined ? undefined : quoted(variant.audioGroupId)],
+      ])}`,
+      variant.uri,
+    );
+  }
+  out.push('');
+  return out.join('\n');
+}
