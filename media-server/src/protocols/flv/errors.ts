@@ -1,0 +1,21 @@
+export type FlvErrorCode =
+  | 'INVALID_FILE_HEADER'
+  | 'TAG_TOO_LARGE'
+  | 'ENCRYPTED_TAG'
+  | 'TRUNCATED'
+  | 'UNSUPPORTED_CODEC'
+  | 'UNSUPPORTED_PACKET_TYPE'
+  | 'INVALID_DECODER_CONFIG'
+  | 'INVALID_NALU_LENGTH'
+  | 'MISSING_DECODER_CONFIG';
+
+/** Bytes that are not valid FLV, or valid FLV carrying something we do not ingest. */
+export class FlvError extends Error {
+  override readonly name = 'FlvError';
+  constructor(
+    readonly code: FlvErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
