@@ -146,6 +146,12 @@ export class Rendition {
     return last ? { msn: last.msn, part: last.parts.length - 1 } : { msn: -1, part: -1 };
   }
 
+  /** The part that comes next (the one the preload hint names), as segment and part index. */
+  get nextPosition(): Position {
+    const open = this.#open;
+    return open ? { msn: open.msn, part: open.parts.length } : { msn: this.#nextMsn, part: 0 };
+  }
+
   /** Newest complete segment's MSN, -1 before the first. */
   get lastCompleteMsn(): number {
     return this.#segments[this.#segments.length - 1]?.msn ?? -1;
@@ -188,12 +194,18 @@ export class Rendition {
 
   model(reports: readonly RenditionReportModel[]): MediaPlaylistModel {
     const target = this.targetDurationSec;
+    const open = this.#open;
+    // Segments that start within three target durations of the playlist's end (its open segment included).
     let partsForLastSegments = 0;
-    for (let i = this.#segments.length - 1, sec = 0; i >= 0 && sec < PART_LINES_TARGET_DURATIONS * target; i--) {
+    let sec = open?.parts.reduce((sum, p) => sum + p.durationSec, 0) ?? 0;
+    // ...and, as strict readers count it, at most three segments in all: the open one (or the one the preload hint
+    // opens) is the third.
+    const maxSegments = PART_LINES_TARGET_DURATIONS - 1;
+    for (let i = this.#segments.length - 1; i >= 0 && partsForLastSegments < maxSegments; i--) {
       sec += this.#segments[i]?.durationSec ?? 0;
+      if (sec > PART_LINES_TARGET_DURATIONS * target + 1e-6) break;
       partsForLastSegments++;
     }
-    const open = this.#open;
     return {
       targetDurationSec: target,
       partTargetSec: this.#opts.partTargetSec,

@@ -14,6 +14,8 @@ export interface Fixture {
   readonly audio: AudioFrame[];
   readonly audioConfig: AacConfig;
   readonly dir: string;
+  /** What ffprobe says of the encoded video: profile name and level_idc. */
+  readonly probe: { readonly profile: string; readonly level: number; readonly frames: number };
 }
 
 export interface FixtureOptions {
@@ -110,7 +112,25 @@ export function makeFixture(options: FixtureOptions): Fixture {
   const aac = parseAdts(readFileSync(adts));
   const firstAudio = Number(probePackets(mkv, 'a:0')[0]?.pts_time ?? 0);
   const audio = aac.frames.map((data, i) => ({ data, pts90k: Math.round((firstAudio + (i * 1024) / 48000) * 90000) }));
-  return { video, audio, audioConfig: { codec: 'aac', asc: aac.asc }, dir };
+  const stream = JSON.parse(
+    execFileSync('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=profile,level',
+      '-of',
+      'json',
+      mkv,
+    ]).toString(),
+  ) as { streams: Array<{ profile: string; level: number }> };
+  const probe = {
+    profile: stream.streams[0]?.profile ?? '',
+    level: stream.streams[0]?.level ?? 0,
+    frames: packets.length,
+  };
+  return { video, audio, audioConfig: { codec: 'aac', asc: aac.asc }, dir, probe };
 }
 
 function probePackets(file: string, stream: string): ProbePacket[] {
