@@ -1,1 +1,2 @@
-export {};
+export { CHROMIUM, launchChromium } from '../support/browser.ts';
+export { installProbe, median, observePlayback, type PlaybackReport } from '../support/player-probe.ts';
