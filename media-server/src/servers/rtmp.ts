@@ -102,6 +102,8 @@ class RtmpClient {
   readonly #options: RtmpServerOptions;
   readonly #logger: RtmpLogger;
   readonly #remoteAddress: string;
+  /** Who, in every log line: address and port tell concurrent clients apart. */
+  readonly #peer: { readonly remoteAddress: string; readonly remotePort: number | undefined };
   readonly #connection: RtmpServerConnection;
   readonly #toStream = new FlvToStream();
   readonly #idleTimer: NodeJS.Timeout;
@@ -115,6 +117,7 @@ class RtmpClient {
     this.#options = options;
     this.#logger = logger;
     this.#remoteAddress = socket.remoteAddress ?? 'unknown';
+    this.#peer = { remoteAddress: this.#remoteAddress, remotePort: socket.remotePort };
     this.#connection = new RtmpServerConnection({
       apps: options.apps ?? ['live'],
       ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
@@ -122,9 +125,7 @@ class RtmpClient {
     socket.setNoDelay(true);
     this.#idleTimer = setTimeout(() => this.#onIdle(), options.idleTimeoutMs ?? 10_000);
     socket.on('data', (bytes: Buffer) => this.#onData(bytes));
-    socket.on('error', (err) =>
-      this.#logger.debug({ remoteAddress: this.#remoteAddress, err: err.message }, 'rtmp socket error'),
-    );
+    socket.on('error', (err) => this.#logger.debug({ ...this.#peer, err: err.message }, 'rtmp socket error'));
     socket.on('close', () => {
       clearTimeout(this.#idleTimer);
       clearTimeout(this.#lingerTimer);
@@ -132,7 +133,7 @@ class RtmpClient {
       this.#done = true;
       onClosed();
     });
-    this.#logger.debug({ remoteAddress: this.#remoteAddress }, 'rtmp client connected');
+    this.#logger.debug(this.#peer, 'rtmp client connected');
   }
 
   shutdown(reason: PublishEndReason): void {
@@ -154,7 +155,7 @@ class RtmpClient {
   #onIdle(): void {
     if (this.#socket.destroyed) return;
     this.#logger.info(
-      { remoteAddress: this.#remoteAddress, idleTimeoutMs: this.#options.idleTimeoutMs ?? 10_000 },
+      { ...this.#peer, idleTimeoutMs: this.#options.idleTimeoutMs ?? 10_000 },
       'rtmp client idle, closing',
     );
     this.shutdown('timeout');
@@ -171,7 +172,7 @@ class RtmpClient {
           }
           break;
         case 'connect':
-          this.#logger.info({ remoteAddress: this.#remoteAddress, app: event.app }, 'rtmp connect');
+          this.#logger.info({ ...this.#peer, app: event.app }, 'rtmp connect');
           break;
         case 'publish-request':
           void this.#authorize(event.app, event.streamKey);
@@ -183,18 +184,15 @@ class RtmpClient {
           this.#session?.deliver({ kind: 'metadata', metadata: event.metadata });
           break;
         case 'unpublish':
-          this.#logger.info(
-            { remoteAddress: this.#remoteAddress, channelId: this.#session?.channelId },
-            'rtmp unpublish',
-          );
+          this.#logger.info({ ...this.#peer, channelId: this.#session?.channelId }, 'rtmp unpublish');
           this.#endSession('unpublish');
           break;
         case 'refused':
-          this.#logger.info({ remoteAddress: this.#remoteAddress, code: event.code }, 'rtmp client refused');
+          this.#logger.info({ ...this.#peer, code: event.code }, 'rtmp client refused');
           this.#endGracefully();
           break;
         case 'ignored':
-          this.#logger.debug({ remoteAddress: this.#remoteAddress, what: event.what }, 'rtmp message ignored');
+          this.#logger.debug({ ...this.#peer, what: event.what }, 'rtmp message ignored');
           break;
       }
     }
@@ -214,7 +212,7 @@ class RtmpClient {
       decision = await this.#options.authorizePublish({ app, streamKey, remoteAddress: this.#remoteAddress });
     } catch (error) {
       this.#logger.error(
-        { remoteAddress: this.#remoteAddress, err: error instanceof Error ? error.message : String(error) },
+        { ...this.#peer, err: error instanceof Error ? error.message : String(error) },
         'authorizePublish failed',
       );
       decision = {
@@ -224,7 +222,7 @@ class RtmpClient {
       };
     }
     if (!decision.ok) {
-      this.#logger.info({ remoteAddress: this.#remoteAddress, app, code: decision.code }, 'rtmp publish refused');
+      this.#logger.info({ ...this.#peer, app, code: decision.code }, 'rtmp publish refused');
       if (!this.#done) this.#handle(this.#connection.rejectPublish(decision.reason));
       return;
     }
@@ -240,10 +238,7 @@ class RtmpClient {
         ),
     );
     this.#session = session;
-    this.#logger.info(
-      { remoteAddress: this.#remoteAddress, app, channelId: decision.channelId },
-      'rtmp publish accepted',
-    );
+    this.#logger.info({ ...this.#peer, app, channelId: decision.channelId }, 'rtmp publish accepted');
     try {
       this.#options.onPublish?.(session);
     } catch (error) {
@@ -263,10 +258,7 @@ class RtmpClient {
   #endSession(reason: PublishEndReason): void {
     const session = this.#session;
     if (session === undefined || session.ended) return;
-    this.#logger.info(
-      { remoteAddress: this.#remoteAddress, channelId: session.channelId, reason },
-      'rtmp publish ended',
-    );
+    this.#logger.info({ ...this.#peer, channelId: session.channelId, reason }, 'rtmp publish ended');
     session.end(reason);
   }
 
@@ -281,7 +273,7 @@ class RtmpClient {
   #fail(error: unknown): void {
     const typed = error instanceof RtmpError || error instanceof FlvError;
     const fields = {
-      remoteAddress: this.#remoteAddress,
+      ...this.#peer,
       channelId: this.#session?.channelId,
       code: typed ? error.code : 'INTERNAL',
       err: error instanceof Error ? error.message : String(error),
