@@ -303,6 +303,24 @@ describe('RtmpServer with ffmpeg as the publisher', () => {
     }
   });
 
+  it('drops a publisher that sends an unsupported codec, with a log line naming it, and ends its session', async () => {
+    const { server, port, logger, sessions, live } = await startServer();
+    try {
+      const c = new TestRtmpClient();
+      const publisher = rawClient(port, Buffer.concat([c.handshake(), c.publishSequence('key-beta-1c2d8')]));
+      await waitFor('session', () => sessions.length === 1);
+      publisher.socket.write(c.media(9, 0, Uint8Array.of(0x14, 0, 0, 0))); // keyframe, codec 4 = On2 VP6
+      await withDeadline('publisher dropped', publisher.closed);
+      expect(sessions[0]?.endReason).toBe('error');
+      expect(live.size).toBe(0);
+      const line = logger.lines.find((l) => l.fields.code === 'UNSUPPORTED_CODEC');
+      expect(line?.fields.err).toContain('On2 VP6');
+      expect(line?.fields.channelId).toBe('beta');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('ends sessions with "closed" when the server closes, and session.close() drops the publisher', async () => {
     const { server, port, sessions } = await startServer();
     const a = new TestRtmpClient();

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AmfEcmaArray, type AmfValue, decodeAmf0, decodeAmf0Value, encodeAmf0 } from './amf0.ts';
 import { RtmpError } from './errors.ts';
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const bytes = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
-
-function errorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RtmpError);
-    return (error as RtmpError).code;
-  }
-  throw new Error('did not throw');
-}
+import { fromHex as bytes, toHex as hex, rtmpErrorCode } from './test_client.ts';
 
 describe('AMF0 encoding, byte for byte', () => {
   it.each<[string, AmfValue, string]>([
@@ -77,7 +65,7 @@ describe('AMF0 decoding errors are typed', () => {
     ['deep nesting', '0a00000001'.repeat(100), 'AMF0_TOO_DEEP'],
     ['truncated command after handshake', '02 0007 636f6e6e656374 00 3ff0', 'AMF0_TRUNCATED'],
   ])('%s', (_name, h, code) => {
-    expect(errorCode(() => decodeAmf0(bytes(h)))).toBe(code);
+    expect(rtmpErrorCode(() => decodeAmf0(bytes(h)))).toBe(code);
   });
 
   it('never throws anything but RtmpError on random bytes', () => {

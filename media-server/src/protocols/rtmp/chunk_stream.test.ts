@@ -3,22 +3,10 @@ import { ChunkReader } from './chunk_reader.ts';
 import { ChunkWriter } from './chunk_writer.ts';
 import { RtmpError } from './errors.ts';
 import { type RtmpMessage, setChunkSizeMessage } from './message.ts';
-
-const bytes = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+import { fromHex as bytes, toHex as hex, rtmpErrorCode } from './test_client.ts';
 
 function message(chunkStreamId: number, timestamp: number, typeId: number, streamId: number, n: number): RtmpMessage {
   return { chunkStreamId, timestamp, typeId, streamId, payload: Uint8Array.from({ length: n }, (_, i) => i & 0xff) };
-}
-
-function errorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RtmpError);
-    return (error as RtmpError).code;
-  }
-  throw new Error('did not throw');
 }
 
 describe('ChunkWriter', () => {
@@ -145,17 +133,17 @@ describe('ChunkReader', () => {
       'CHUNK_HEADER_INVALID',
     ],
   ])('refuses %s', (_name, h, code) => {
-    expect(errorCode(() => new ChunkReader().push(bytes(h)))).toBe(code);
+    expect(rtmpErrorCode(() => new ChunkReader().push(bytes(h)))).toBe(code);
   });
 
   it('refuses too many chunk streams and too many pending bytes', () => {
     const r = new ChunkReader({ maxChunkStreams: 3 });
     const headers = [3, 4, 5, 6].map((id) => `${id.toString(16).padStart(2, '0')} 000000 000001 08 00000000 00`);
-    expect(errorCode(() => r.push(bytes(headers.join(''))))).toBe('TOO_MANY_CHUNK_STREAMS');
+    expect(rtmpErrorCode(() => r.push(bytes(headers.join(''))))).toBe('TOO_MANY_CHUNK_STREAMS');
 
     const p = new ChunkReader({ maxMessageBytes: 1000, maxPendingBytes: 300 });
     const partial = [3, 4, 5].map((id) => `0${id} 000000 0003e8 08 00000000 ${'00'.repeat(128)}`).join('');
-    expect(errorCode(() => p.push(bytes(partial)))).toBe('PENDING_BYTES_EXCEEDED');
+    expect(rtmpErrorCode(() => p.push(bytes(partial)))).toBe('PENDING_BYTES_EXCEEDED');
   });
 
   it('does not allocate for a huge announced message before its bytes arrive', () => {

@@ -3,6 +3,7 @@ import type { AmfValue } from './amf0.ts';
 import { ChunkReader } from './chunk_reader.ts';
 import { ChunkWriter } from './chunk_writer.ts';
 import { commandMessage, decodeCommand, type RtmpCommand } from './command.ts';
+import { RtmpError } from './errors.ts';
 import { MessageType, type RtmpMessage } from './message.ts';
 
 const HANDSHAKE_REPLY_BYTES = 1 + 2 * 1536;
@@ -63,3 +64,18 @@ export class TestRtmpClient {
 export function commandsOf(messages: readonly RtmpMessage[]): RtmpCommand[] {
   return messages.filter((m) => m.typeId === MessageType.CommandAmf0).map(decodeCommand);
 }
+
+/** The code of the RtmpError `fn` throws; fails the test on any other outcome (a RangeError above all). */
+export function rtmpErrorCode(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof RtmpError) return error.code;
+    throw error;
+  }
+  throw new Error('expected an RtmpError, nothing was thrown');
+}
+
+/** Hex text (whitespace ignored) to bytes, and back. */
+export const fromHex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
+export const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
