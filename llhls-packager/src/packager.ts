@@ -61,7 +61,8 @@ const AUDIO_GROUP = 'audio';
  * out. Knows no protocol and does no I/O; the HTTP face in `server/` reads from it.
  */
 export class LivePackager {
-  readonly #opts: Required<Omit<PackagerOptions, 'sink'>> & { sink: SegmentSink | undefined };
+  readonly #opts: Required<Omit<PackagerOptions, 'sink' | 'expect'>> & { sink: SegmentSink | undefined };
+  #expect: { readonly video: boolean; readonly audio: boolean };
   #video: VideoState | null = null;
   #audio: AudioState | null = null;
   /** Input timestamp (90 kHz) that maps to `#offset90k` on our timeline. */
@@ -79,11 +80,11 @@ export class LivePackager {
       segmentTargetMs: options.segmentTargetMs ?? 1000,
       windowSegments: options.windowSegments ?? 24,
       partHoldBackParts: options.partHoldBackParts ?? 3,
-      expect: options.expect ?? { video: true, audio: true },
       clock: options.clock ?? Date.now,
       sink: options.sink,
       names: options.names ?? { video: 'video', audio: 'audio' },
     };
+    this.#expect = options.expect ?? { video: true, audio: true };
     if (this.#opts.partHoldBackParts < 2) throw new RangeError('PART-HOLD-BACK must be at least 2 part targets');
   }
 
@@ -100,7 +101,7 @@ export class LivePackager {
 
   /** Every expected track has its init segment: the multivariant playlist can be written. */
   get ready(): boolean {
-    const { video, audio } = this.#opts.expect;
+    const { video, audio } = this.#expect;
     return (
       (!video || this.#video !== null) && (!audio || this.#audio !== null) && (this.#video ?? this.#audio) !== null
     );
@@ -115,6 +116,12 @@ export class LivePackager {
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Which tracks to wait for before the multivariant playlist is written (a source's metadata tells). */
+  expectTracks(expect: { readonly video: boolean; readonly audio: boolean }): void {
+    this.#expect = expect;
+    this.#notify();
   }
 
   setVideoConfig(config: H264Config): void {
@@ -188,7 +195,7 @@ export class LivePackager {
     const rendition =
       previous && previous.sampleRate === state.sampleRate
         ? previous.rendition
-        : this.#newRendition('audio', state.sampleRate, this.#opts.expect.video);
+        : this.#newRendition('audio', state.sampleRate, this.#expect.video);
     rendition.setInit(init);
     this.#audio = { ...state, rendition, nextDts: previous?.rendition === rendition ? previous.nextDts : null };
     this.#linkBoundaries();

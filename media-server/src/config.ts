@@ -1,0 +1,53 @@
+/** The media server's configuration, from the environment, with defaults that run on one machine. */
+
+export interface Config {
+  /** Address the HTTP and RTMP servers bind to. */
+  readonly host: string;
+  readonly httpPort: number;
+  readonly rtmpPort: number;
+  /** Host name printed in URLs for viewers and OBS. */
+  readonly publicHost: string;
+  /** Stream key of the seeded demo channel; random at each start when unset. */
+  readonly demoStreamKey: string | undefined;
+  /** Run the built-in test-pattern broadcaster on the demo channel. */
+  readonly demoBroadcast: boolean;
+  readonly partTargetMs: number;
+  readonly segmentTargetMs: number;
+  /** A publisher that comes back within this long continues the same playlist after a discontinuity. */
+  readonly reconnectGraceMs: number;
+  /** An RTMP publisher that sends nothing for this long is dropped. */
+  readonly rtmpIdleTimeoutMs: number;
+  readonly logLevel: string;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    host: env.GLINT_HOST || '0.0.0.0',
+    httpPort: int(env, 'GLINT_HTTP_PORT', 8080),
+    rtmpPort: int(env, 'GLINT_RTMP_PORT', 1935),
+    publicHost: env.GLINT_PUBLIC_HOST || 'localhost',
+    demoStreamKey: env.GLINT_DEMO_STREAM_KEY || undefined,
+    demoBroadcast: bool(env, 'GLINT_DEMO_BROADCAST', true),
+    partTargetMs: int(env, 'GLINT_PART_TARGET_MS', 200),
+    segmentTargetMs: int(env, 'GLINT_SEGMENT_TARGET_MS', 1000),
+    reconnectGraceMs: int(env, 'GLINT_RECONNECT_GRACE_MS', 5000),
+    rtmpIdleTimeoutMs: int(env, 'GLINT_RTMP_IDLE_TIMEOUT_MS', 10000),
+    logLevel: env.GLINT_LOG_LEVEL || 'info',
+  };
+}

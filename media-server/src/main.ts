@@ -1,0 +1,61 @@
+/** `npm start`: the whole platform in one process, with the demo channel broadcasting. */
+import { Glint } from './app.ts';
+import { loadConfig } from './config.ts';
+import { type DemoBroadcast, startDemoBroadcast } from './demo/broadcaster.ts';
+
+const config = loadConfig();
+const glint = new Glint({ config });
+const log = glint.logger;
+
+try {
+  await glint.start();
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  log.fatal(
+    { err: error },
+    code === 'EADDRINUSE' ? 'a port is taken: set GLINT_HTTP_PORT / GLINT_RTMP_PORT' : 'start failed',
+  );
+  process.exit(1);
+}
+
+const host = config.publicHost;
+const http = `http://${host}:${glint.httpPort}`;
+const key = glint.demoStreamKey ?? '(from your key store)';
+process.stdout.write(
+  [
+    '',
+    'Glint is running.',
+    `  Watch:      ${http}/watch/demo`,
+    `  Playlist:   ${http}/live/demo/index.m3u8`,
+    `  OBS:        Server rtmp://${host}:${glint.rtmpPort}/live   Stream key ${key}`,
+    `  Health:     ${http}/healthz   Metrics: ${http}/metrics`,
+    config.demoBroadcast ? '  Demo:       broadcasting a test pattern to the demo channel' : '',
+    '',
+  ].join('\n'),
+);
+
+let demo: DemoBroadcast | null = null;
+let stopping = false;
+function runDemo(attempt = 0): void {
+  if (stopping || !glint.demoStreamKey) return;
+  demo = startDemoBroadcast({
+    url: `rtmp://127.0.0.1:${glint.rtmpPort}/live/${glint.demoStreamKey}`,
+    onExit: (_code, error) => {
+      if (stopping) return;
+      log.warn({ err: error?.message }, 'demo broadcaster stopped; restarting');
+      setTimeout(() => runDemo(attempt + 1), Math.min(30_000, 1000 * 2 ** attempt)).unref();
+    },
+  });
+}
+if (config.demoBroadcast) runDemo();
+
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  demo?.stop();
+  await glint.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,148 @@
+import { LivePackager, LlhlsHttp, type PackagerOptions } from '@glint/llhls-packager';
+import type { LiveStream } from '../../stream/live-stream.ts';
+import type { StreamEndReason, StreamEvent, StreamReader } from '../../stream/types.ts';
+
+export interface LlhlsOutputOptions {
+  readonly partTargetMs: number;
+  readonly segmentTargetMs: number;
+  /** A publisher back within this long continues the playlist after EXT-X-DISCONTINUITY; later, a fresh stream. */
+  readonly reconnectGraceMs: number;
+  readonly sink?: PackagerOptions['sink'];
+  readonly onError: (error: unknown, channelId: string) => void;
+  /** Hears of every part a channel produces (metrics). */
+  readonly onPart?: (channelId: string) => void;
+}
+
+/** One channel's LL-HLS output: a packager and its HTTP face, kept across a quick reconnect. */
+export class ChannelOutput implements StreamReader {
+  readonly channelId: string;
+  readonly packager: LivePackager;
+  readonly http: LlhlsHttp;
+  readonly #graceMs: number;
+  #graceTimer: NodeJS.Timeout | null = null;
+  #live = false;
+
+  constructor(channelId: string, options: LlhlsOutputOptions) {
+    this.channelId = channelId;
+    this.#graceMs = options.reconnectGraceMs;
+    this.packager = new LivePackager({
+      partTargetMs: options.partTargetMs,
+      segmentTargetMs: options.segmentTargetMs,
+      ...(options.sink ? { sink: options.sink } : {}),
+    });
+    this.http = new LlhlsHttp(this.packager, { startWaitMs: 3000 });
+    const onPart = options.onPart;
+    if (onPart) {
+      let lastParts = 0;
+      this.packager.onChange(() => {
+        const parts = this.packager.renditions.reduce((n, r) => n + r.nextPartId, 0);
+        for (; lastParts < parts; lastParts++) onPart(channelId);
+      });
+    }
+  }
+
+  get live(): boolean {
+    return this.#live;
+  }
+
+  get ended(): boolean {
+    return this.packager.ended;
+  }
+
+  /** In the grace period after a publisher left: a reconnect continues this output. */
+  get waitingForReconnect(): boolean {
+    return this.#graceTimer !== null;
+  }
+
+  attach(stream: LiveStream): void {
+    if (this.#graceTimer) {
+      clearTimeout(this.#graceTimer);
+      this.#graceTimer = null;
+      this.packager.discontinuity();
+    }
+    this.#live = true;
+    stream.attach(this);
+  }
+
+  onEvent(event: StreamEvent): void {
+    switch (event.kind) {
+      case 'metadata': {
+        // onMetaData tells which tracks come, so the multivariant playlist need not wait for a missing one.
+        const m = event.metadata;
+        const video = m.videocodecid !== undefined || m.width !== undefined;
+        const audio = m.audiocodecid !== undefined || m.audiosamplerate !== undefined;
+        if (video || audio) this.packager.expectTracks({ video, audio });
+        break;
+      }
+      case 'video-config':
+        this.packager.setVideoConfig(event.config);
+        break;
+      case 'audio-config':
+        this.packager.setAudioConfig(event.config);
+        break;
+      case 'video':
+        this.packager.pushVideo(event.au);
+        break;
+      case 'audio':
+        this.packager.pushAudio(event.frame);
+        break;
+    }
+  }
+
+  onEnd(_reason: StreamEndReason): void {
+    this.#live = false;
+    this.#graceTimer = setTimeout(() => this.end(), this.#graceMs);
+    this.#graceTimer.unref();
+  }
+
+  /** ENDLIST now; the output keeps serving its last window until replaced. */
+  end(): void {
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    this.#graceTimer = null;
+    this.#live = false;
+    this.packager.end();
+  }
+
+  close(): void {
+    this.end();
+    this.http.close();
+  }
+}
+
+/** Every channel's LL-HLS output, created as streams start. */
+export class LlhlsOutputs {
+  readonly #outputs = new Map<string, ChannelOutput>();
+  readonly #options: LlhlsOutputOptions;
+
+  constructor(options: LlhlsOutputOptions) {
+    this.#options = options;
+  }
+
+  get(channelId: string): ChannelOutput | undefined {
+    return this.#outputs.get(channelId);
+  }
+
+  get all(): ChannelOutput[] {
+    return [...this.#outputs.values()];
+  }
+
+  get blockedRequests(): number {
+    return this.all.reduce((n, o) => n + o.http.blockedCount, 0);
+  }
+
+  /** A stream started: continue the channel's output if it is in its grace period, else start a fresh one. */
+  onStreamStart(stream: LiveStream): void {
+    let output = this.#outputs.get(stream.channelId);
+    if (!output || !output.waitingForReconnect) {
+      output?.close();
+      output = new ChannelOutput(stream.channelId, this.#options);
+      this.#outputs.set(stream.channelId, output);
+    }
+    output.attach(stream);
+  }
+
+  close(): void {
+    for (const output of this.#outputs.values()) output.close();
+    this.#outputs.clear();
+  }
+}

@@ -1,0 +1,51 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The media server's Prometheus metrics, in one registry served at /metrics. */
+export function createMetrics(sources: { liveStreams: () => number; blockedRequests: () => number }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'glint_' });
+  const liveStreams = new Gauge({
+    name: 'glint_live_streams',
+    help: 'Streams being published right now',
+    registers: [registry],
+    collect() {
+      this.set(sources.liveStreams());
+    },
+  });
+  const blocked = new Gauge({
+    name: 'glint_blocked_playlist_requests',
+    help: 'LL-HLS requests held open until a part or playlist update exists',
+    registers: [registry],
+    collect() {
+      this.set(sources.blockedRequests());
+    },
+  });
+  const ingestBytes = new Counter({
+    name: 'glint_ingest_bytes_total',
+    help: 'Media payload bytes received from publishers (rate() gives the ingest bitrate)',
+    labelNames: ['channel', 'protocol'] as const,
+    registers: [registry],
+  });
+  const parts = new Counter({
+    name: 'glint_llhls_parts_total',
+    help: 'LL-HLS parts produced',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+  });
+  const publishRefusals = new Counter({
+    name: 'glint_publish_refusals_total',
+    help: 'Publish attempts refused, by reason code',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'glint_http_request_duration_seconds',
+    help: 'HTTP response time by route and status (blocking playlist requests include the time they were held)',
+    labelNames: ['route', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+    registers: [registry],
+  });
+  return { registry, liveStreams, blocked, ingestBytes, parts, publishRefusals, httpDuration };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
