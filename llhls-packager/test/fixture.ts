@@ -3,7 +3,7 @@
  * access units here and timed with ffprobe's packet list, so the packager sees exactly what an encoder produced.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAdts, splitAnnexB } from '../src/codec/index.ts';
@@ -41,12 +41,19 @@ export function requireTool(tool: string): void {
   }
 }
 
+/** Fixture folders live as long as the test process. */
+const folders = new Set<string>();
+process.once('exit', () => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
 export function makeFixture(options: FixtureOptions): Fixture {
   requireTool('ffmpeg');
   requireTool('ffprobe');
   const fps = options.fps ?? 30;
   const gop = options.gop ?? fps;
   const dir = mkdtempSync(join(tmpdir(), 'glint-fixture-'));
+  folders.add(dir);
   const mkv = join(dir, 'source.mp4');
   const rate = options.bitrateKbps ?? 1500;
   execFileSync('ffmpeg', [

@@ -169,3 +169,30 @@ describe('LL-HLS HTTP face', () => {
     expect(text).not.toContain('PRELOAD-HINT');
   });
 });
+
+describe('clients that leave', () => {
+  it('stop counting as blocked as soon as they disconnect', async () => {
+    const g = new Harness(fixture);
+    await g.listen();
+    g.feedUntil(2);
+    const video = g.packager.rendition('video');
+    const next = video?.nextPosition ?? { msn: 0, part: 0 };
+    const controller = new AbortController();
+    const pending = fetch(g.url(`video/index.m3u8?_HLS_msn=${next.msn}&_HLS_part=${next.part}`), {
+      signal: controller.signal,
+    }).catch(() => 'aborted');
+    await waitUntil(() => g.http.blockedCount === 1);
+    controller.abort();
+    expect(await pending).toBe('aborted');
+    await waitUntil(() => g.http.blockedCount === 0);
+    await g.close();
+  });
+});
+
+async function waitUntil(check: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -106,7 +106,7 @@ export class LlhlsHttp {
       send(res, 200, PLAYLIST_TYPE, 'no-cache', renderMultivariantPlaylist(this.#packager.multivariant()));
       return;
     }
-    this.#starts.park('start', res, this.#clock() + this.#startWaitMs);
+    forgetOnClose(res, this.#starts.park('start', res, this.#clock() + this.#startWaitMs));
   }
 
   #mediaPlaylist(res: ServerResponse, rendition: Rendition, query: URLSearchParams): void {
@@ -130,7 +130,7 @@ export class LlhlsHttp {
       return;
     }
     const key = `${rendition.name}|${target.msn}|${target.part ?? ''}|${skip}|${blocking ? 'b' : ''}`;
-    this.#playlists.park(key, wait, this.#clock() + this.#blockLimitMs(rendition));
+    forgetOnClose(res, this.#playlists.park(key, wait, this.#clock() + this.#blockLimitMs(rendition)));
   }
 
   #part(res: ServerResponse, rendition: Rendition, id: number): void {
@@ -138,11 +138,8 @@ export class LlhlsHttp {
     if (part) return send(res, 200, mediaType(rendition), IMMUTABLE, part.bytes);
     // Only the part the preload hint names is worth waiting for.
     if (id !== rendition.nextPartId || rendition.ended) return notFound(res, 'part is not (or no longer) available');
-    this.#parts.park(
-      `${rendition.name}|${id}`,
-      { res, rendition, partId: id },
-      this.#clock() + this.#blockLimitMs(rendition),
-    );
+    const deadline = this.#clock() + this.#blockLimitMs(rendition);
+    forgetOnClose(res, this.#parts.park(`${rendition.name}|${id}`, { res, rendition, partId: id }, deadline));
   }
 
   #segment(res: ServerResponse, rendition: Rendition, msn: number): void {
@@ -184,12 +181,10 @@ export class LlhlsHttp {
     if (this.#starts.size > 0 && this.#packager.ready) {
       for (const res of this.#starts.drain()) this.#multivariant(res);
     }
-    for (const wait of this.#playlists.release((_, w) => w.rendition.ended || this.#holds(w))) {
-      this.#answerPlaylist(wait);
-    }
-    for (const wait of this.#parts.release((_, w) => w.rendition.ended || w.rendition.part(w.partId) !== undefined)) {
-      this.#part(wait.res, wait.rendition, wait.partId);
-    }
+    const playlists = this.#playlists.release((_, w) => w.rendition.ended || this.#holds(w));
+    inBatches(playlists, (wait) => this.#answerPlaylist(wait));
+    const parts = this.#parts.release((_, w) => w.rendition.ended || w.rendition.part(w.partId) !== undefined);
+    inBatches(parts, (wait) => this.#part(wait.res, wait.rendition, wait.partId));
   }
 
   #holds(wait: PlaylistWait): boolean {
@@ -211,6 +206,20 @@ export class LlhlsHttp {
       }
     }
   }
+}
+
+/** Answers this many released requests per turn of the event loop, so ingest never waits long behind them. */
+const RELEASE_BATCH = 1000;
+
+function inBatches<T>(items: readonly T[], answer: (item: T) => void, from = 0): void {
+  const end = Math.min(items.length, from + RELEASE_BATCH);
+  for (let i = from; i < end; i++) answer(items[i] as T);
+  if (end < items.length) setImmediate(() => inBatches(items, answer, end));
+}
+
+/** A client that leaves while parked stops counting at once; its entry is skipped when its group is answered. */
+function forgetOnClose(res: ServerResponse, cancel: () => void): void {
+  res.once('close', cancel);
 }
 
 function mediaType(rendition: Rendition): string {

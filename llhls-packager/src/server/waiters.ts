@@ -5,6 +5,8 @@
 export interface Parked<T> {
   readonly value: T;
   readonly deadlineMs: number;
+  /** 'cancelled': the client went away before an answer; skipped and no longer counted. */
+  state: 'parked' | 'answered' | 'cancelled';
 }
 
 export class WaitQueue<K, T> {
@@ -15,14 +17,21 @@ export class WaitQueue<K, T> {
     return this.#size;
   }
 
-  park(key: K, value: T, deadlineMs: number): void {
+  /** Parks a value; the returned function cancels it (cheaply: the entry is skipped when its group is released). */
+  park(key: K, value: T, deadlineMs: number): () => void {
     let group = this.#groups.get(key);
     if (!group) {
       group = [];
       this.#groups.set(key, group);
     }
-    group.push({ value, deadlineMs });
+    const parked: Parked<T> = { value, deadlineMs, state: 'parked' };
+    group.push(parked);
     this.#size++;
+    return () => {
+      if (parked.state !== 'parked') return;
+      parked.state = 'cancelled';
+      this.#size--;
+    };
   }
 
   /** Removes and returns every group whose key (and first value, which describes the group) passes `ready`. */
@@ -32,8 +41,12 @@ export class WaitQueue<K, T> {
       const first = group[0];
       if (!first || !ready(key, first.value)) continue;
       this.#groups.delete(key);
-      this.#size -= group.length;
-      for (const parked of group) out.push(parked.value);
+      for (const parked of group) {
+        if (parked.state !== 'parked') continue;
+        parked.state = 'answered';
+        this.#size--;
+        out.push(parked.value);
+      }
     }
     return out;
   }
@@ -45,8 +58,12 @@ export class WaitQueue<K, T> {
       let n = 0;
       while (n < group.length && (group[n]?.deadlineMs ?? Number.POSITIVE_INFINITY) <= nowMs) n++;
       if (n === 0) continue;
-      for (const parked of group.splice(0, n)) out.push(parked.value);
-      this.#size -= n;
+      for (const parked of group.splice(0, n)) {
+        if (parked.state !== 'parked') continue;
+        parked.state = 'answered';
+        this.#size--;
+        out.push(parked.value);
+      }
       if (group.length === 0) this.#groups.delete(key);
     }
     return out;
