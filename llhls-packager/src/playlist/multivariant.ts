@@ -1,6 +1,6 @@
 import { PLAYLIST_VERSION } from './media.ts';
 import type { MultivariantModel } from './model.ts';
-import { attributes, decimal, quoted } from './tags.ts';
+import { attributes, quoted } from './tags.ts';
 
 /** Renders the multivariant playlist: one EXT-X-MEDIA per shared audio rendition, one EXT-X-STREAM-INF per variant. */
 export function renderMultivariantPlaylist(model: MultivariantModel): string {

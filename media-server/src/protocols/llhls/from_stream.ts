@@ -133,7 +133,7 @@ export class LlhlsOutputs {
   /** A stream started: continue the channel's output if it is in its grace period, else start a fresh one. */
   onStreamStart(stream: LiveStream): void {
     let output = this.#outputs.get(stream.channelId);
-    if (!output || !output.waitingForReconnect) {
+    if (!output?.waitingForReconnect) {
       output?.close();
       output = new ChannelOutput(stream.channelId, this.#options);
       this.#outputs.set(stream.channelId, output);
