@@ -1,0 +1,25 @@
+/** Stable codes for RTP and RTP-payload failures, so callers branch without parsing messages. */
+export type RtpErrorCode =
+  | 'TRUNCATED_PACKET'
+  | 'BAD_VERSION'
+  | 'BAD_PADDING'
+  | 'BAD_EXTENSION'
+  | 'EMPTY_PAYLOAD'
+  | 'TRUNCATED_FU_A'
+  | 'FU_A_OUT_OF_ORDER'
+  | 'STAP_A_OVERRUN'
+  | 'UNSUPPORTED_NAL_TYPE'
+  | 'INVALID_NAL_TYPE'
+  | 'INVALID_OPUS'
+  | 'INVALID_ARGUMENT';
+
+/** Malformed RTP or RTP payload bytes; never a bare RangeError from an out-of-bounds read. */
+export class RtpError extends Error {
+  override readonly name = 'RtpError';
+  readonly code: RtpErrorCode;
+
+  constructor(code: RtpErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}

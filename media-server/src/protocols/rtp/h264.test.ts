@@ -1,0 +1,223 @@
+import { codec } from '@glint/llhls-packager';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { H264Depacketizer } from './h264-depacketizer.ts';
+import { packetizeH264, RtpSequencer } from './h264-packetizer.ts';
+import { parseRtpPacket, serializeRtpPacket } from './packet.ts';
+import { encodeH264AccessUnits, isIdr } from './test_h264.ts';
+
+const SPS = Uint8Array.of(0x67, 0x42, 0xc0, 0x1f, 0xda);
+const PPS = Uint8Array.of(0x68, 0xce, 0x3c, 0x80);
+const IDR = Uint8Array.of(0x65, 1, 2, 3, 4, 5, 6);
+const AUD = Uint8Array.of(0x09, 0xf0);
+
+function rtp(payload: Uint8Array, seq: number, timestamp: number, marker: boolean): Buffer {
+  return serializeRtpPacket({ marker, payloadType: 102, sequenceNumber: seq, timestamp, ssrc: 1 }, payload);
+}
+
+describe('H.264 packetizer (RFC 6184 mode 1)', () => {
+  it('aggregates SPS, PPS and a small IDR into one STAP-A with the marker', () => {
+    const out = packetizeH264([AUD, SPS, PPS, IDR]);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.marker).toBe(true);
+    // NRI = max of the units (0x60), type 24; each unit has a 16-bit size.
+    expect([...out[0]!.payload]).toEqual([0x78, 0, 5, ...SPS, 0, 4, ...PPS, 0, 7, ...IDR]);
+  });
+
+  it('puts the configured SPS/PPS before an IDR that lacks them, never before other frames', () => {
+    const config = { sps: [SPS], pps: [PPS] };
+    expect([...packetizeH264([IDR], { config })[0]!.payload]).toEqual([0x78, 0, 5, ...SPS, 0, 4, ...PPS, 0, 7, ...IDR]);
+    const p = Uint8Array.of(0x41, 9, 9);
+    expect(packetizeH264([p], { config }).map((x) => [...x.payload])).toEqual([[...p]]);
+  });
+
+  it('fragments a NAL unit above the limit into FU-A with S and E bits', () => {
+    const out = packetizeH264([IDR], { maxPayloadBytes: 5 });
+    // Indicator: F/NRI of the NAL (0x60) | 28; FU header: S/E bits | type 5. The NAL header byte is not repeated.
+    expect(out.map((x) => [...x.payload])).toEqual([
+      [0x7c, 0x85, 1, 2, 3],
+      [0x7c, 0x45, 4, 5, 6],
+    ]);
+    expect(out.map((x) => x.marker)).toEqual([false, true]);
+  });
+
+  it('sends a lone small NAL unit as a single NAL unit packet, and rejects a limit too small for FU-A', () => {
+    expect([...packetizeH264([IDR])[0]!.payload]).toEqual([...IDR]);
+    expect(() => packetizeH264([IDR], { maxPayloadBytes: 2 })).toThrow(/maxPayloadBytes/);
+  });
+
+  it('sequences, timestamps (mod 2^32) and serializes', () => {
+    const seq = new RtpSequencer({ ssrc: 0xcafe, payloadType: 102, initialSequence: 65535 });
+    const packets = seq.serialize(packetizeH264([IDR], { maxPayloadBytes: 5 }), 0x1_0000_0010);
+    const headers = packets.map((b) => parseRtpPacket(b).header);
+    expect(headers.map((h) => h.sequenceNumber)).toEqual([65535, 0]);
+    expect(headers.map((h) => h.timestamp)).toEqual([0x10, 0x10]);
+    expect(headers.map((h) => h.marker)).toEqual([false, true]);
+    expect(headers.every((h) => h.ssrc === 0xcafe && h.payloadType === 102)).toBe(true);
+  });
+});
+
+describe('H.264 depacketizer: invalid payloads give typed errors and drop only their access unit', () => {
+  function feed(d: H264Depacketizer, payloads: [Uint8Array, number, number, boolean][]) {
+    const aus = [];
+    const errors = [];
+    for (const [payload, seq, ts, marker] of payloads) {
+      const r = d.pushBytes(rtp(payload, seq, ts, marker));
+      aus.push(...r.accessUnits);
+      errors.push(...r.errors);
+    }
+    return { aus, errors };
+  }
+  const stap = Uint8Array.of(0x78, 0, 5, ...SPS, 0, 4, ...PPS, 0, 7, ...IDR);
+
+  it.each([
+    [
+      'truncated FU-A (start, then a single NAL)',
+      [Uint8Array.of(0x7c, 0x85, 1), Uint8Array.of(0x41, 1)],
+      'TRUNCATED_FU_A',
+    ],
+    ['FU-A shorter than 3 bytes', [Uint8Array.of(0x7c, 0x85)], 'TRUNCATED_FU_A'],
+    ['FU-A continuation without a start', [Uint8Array.of(0x7c, 0x45, 1)], 'FU_A_OUT_OF_ORDER'],
+    ['STAP-A length overrun', [Uint8Array.of(0x78, 0, 9, 0x67, 1)], 'STAP_A_OVERRUN'],
+    ['STAP-A cut in a size field', [Uint8Array.of(0x78, 0, 2, 0x67, 1, 0)], 'STAP_A_OVERRUN'],
+    ['NAL type 30', [Uint8Array.of(0x7e, 1)], 'INVALID_NAL_TYPE'],
+    ['NAL type 31', [Uint8Array.of(0x7f, 1)], 'INVALID_NAL_TYPE'],
+    ['NAL type 0', [Uint8Array.of(0x00, 1)], 'INVALID_NAL_TYPE'],
+    ['FU-B (interleaved mode)', [Uint8Array.of(0x7d, 0x85, 0, 0, 1)], 'UNSUPPORTED_NAL_TYPE'],
+    ['empty payload', [new Uint8Array(0)], 'EMPTY_PAYLOAD'],
+  ] as const)('%s', (_name, bad, code) => {
+    const d = new H264Depacketizer();
+    const first = feed(d, [[stap, 1, 3000, true]]);
+    expect(first.aus).toHaveLength(1);
+    const broken = feed(
+      d,
+      bad.map((p, i) => [p, 2 + i, 6000, i === bad.length - 1] as [Uint8Array, number, number, boolean]),
+    );
+    expect(broken.aus).toHaveLength(0);
+    expect(broken.errors[0]).toMatchObject({ name: 'RtpError', code });
+    expect(d.needsKeyframe).toBe(true);
+    // The next IDR access unit comes out whole.
+    const next = feed(d, [[stap, 2 + bad.length, 9000, true]]);
+    expect(next.errors).toEqual([]);
+    expect(next.aus.map((a) => a.keyframe)).toEqual([true]);
+    expect(d.needsKeyframe).toBe(false);
+  });
+
+  it('reports an unparseable RTP packet as an error, not an exception', () => {
+    const r = new H264Depacketizer().pushBytes(Uint8Array.of(1, 2, 3));
+    expect(r.errors[0]).toMatchObject({ code: 'TRUNCATED_PACKET' });
+  });
+
+  it('ends an access unit on a timestamp change without a marker, and ignores duplicates', () => {
+    const d = new H264Depacketizer({ format: 'avcc' });
+    const a = feed(d, [
+      [stap, 10, 100, false],
+      [stap, 10, 100, false],
+      [Uint8Array.of(0x41, 7), 11, 200, true],
+    ]);
+    expect(a.aus.map((x) => [x.timestamp, x.keyframe, x.nals.length])).toEqual([
+      [100, true, 3],
+      [200, false, 1],
+    ]);
+    expect([...a.aus[1]!.data]).toEqual([0, 0, 0, 2, 0x41, 7]);
+    expect(a.aus[0]!.sps.map((s) => [...s])).toEqual([[...SPS]]);
+  });
+});
+
+describe('H.264 RTP round trip on real x264 output', () => {
+  let aus: Uint8Array[][];
+
+  beforeAll(async () => {
+    aus = await encodeH264AccessUnits(2);
+  }, 30_000);
+
+  function packetizeAll(config: { sps: Uint8Array[]; pps: Uint8Array[] } | undefined, strip: boolean) {
+    const seq = new RtpSequencer({ ssrc: 42, payloadType: 102, initialSequence: 65000 });
+    return aus.map((au, i) => {
+      const nals = strip ? au.filter((n) => codec.nalType(n) !== 7 && codec.nalType(n) !== 8) : au;
+      return seq.serialize(packetizeH264(nals, config ? { config } : {}), 0xffff_0000 + i * 3000);
+    });
+  }
+
+  it('gives back the same NAL units, timestamps and keyframe flags, with FU-A for the big frames', () => {
+    expect(aus).toHaveLength(60);
+    const perAu = packetizeAll(undefined, false);
+    const all = perAu.flat();
+    const types = all.map((b) => parseRtpPacket(b).payload[0]! & 0x1f);
+    expect(types).toContain(28);
+    expect(all.every((b) => b.length <= 1200 + 12)).toBe(true);
+    const d = new H264Depacketizer();
+    const out = all.flatMap((b) => d.pushBytes(b).accessUnits);
+    expect(out).toHaveLength(aus.length);
+    expect(out.map((a) => a.nals.map((n) => Buffer.from(n).toString('hex')))).toEqual(
+      aus.map((au) => au.map((n) => Buffer.from(n).toString('hex'))),
+    );
+    expect(out.map((a) => a.timestamp)).toEqual(aus.map((_, i) => (0xffff_0000 + i * 3000) >>> 0));
+    expect(out.map((a) => a.keyframe)).toEqual(aus.map(isIdr));
+    expect(out.filter((a) => a.keyframe)).toHaveLength(2);
+    expect(out[0]!.sps).toHaveLength(1);
+    // Annex B output splits back to the same units.
+    expect(codec.splitAnnexB(out[5]!.data).length).toBe(aus[5]!.length);
+  });
+
+  it('sends SPS+PPS in a STAP-A before every IDR, from the config when the encoder left them out', () => {
+    const first = aus[0]!;
+    const config = {
+      sps: first.filter((n) => codec.nalType(n) === 7),
+      pps: first.filter((n) => codec.nalType(n) === 8),
+    };
+    const perAu = packetizeAll(config, true);
+    for (const [i, packets] of perAu.entries()) {
+      const firstPayload = parseRtpPacket(packets[0]!).payload;
+      if (!isIdr(aus[i]!)) continue;
+      expect(firstPayload[0]! & 0x1f).toBe(24);
+      const d = new H264Depacketizer();
+      const au = packets.flatMap((b) => d.pushBytes(b).accessUnits)[0]!;
+      expect(au.nals.slice(0, 2).map((n) => codec.nalType(n))).toEqual([7, 8]);
+    }
+  });
+
+  it('drops the access unit that lost an FU-A fragment and needs a keyframe until the next IDR', () => {
+    const perAu = packetizeAll(undefined, false);
+    // Lose the middle fragment of frame 3 (a P frame above the MTU).
+    const victim = perAu.findIndex((p, i) => i > 0 && p.length >= 3);
+    expect(isIdr(aus[victim]!)).toBe(false);
+    const d = new H264Depacketizer();
+    const out = [];
+    const needs: boolean[] = [];
+    for (const [i, packets] of perAu.entries()) {
+      for (const [k, b] of packets.entries()) {
+        if (i === victim && k === 1) continue;
+        out.push(...d.pushBytes(b).accessUnits);
+      }
+      needs.push(d.needsKeyframe);
+    }
+    const nextIdr = aus.findIndex((au, i) => i > victim && isIdr(au));
+    expect(out.map((a) => a.timestamp)).toEqual(
+      aus.flatMap((_, i) => (i < victim || i >= nextIdr ? [(0xffff_0000 + i * 3000) >>> 0] : [])),
+    );
+    expect(needs.slice(victim, nextIdr).every(Boolean)).toBe(true);
+    expect(needs.at(-1)).toBe(false);
+    expect(d.lostPackets).toBe(1);
+  });
+
+  it('costs little per access unit (printed)', () => {
+    const rounds = 5;
+    const t0 = performance.now();
+    let packets: Buffer[][] = [];
+    for (let r = 0; r < rounds; r++) packets = packetizeAll(undefined, false);
+    const t1 = performance.now();
+    for (let r = 0; r < rounds; r++) {
+      const d = new H264Depacketizer({ format: 'avcc' });
+      for (const b of packets.flat()) d.pushBytes(b);
+    }
+    const t2 = performance.now();
+    const n = rounds * aus.length;
+    const bytes = aus.flat().reduce((s, x) => s + x.length, 0) / aus.length;
+    console.log(
+      `H.264 RTP, 720p, ${Math.round(bytes)} B/AU avg, ${packets.flat().length / aus.length} pkt/AU: ` +
+        `packetize+serialize ${(((t1 - t0) / n) * 1000).toFixed(1)} µs/AU, ` +
+        `parse+depacketize ${(((t2 - t1) / n) * 1000).toFixed(1)} µs/AU`,
+    );
+    expect(t2 - t0).toBeGreaterThan(0);
+  });
+});
