@@ -32,7 +32,10 @@ async function partsSoFar(channel: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  t = await startGlint(['demo', 'again', 'videoonly', 'audioonly', 'badcodec'], { GLINT_RECONNECT_GRACE_MS: '4000' });
+  t = await startGlint(['demo', 'again', 'videoonly', 'audioonly', 'badcodec', 'stalls'], {
+    GLINT_RECONNECT_GRACE_MS: '4000',
+    GLINT_RTMP_IDLE_TIMEOUT_MS: '2000',
+  });
   main = track(publish(t.rtmp('demo')));
   await waitFor('the demo channel to have parts', async () => {
     const res = await fetch(t.http('/live/demo/video/index.m3u8'));
@@ -196,6 +199,26 @@ describe('RTMP → LL-HLS', () => {
     expect(fresh.mediaSequenceBase ?? 0).toBe(0);
     third.kill('SIGKILL');
   }, 60_000);
+
+  it('drops a publisher that stops sending and ends its playlist cleanly after the grace period', async () => {
+    const p = track(publish(t.rtmp('stalls')));
+    await waitFor('parts on the channel', async () =>
+      (await fetch(t.http('/live/stalls/video/index.m3u8'))).ok ? true : undefined,
+    );
+    p.kill('SIGSTOP');
+    await waitFor(
+      'the idle timeout to end the stream',
+      () => (t.glint.hub.isLive('stalls') ? undefined : true),
+      10_000,
+    );
+    expect(t.logs.some((l) => l.includes('"channelId":"stalls"') && l.includes('"reason":"timeout"'))).toBe(true);
+    const ended = await waitFor('EXT-X-ENDLIST', async () => {
+      const playlist = await mediaPlaylist(t.http('/live/stalls/video/index.m3u8'));
+      return playlist.endlist ? playlist : undefined;
+    });
+    expect(ended.segments.length).toBeGreaterThan(0);
+    p.kill('SIGKILL');
+  }, 30_000);
 
   it('plays /watch/demo in hls.js (Chromium) for 15 s with no stall and shows the latency', async () => {
     browser = await launchChromium();

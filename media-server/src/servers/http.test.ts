@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Glint } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { MemoryStreamKeyStore } from '../platform/stream-keys.ts';
+
+let glint: Glint;
+const url = (path: string) => `http://127.0.0.1:${glint.httpPort}${path}`;
+
+beforeAll(async () => {
+  const keys = new MemoryStreamKeyStore();
+  keys.add({ id: 'demo', displayName: 'demo' });
+  glint = new Glint({
+    config: loadConfig({
+      GLINT_HOST: '127.0.0.1',
+      GLINT_HTTP_PORT: '0',
+      GLINT_RTMP_PORT: '0',
+      GLINT_LOG_LEVEL: 'silent',
+    }),
+    keys,
+  });
+  await glint.start();
+});
+
+afterAll(async () => {
+  await glint.stop();
+});
+
+describe('HTTP face', () => {
+  it('reports health as JSON', async () => {
+    const res = await fetch(url('/healthz'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', liveStreams: 0, blockedPlaylistRequests: 0 });
+  });
+
+  it('serves Prometheus metrics with the stream, ingest, part, blocking and HTTP series', async () => {
+    await fetch(url('/healthz'));
+    const text = await (await fetch(url('/metrics'))).text();
+    for (const name of [
+      'glint_live_streams 0',
+      'glint_blocked_playlist_requests 0',
+      '# TYPE glint_ingest_bytes_total counter',
+      '# TYPE glint_llhls_parts_total counter',
+      'glint_http_request_duration_seconds_bucket{le="0.005",route="/healthz",status="200"}',
+    ]) {
+      expect(text).toContain(name);
+    }
+  });
+
+  it('answers a channel that is not live with 404 and a reason, CORS open', async () => {
+    const res = await fetch(url('/live/demo/index.m3u8'));
+    expect(res.status).toBe(404);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await res.json()).toMatchObject({ code: 'CHANNEL_NOT_LIVE' });
+    expect((await fetch(url('/live/..%2F..%2Fetc/index.m3u8'))).status).toBe(404);
+  });
+
+  it('serves the watch page with hls.js in low-latency mode', async () => {
+    const res = await fetch(url('/watch/demo'));
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('/vendor/hls.min.js');
+    expect(html).toContain('lowLatencyMode: true');
+    expect(html).toContain('/live/demo/index.m3u8');
+    const js = await fetch(url('/vendor/hls.min.js'));
+    expect(js.status).toBe(200);
+    expect((await js.text()).length).toBeGreaterThan(100_000);
+    expect((await fetch(url('/watch/<script>'))).status).toBe(404);
+  });
+});
