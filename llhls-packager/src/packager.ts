@@ -16,6 +16,7 @@ import type { MultivariantModel, RenditionReportModel, VariantModel } from './pl
 import { Rendition } from './rendition.ts';
 import type { SegmentSink } from './storage/sink.ts';
 import type { AudioConfig, AudioFrame, Clock, H264Config, VideoAccessUnit } from './types.ts';
+import { Listeners } from './util/listeners.ts';
 
 export interface PackagerOptions {
   /** Part target duration (PART-TARGET), default 200 ms. */
@@ -71,7 +72,7 @@ export class LivePackager {
   #anchorWallMs = 0;
   /** Furthest end of media written, on our timeline, to continue after a discontinuity. */
   #end90k = 0;
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new Listeners('packager');
   droppedSamples = 0;
 
   constructor(options: PackagerOptions = {}) {
@@ -114,14 +115,13 @@ export class LivePackager {
 
   /** Hears of new configs, parts and the end. */
   onChange(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   /** Which tracks to wait for before the multivariant playlist is written (a source's metadata tells). */
   expectTracks(expect: { readonly video: boolean; readonly audio: boolean }): void {
     this.#expect = expect;
-    this.#notify();
+    this.#listeners.emit();
   }
 
   setVideoConfig(config: H264Config): void {
@@ -145,7 +145,7 @@ export class LivePackager {
       pps,
     };
     this.#linkBoundaries();
-    this.#notify();
+    this.#listeners.emit();
   }
 
   setAudioConfig(config: AudioConfig): void {
@@ -199,7 +199,7 @@ export class LivePackager {
     rendition.setInit(init);
     this.#audio = { ...state, rendition, nextDts: previous?.rendition === rendition ? previous.nextDts : null };
     this.#linkBoundaries();
-    this.#notify();
+    this.#listeners.emit();
   }
 
   pushVideo(au: VideoAccessUnit): void {
@@ -251,13 +251,13 @@ export class LivePackager {
     for (const r of this.renditions) r.discontinuity();
     this.#origin90k = null;
     if (this.#audio) this.#audio.nextDts = null;
-    this.#notify();
+    this.#listeners.emit();
   }
 
   /** The stream is over: every playlist gets EXT-X-ENDLIST. */
   end(): void {
     for (const r of this.renditions) r.end();
-    this.#notify();
+    this.#listeners.emit();
   }
 
   /** Reports on the other renditions, as seen from `name`'s folder. */
@@ -320,7 +320,7 @@ export class LivePackager {
       wallMs: (dts) => this.#anchorWallMs + ((dts / timescale) * 1000 - this.#offset90k / 90),
       sink: this.#opts.sink,
     });
-    rendition.onChange(() => this.#notify());
+    rendition.onChange(() => this.#listeners.emit());
     return rendition;
   }
 
@@ -346,16 +346,6 @@ export class LivePackager {
       return null;
     }
     return mapped;
-  }
-
-  #notify(): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener();
-      } catch (error) {
-        process.emitWarning(`packager listener failed: ${String(error)}`);
-      }
-    }
   }
 }
 

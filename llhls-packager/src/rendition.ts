@@ -2,6 +2,7 @@ import { writeFragment } from './fmp4/index.ts';
 import type { MediaPlaylistModel, PartModel, RenditionReportModel, SegmentModel } from './playlist/model.ts';
 import { type PartCut, type Sample, Segmenter } from './segmenter/segmenter.ts';
 import type { SegmentSink } from './storage/sink.ts';
+import { Listeners } from './util/listeners.ts';
 
 export interface RenditionOptions {
   readonly name: string;
@@ -72,7 +73,7 @@ export class Rendition {
   #ended = false;
   #bitsInWindow = 0;
   #peakBitrate = 0;
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new Listeners('rendition');
   /** Decode time where the next segment starts, reported to whoever aligns other renditions. */
   onSegmentBoundary: ((dts: number) => void) | null = null;
 
@@ -130,12 +131,11 @@ export class Rendition {
     if (this.#ended) return;
     this.#flush();
     this.#ended = true;
-    this.#notify();
+    this.#listeners.emit();
   }
 
   onChange(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   /** The newest part, or (-1, -1) before the first. */
@@ -251,7 +251,7 @@ export class Rendition {
       this.#closeSegment();
       this.onSegmentBoundary?.(boundary);
     }
-    this.#notify();
+    this.#listeners.emit();
   }
 
   #openSegment(startDts: number, mapUri: string): OpenSegment {
@@ -300,16 +300,6 @@ export class Rendition {
       } catch (error) {
         // A failing sink must not stop the live stream; the packager's owner logs through its own sink wrapper.
         process.emitWarning(`segment sink failed for ${this.name}/${segment.msn}: ${String(error)}`);
-      }
-    }
-  }
-
-  #notify(): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener();
-      } catch (error) {
-        process.emitWarning(`rendition listener failed: ${String(error)}`);
       }
     }
   }

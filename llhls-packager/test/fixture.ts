@@ -67,38 +67,11 @@ export function makeFixture(options: FixtureOptions): Fixture {
   ]);
   const h264 = join(dir, 'video.h264');
   const adts = join(dir, 'audio.aac');
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-i',
-    mkv,
-    '-map',
-    '0:v',
-    '-c',
-    'copy',
-    '-bsf:v',
-    'h264_mp4toannexb',
-    '-f',
-    'h264',
-    h264,
-  ]);
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-i',
-    mkv,
-    '-map',
-    '0:a',
-    '-c',
-    'copy',
-    '-f',
-    'adts',
-    adts,
-  ]);
+  // Elementary streams out of the container, untouched: what an encoder's raw output looks like.
+  const extract = (map: string, ...rest: string[]) =>
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', mkv, '-map', map, '-c', 'copy', ...rest]);
+  extract('0:v', '-bsf:v', 'h264_mp4toannexb', '-f', 'h264', h264);
+  extract('0:a', '-f', 'adts', adts);
 
   const packets = probePackets(mkv, 'v:0');
   const units = splitAccessUnits(readFileSync(h264));
