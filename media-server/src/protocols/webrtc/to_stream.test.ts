@@ -1,0 +1,188 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { LivePackager, type Rendition } from '@glint/llhls-packager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StreamHub } from '../../stream/hub.ts';
+import type { StreamEvent } from '../../stream/types.ts';
+import { requireTool } from '../flv/test_ffmpeg.ts';
+import { packetizeH264, RtpSequencer } from '../rtp/h264-packetizer.ts';
+import { OPUS_RTP_CODEC } from '../rtp/opus.ts';
+import { parseRtpPacket } from '../rtp/packet.ts';
+import { encodeH264AccessUnits } from '../rtp/test_h264.ts';
+import { captureOpusRtp, FakeRtpSource, waitFor } from './test_media.ts';
+import { whipToStream } from './to_stream.ts';
+
+const run = promisify(execFile);
+const H264 = {
+  mimeType: 'video/H264',
+  clockRate: 90_000,
+  sdpFmtpLine: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+};
+/** A WHIP publisher's clocks start anywhere; these wrap within the test. */
+const VIDEO_TS0 = 0xffff_0000;
+const AUDIO_TS0 = 0xffff_f000;
+
+interface Timed {
+  readonly kind: 'video' | 'audio';
+  readonly mediaMs: number;
+  readonly packet: Buffer;
+}
+
+describe('whipToStream: WebRTC RTP → live stream → LL-HLS', () => {
+  let timed: Timed[];
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'glint-whip-'));
+    const [aus, opus] = await Promise.all([encodeH264AccessUnits(3, '640x360'), captureOpusRtp(3)]);
+    const seq = new RtpSequencer({ ssrc: 7, payloadType: 102 });
+    const video = aus.flatMap((au, i) =>
+      seq
+        .serialize(packetizeH264(au), VIDEO_TS0 + i * 3000)
+        .map((packet) => ({ kind: 'video' as const, mediaMs: (i * 1000) / 30, packet })),
+    );
+    const first = parseRtpPacket(opus[0]!).header.timestamp;
+    const audio = opus.map((packet) => {
+      const h = parseRtpPacket(packet).header;
+      // Move ffmpeg's random timestamp base to one that wraps, keeping the steps.
+      const ts = (AUDIO_TS0 + ((h.timestamp - first) >>> 0)) >>> 0;
+      packet.writeUInt32BE(ts, 4);
+      return { kind: 'audio' as const, mediaMs: ((h.timestamp - first) >>> 0) / 48, packet };
+    });
+    timed = [...video, ...audio].sort((a, b) => a.mediaMs - b.mediaMs);
+  }, 30_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function setup(keyframeIntervalMs = 60_000) {
+    const hub = new StreamHub({
+      onReaderError: (error) => {
+        throw error;
+      },
+    });
+    const stream = hub.publish('live1', 'whip');
+    const events: StreamEvent[] = [];
+    stream.attach({ onEvent: (e) => events.push(e), onEnd: () => {} });
+    const source = new FakeRtpSource('live1', { video: H264, audio: OPUS_RTP_CODEC });
+    let nowMs = 1_000_000;
+    let ended = false;
+    const errors: unknown[] = [];
+    const bridge = whipToStream(source, stream, {
+      clock: () => nowMs,
+      keyframeIntervalMs,
+      onSourceClose: () => {
+        ended = true;
+        hub.end(stream, 'disconnect');
+      },
+      onError: (e) => errors.push(e),
+    });
+    const feed = (items: readonly Timed[]) => {
+      for (const t of items) {
+        nowMs = 1_000_000 + t.mediaMs;
+        source.emit(t.kind, t.packet);
+      }
+    };
+    return { hub, stream, events, source, bridge, feed, errors, isEnded: () => ended };
+  }
+
+  it('pushes configs once, AUs with pts = dts from the unwrapped RTP clock, and Opus frames in 48k→90k steps', () => {
+    const { events, feed, errors, bridge, source, isEnded } = setup();
+    feed(timed);
+    expect(events.filter((e) => e.kind === 'video-config')).toHaveLength(1);
+    expect(events.filter((e) => e.kind === 'audio-config')).toEqual([
+      { kind: 'audio-config', config: { codec: 'opus', channels: 2 } },
+    ]);
+    const video = events.flatMap((e) => (e.kind === 'video' ? [e.au] : []));
+    const audio = events.flatMap((e) => (e.kind === 'audio' ? [e.frame] : []));
+    expect(video).toHaveLength(90);
+    expect(video.map((au) => au.pts90k)).toEqual(video.map((_, i) => i * 3000));
+    expect(video.every((au) => au.dts90k === au.pts90k && au.format === 'avcc')).toBe(true);
+    expect(video.filter((au) => au.keyframe)).toHaveLength(3);
+    expect(audio.length).toBeGreaterThan(140);
+    expect(audio.map((f) => f.pts90k)).toEqual(audio.map((_, i) => i * 1800));
+    expect(errors).toEqual([]);
+    // The depacketizer needs the first IDR: one request on the first packet, none after.
+    expect(bridge.stats.keyframeRequests).toBe(1);
+    expect(source.keyframeRequests).toBe(1);
+    source.close();
+    expect(isEnded()).toBe(true);
+    expect(source.listenerCount('video') + source.listenerCount('audio')).toBe(0);
+  });
+
+  it('aligns a track that starts later by its arrival time', () => {
+    const { events, feed } = setup();
+    // Audio starts 500 ms after video on the wall clock; its RTP clock knows nothing of video's.
+    feed(timed.filter((t) => t.kind === 'video' || t.mediaMs >= 500));
+    const firstAudio = events.find((e) => e.kind === 'audio');
+    expect(firstAudio?.kind === 'audio' && firstAudio.frame.pts90k).toBe(500 * 90);
+  });
+
+  it('drops what a lost packet broke, asks for a keyframe, and resumes at the next IDR', () => {
+    const { events, feed, bridge, source } = setup();
+    const videoPackets = timed.filter((t) => t.kind === 'video');
+    const lose = videoPackets.findIndex((t) => t.mediaMs > 400);
+    feed(timed.filter((t) => t !== videoPackets[lose]));
+    const video = events.flatMap((e) => (e.kind === 'video' ? [e.au] : []));
+    expect(video.length).toBeLessThan(90);
+    expect(bridge.stats.lostVideoPackets).toBe(1);
+    expect(source.keyframeRequests).toBeGreaterThanOrEqual(2);
+    // Frames after the loss resume with an IDR.
+    const resumed = video.find((au) => au.pts90k > 450 * 90);
+    expect(resumed?.keyframe).toBe(true);
+  });
+
+  it('asks for a keyframe at every segment target, and reports garbage without breaking', async () => {
+    const { source, bridge, errors, feed, events } = setup(30);
+    await waitFor(() => source.keyframeRequests >= 3, 'periodic keyframe requests', 2000);
+    source.emit('video', Buffer.from([1, 2, 3]));
+    source.emit('audio', Buffer.from([0x80, 111, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]));
+    expect(errors.map((e) => (e as { code: string }).code)).toEqual(['TRUNCATED_PACKET', 'EMPTY_PAYLOAD']);
+    feed(timed.slice(0, 40));
+    expect(events.some((e) => e.kind === 'video')).toBe(true);
+    bridge.stop();
+    const before = source.keyframeRequests;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(source.keyframeRequests).toBe(before);
+  });
+
+  it('feeds an LL-HLS packager whose init and parts ffprobe reads as H.264 and Opus', async () => {
+    const { events, feed } = setup();
+    feed(timed);
+    const packager = new LivePackager();
+    for (const e of events) {
+      if (e.kind === 'video-config') packager.setVideoConfig(e.config);
+      else if (e.kind === 'audio-config') packager.setAudioConfig(e.config);
+      else if (e.kind === 'video') packager.pushVideo(e.au);
+      else if (e.kind === 'audio') packager.pushAudio(e.frame);
+    }
+    packager.end();
+    const probe = async (rendition: Rendition) => {
+      const parts: Uint8Array[] = [];
+      for (let id = 0; id < rendition.nextPartId; id++) {
+        const part = rendition.part(id);
+        if (part) parts.push(part.bytes);
+      }
+      expect(parts.length).toBeGreaterThan(5);
+      const path = join(dir, `${rendition.name}.mp4`);
+      writeFileSync(path, Buffer.concat([rendition.init!.bytes, ...parts]));
+      const { stdout } = await run(requireTool('ffprobe'), [
+        ...['-v', 'error', '-show_entries', 'stream=codec_name,channels:format=duration', '-of', 'json', path],
+      ]);
+      return JSON.parse(stdout) as {
+        streams: { codec_name: string; channels?: number }[];
+        format: { duration: string };
+      };
+    };
+    const [video, audio] = packager.renditions.sort((a) => (a.kind === 'video' ? -1 : 1));
+    const v = await probe(video!);
+    const a = await probe(audio!);
+    expect(v.streams[0]?.codec_name).toBe('h264');
+    expect(a.streams[0]?.codec_name).toBe('opus');
+    expect(a.streams[0]?.channels).toBe(2);
+    expect(Number(v.format.duration)).toBeGreaterThan(2.5);
+    expect(Number(a.format.duration)).toBeGreaterThan(2.5);
+  }, 20_000);
+});
