@@ -1,0 +1,75 @@
+/**
+ * A small Glint-like server for WebRTC tests: Fastify with the WHIP/WHEP routes, a WeriftSfu, a StreamHub and a
+ * MemoryStreamKeyStore, on 127.0.0.1 port 0. The authorization mirrors what app.ts does for RTMP.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { MemoryStreamKeyStore } from '../../platform/stream-keys.ts';
+import { WeriftSfu, type WeriftSfuOptions } from '../../sfu/werift-sfu.ts';
+import type { WhipPublisher } from '../../sfu/whip-publisher.ts';
+import { StreamHub } from '../../stream/hub.ts';
+import { type PublishAuthorization, registerWebrtcRoutes, type WebrtcRoutesHandle } from './routes.ts';
+
+export interface WebrtcTestServer {
+  readonly app: FastifyInstance;
+  readonly sfu: WeriftSfu;
+  readonly hub: StreamHub;
+  readonly routes: WebrtcRoutesHandle;
+  readonly keys: Record<string, string>;
+  readonly published: WhipPublisher[];
+  url(path: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startWebrtcTestServer(
+  channels: readonly string[],
+  options: { sfu?: WeriftSfuOptions; publisherConnectTimeoutMs?: number; logger?: Logger } = {},
+): Promise<WebrtcTestServer> {
+  const store = new MemoryStreamKeyStore();
+  const keys: Record<string, string> = {};
+  for (const id of channels) keys[id] = store.add({ id, displayName: id });
+  const hub = new StreamHub({ onReaderError: () => {} });
+  const sfu = new WeriftSfu({ ...options.sfu, ...(options.logger ? { logger: options.logger } : {}) });
+  const published: WhipPublisher[] = [];
+  const app = Fastify({ logger: false });
+  const authorize = async (channelParam: string, key: string): Promise<PublishAuthorization> => {
+    const channel = await store.verify(key);
+    if (!channel) return { ok: false, status: 401, code: 'BAD_STREAM_KEY', message: 'unknown stream key' };
+    if (channel.id !== channelParam) {
+      return {
+        ok: false,
+        status: 403,
+        code: 'KEY_NOT_FOR_CHANNEL',
+        message: `this key does not publish to ${channelParam}`,
+      };
+    }
+    if (hub.isLive(channel.id) || sfu.hasSource(channel.id)) {
+      return { ok: false, status: 409, code: 'ALREADY_LIVE', message: `channel ${channel.id} is already live` };
+    }
+    return { ok: true, channelId: channel.id };
+  };
+  const routes = registerWebrtcRoutes(app, {
+    sfu,
+    authorize,
+    onPublish: (publisher) => published.push(publisher),
+    publisherOptions: { connectTimeoutMs: options.publisherConnectTimeoutMs ?? 10_000 },
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    sfu,
+    hub,
+    routes,
+    keys,
+    published,
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    stop: async () => {
+      await routes.closeAll();
+      await sfu.close();
+      await app.close();
+    },
+  };
+}

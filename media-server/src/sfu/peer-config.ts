@@ -1,0 +1,76 @@
+/** werift peer-connection settings shared by the publisher and subscriber legs: ICE-lite, pinned codecs. */
+import { type PeerConfig, RTCRtpCodecParameters, useFIR, useNACK, usePLI, useSdesMid } from 'werift';
+import { PUBLISHER_H264_PROFILES } from './sdp-codecs.ts';
+
+export interface IceOptions {
+  /**
+   * Address the UDP sockets bind to. Defaults to 127.0.0.1 (loopback deployments and tests); a public server
+   * sets its interface address, or '0.0.0.0' with `publicIps` naming the addresses viewers reach.
+   */
+  readonly bindAddress?: string;
+  /** Extra host candidates to advertise, e.g. the public IP of a host behind 1:1 NAT. */
+  readonly publicIps?: readonly string[];
+  /** [min, max] UDP ports for media, for firewalls. Random ports when unset. */
+  readonly portRange?: readonly [number, number];
+}
+
+const LEVEL_IDS: Record<(typeof PUBLISHER_H264_PROFILES)[number], string> = {
+  '42e0': '42e01f',
+  '640c': '640c1f',
+  '6400': '64001f',
+  '4200': '42001f',
+  '4d00': '4d001f',
+};
+
+/** Local codec list: werift matches by MIME type only, so one H.264 entry per profile we speak, 42e01f first. */
+function videoCodecs(): RTCRtpCodecParameters[] {
+  let pt = 102;
+  const h264 = PUBLISHER_H264_PROFILES.map(
+    (profile) =>
+      new RTCRtpCodecParameters({
+        mimeType: 'video/H264',
+        clockRate: 90000,
+        payloadType: pt++,
+        rtcpFeedback: [useNACK(), usePLI(), useFIR()],
+        parameters: `level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=${LEVEL_IDS[profile]}`,
+      }),
+  );
+  return [...h264, new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000, payloadType: pt })];
+}
+
+function audioCodecs(): RTCRtpCodecParameters[] {
+  return [
+    new RTCRtpCodecParameters({
+      mimeType: 'audio/opus',
+      clockRate: 48000,
+      channels: 2,
+      payloadType: 111,
+      parameters: 'minptime=10;useinbandfec=1',
+    }),
+  ];
+}
+
+/**
+ * ICE-lite, no STUN gathering (werift would otherwise look up a public STUN server on its own), only the
+ * configured addresses, and no transport-wide congestion control header extension (it made Chromium's estimate
+ * collapse on the publisher leg; see the werift note).
+ */
+export function serverPeerConfig(ice: IceOptions, onStunRequest?: () => void): Partial<PeerConfig> {
+  const bind = ice.bindAddress ?? '127.0.0.1';
+  const config: Partial<PeerConfig> = {
+    iceLite: true,
+    iceServers: [],
+    iceUseIpv6: false,
+    iceInterfaceAddresses: { udp4: bind },
+    iceAdditionalHostAddresses: [...new Set([bind === '0.0.0.0' ? '127.0.0.1' : bind, ...(ice.publicIps ?? [])])],
+    codecs: { video: videoCodecs(), audio: audioCodecs() },
+    headerExtensions: { video: [useSdesMid()], audio: [useSdesMid()] },
+    // Called for each STUN request the peer sends: its consent checks are our liveness signal.
+    iceFilterStunResponse: () => {
+      onStunRequest?.();
+      return true;
+    },
+  };
+  if (ice.portRange) config.icePortRange = [ice.portRange[0], ice.portRange[1]];
+  return config;
+}

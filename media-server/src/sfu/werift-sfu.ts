@@ -1,0 +1,190 @@
+/**
+ * The SFU on werift: one source per channel, its RTP fanned out to every subscriber of the channel without
+ * awaiting any of them. Keyframe requests from viewers are coalesced per channel before reaching the source.
+ */
+import type { Logger } from 'pino';
+import { NoSourceError, SfuClosedError } from './errors.ts';
+import { KeyframeGate } from './keyframe-gate.ts';
+import type { IceOptions } from './peer-config.ts';
+import { chooseOpus, chooseViewerVideo, pruneOffer } from './sdp-codecs.ts';
+import { Subscriber, type SubscriberEndReason } from './subscriber.ts';
+import type { MediaKind, RtpSource, SessionDescription, Sfu, SubscriberInfo } from './types.ts';
+
+export interface WeriftSfuOptions {
+  readonly ice?: IceOptions;
+  /** A viewer that has not completed ICE + DTLS this long after its answer is dropped; default 10 s. */
+  readonly connectTimeoutMs?: number;
+  /** A viewer whose connection stays `disconnected` this long is dropped; default 5 s. */
+  readonly disconnectedGraceMs?: number;
+  /** A connected viewer from which nothing arrives this long (it left without DELETE) is dropped; default 15 s. */
+  readonly idleTimeoutMs?: number;
+  /** At most one keyframe request to a source per this interval; default 500 ms. */
+  readonly keyframeIntervalMs?: number;
+  /** Unsettled sends before a viewer counts as stuck; default 512 packets. */
+  readonly maxInFlightSends?: number;
+  readonly logger?: Logger;
+}
+
+interface ChannelRoute {
+  readonly source: RtpSource;
+  readonly gate: KeyframeGate;
+  readonly subscribers: Set<Subscriber>;
+  readonly detach: Array<() => void>;
+}
+
+const KINDS: readonly MediaKind[] = ['video', 'audio'];
+export const VIEWER_CODEC_HINT = 'this stream is H.264 with Opus audio; use a browser that receives H.264';
+
+export class WeriftSfu implements Sfu {
+  readonly #options: WeriftSfuOptions;
+  readonly #log: Logger | undefined;
+  readonly #channels = new Map<string, ChannelRoute>();
+  readonly #subscribers = new Map<string, Subscriber>();
+  #closed = false;
+
+  constructor(options: WeriftSfuOptions = {}) {
+    this.#options = options;
+    this.#log = options.logger;
+  }
+
+  addSource(source: RtpSource): void {
+    if (this.#closed) throw new SfuClosedError();
+    this.removeSource(source.channelId);
+    const route: ChannelRoute = {
+      source,
+      gate: new KeyframeGate(() => this.#requestKeyframe(source), {
+        intervalMs: this.#options.keyframeIntervalMs ?? 500,
+      }),
+      subscribers: new Set(),
+      detach: [],
+    };
+    for (const kind of KINDS) {
+      if (!source.codecs[kind]) continue;
+      route.detach.push(
+        source.onRtp(kind, (packet) => {
+          for (const subscriber of route.subscribers) subscriber.send(kind, packet);
+        }),
+      );
+    }
+    route.detach.push(
+      source.onClose(() => {
+        if (this.#channels.get(source.channelId) === route) this.removeSource(source.channelId);
+      }),
+    );
+    this.#channels.set(source.channelId, route);
+    this.#log?.info({ channelId: source.channelId, codecs: source.codecs }, 'SFU source added');
+  }
+
+  removeSource(channelId: string): void {
+    const route = this.#channels.get(channelId);
+    if (!route) return;
+    this.#channels.delete(channelId);
+    for (const detach of route.detach) detach();
+    route.gate.close();
+    for (const subscriber of [...route.subscribers]) void subscriber.end('source-ended');
+    this.#log?.info({ channelId }, 'SFU source removed');
+  }
+
+  hasSource(channelId: string): boolean {
+    return this.#channels.has(channelId);
+  }
+
+  async subscribe(channelId: string, offer: SessionDescription): Promise<{ id: string; answer: SessionDescription }> {
+    if (this.#closed) throw new SfuClosedError();
+    const route = this.#channels.get(channelId);
+    if (!route) throw new NoSourceError(channelId);
+    // Refuses a bad offer before any socket is opened.
+    const { sdp, chosen } = pruneOffer(
+      offer.sdp,
+      { video: chooseViewerVideo(route.source.codecs.video?.sdpFmtpLine), audio: chooseOpus },
+      VIEWER_CODEC_HINT,
+    );
+    const kinds = sdp
+      .split(/\r?\n/)
+      .filter((l) => l.startsWith('m=audio') || l.startsWith('m=video'))
+      .map((l): MediaKind => (l.startsWith('m=video') ? 'video' : 'audio'));
+    const subscriber = new Subscriber(channelId, {
+      ice: this.#options.ice ?? {},
+      connectTimeoutMs: this.#options.connectTimeoutMs ?? 10_000,
+      disconnectedGraceMs: this.#options.disconnectedGraceMs ?? 5_000,
+      idleTimeoutMs: this.#options.idleTimeoutMs ?? 15_000,
+      maxInFlightSends: this.#options.maxInFlightSends ?? 512,
+      onKeyframeNeeded: () => route.gate.request(),
+      onEnd: (s, reason, error) => this.#forget(s, route, reason, error),
+      onCloseError: (s, error) =>
+        this.#log?.warn({ err: error, channelId, subscriber: s.id }, 'closing viewer peer connection failed'),
+    });
+    this.#subscribers.set(subscriber.id, subscriber);
+    route.subscribers.add(subscriber);
+    try {
+      const answer = await subscriber.answer(sdp, kinds);
+      if (subscriber.ended) throw new NoSourceError(channelId);
+      this.#log?.info(
+        { channelId, subscriber: subscriber.id, video: chosen.video?.fmtpLine, viewers: route.subscribers.size },
+        'WHEP viewer answered',
+      );
+      return { id: subscriber.id, answer: { sdp: answer } };
+    } catch (error) {
+      await subscriber.end('failed', error);
+      throw error;
+    }
+  }
+
+  async unsubscribe(id: string): Promise<boolean> {
+    const subscriber = this.#subscribers.get(id);
+    if (!subscriber) return false;
+    await subscriber.end('unsubscribed');
+    return true;
+  }
+
+  subscriberCount(channelId?: string): number {
+    if (channelId === undefined) return this.#subscribers.size;
+    return this.#channels.get(channelId)?.subscribers.size ?? 0;
+  }
+
+  /** Per-viewer state, for metrics and tests. */
+  subscribers(channelId?: string): Array<SubscriberInfo & { state: string; packetsSent: number; connected: boolean }> {
+    return [...this.#subscribers.values()]
+      .filter((s) => channelId === undefined || s.channelId === channelId)
+      .map((s) => ({
+        id: s.id,
+        channelId: s.channelId,
+        state: s.connectionState,
+        packetsSent: s.packetsSent,
+        connected: s.connected,
+      }));
+  }
+
+  /** Keyframe requests asked for by viewers and those that reached the source, per channel. */
+  keyframeStats(channelId: string): { requested: number; sent: number } | undefined {
+    const gate = this.#channels.get(channelId)?.gate;
+    return gate ? { requested: gate.requested, sent: gate.sent } : undefined;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const channelId of [...this.#channels.keys()]) this.removeSource(channelId);
+    await Promise.all([...this.#subscribers.values()].map((s) => s.end('shutdown')));
+  }
+
+  #forget(subscriber: Subscriber, route: ChannelRoute, reason: SubscriberEndReason, error: unknown): void {
+    this.#subscribers.delete(subscriber.id);
+    route.subscribers.delete(subscriber);
+    const fields = {
+      channelId: subscriber.channelId,
+      subscriber: subscriber.id,
+      reason,
+      viewers: route.subscribers.size,
+    };
+    if (error !== undefined && reason !== 'failed') this.#log?.warn({ ...fields, err: error }, 'WHEP viewer dropped');
+    else this.#log?.info(fields, 'WHEP viewer ended');
+  }
+
+  #requestKeyframe(source: RtpSource): void {
+    try {
+      source.requestKeyframe();
+    } catch (error) {
+      this.#log?.error({ err: error, channelId: source.channelId }, 'keyframe request to source failed');
+    }
+  }
+}
