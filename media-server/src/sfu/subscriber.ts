@@ -92,6 +92,18 @@ export class Subscriber {
     this.#options.onKeyframeNeeded();
   }
 
+  /** Packets werift resent from its 128-packet history in answer to this viewer's NACKs. */
+  retransmittedPackets(): number {
+    let total = 0;
+    for (const sender of Object.values(this.#senders)) {
+      for (const stat of sender.collectStats(Date.now())) {
+        const resent = (stat as { type: string; retransmittedPacketsSent?: number }).retransmittedPacketsSent;
+        if (stat.type === 'outbound-rtp' && resent) total += resent;
+      }
+    }
+    return total;
+  }
+
   /** Hands one packet to the sender; never awaits. werift parses the bytes into its own copy per sender. */
   send(kind: MediaKind, packet: Buffer): void {
     const sender = this.#senders[kind];

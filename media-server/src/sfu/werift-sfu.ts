@@ -143,7 +143,9 @@ export class WeriftSfu implements Sfu {
   }
 
   /** Per-viewer state, for metrics and tests. */
-  subscribers(channelId?: string): Array<SubscriberInfo & { state: string; packetsSent: number; connected: boolean }> {
+  subscribers(
+    channelId?: string,
+  ): Array<SubscriberInfo & { state: string; packetsSent: number; retransmitted: number; connected: boolean }> {
     return [...this.#subscribers.values()]
       .filter((s) => channelId === undefined || s.channelId === channelId)
       .map((s) => ({
@@ -151,6 +153,7 @@ export class WeriftSfu implements Sfu {
         channelId: s.channelId,
         state: s.connectionState,
         packetsSent: s.packetsSent,
+        retransmitted: s.retransmittedPackets(),
         connected: s.connected,
       }));
   }

@@ -19,7 +19,9 @@ const clients: RTCPeerConnection[] = [];
 
 beforeAll(async () => {
   stun = await startStunResponder();
-  t = await startWebrtcTestServer(['alpha', 'beta', 'gamma'], { sfu: { connectTimeoutMs: 1500, idleTimeoutMs: 2000 } });
+  t = await startWebrtcTestServer(['alpha', 'beta', 'gamma', 'delta', 'epsilon'], {
+    sfu: { connectTimeoutMs: 1500, idleTimeoutMs: 2000 },
+  });
 });
 
 afterAll(async () => {
@@ -101,8 +103,11 @@ async function publishFake(channel: string): Promise<TestPublisher> {
   return publisher;
 }
 
-async function view(channel: string): Promise<{ pc: RTCPeerConnection; resource: string; packets: Buffer[] }> {
-  const pc = clientPeer({ stunUrl: stun.url });
+async function view(
+  channel: string,
+  inboundLossPercent = 0,
+): Promise<{ pc: RTCPeerConnection; resource: string; packets: Buffer[] }> {
+  const pc = clientPeer({ stunUrl: stun.url, inboundLossPercent });
   clients.push(pc);
   const packets: Buffer[] = [];
   pc.onTrack.subscribe((track) => {
@@ -235,6 +240,21 @@ describe('viewer lifecycle', () => {
     await serverSocketsReleased();
     clearInterval(media);
     t.sfu.removeSource('delta');
+  });
+
+  it("answers a lossy viewer's NACKs from werift's send history", async () => {
+    const source = new FakeSource('epsilon');
+    t.sfu.addSource(source);
+    let frame = 0;
+    const media = setInterval(() => source.emit(fakeH264Packet(frame++)), 10);
+    const viewer = await view('epsilon', 10);
+    await until('retransmissions to a viewer losing 10% of packets', () => {
+      const resent = t.sfu.subscribers('epsilon')[0]?.retransmitted ?? 0;
+      return resent > 5 ? resent : undefined;
+    });
+    expect(viewer.packets.length).toBeGreaterThan(0);
+    clearInterval(media);
+    t.sfu.removeSource('epsilon');
   });
 
   it('closes every viewer when the source closes', async () => {

@@ -15,6 +15,8 @@ export interface ClientPeerOptions {
   readonly stunUrl: string;
   readonly video?: 'h264' | 'vp8' | 'none';
   readonly audio?: boolean;
+  /** Drops this share of incoming packets (werift's debug knob, whose number is the share *kept*). */
+  readonly inboundLossPercent?: number;
 }
 
 export function clientPeer(options: ClientPeerOptions): RTCPeerConnection {
@@ -39,6 +41,7 @@ export function clientPeer(options: ClientPeerOptions): RTCPeerConnection {
       audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
     },
     headerExtensions: { video: [useSdesMid()], audio: [useSdesMid()] },
+    ...(options.inboundLossPercent ? { debug: { inboundPacketLoss: 100 - options.inboundLossPercent } } : {}),
   });
 }
 
