@@ -2,12 +2,9 @@
  * A Glint-like WebRTC server for e2e tests (Fastify + WHIP/WHEP routes + WeriftSfu + StreamHub +
  * MemoryStreamKeyStore on 127.0.0.1), and a blank page on another origin for browser publishers and viewers, so
  * every fetch is cross-origin and the CORS preflight is exercised as on a real studio page.
- *
- * The WebRTC pieces are not exported from '@glint/media-server' yet (index.ts is wired separately); until they
- * are, this file reaches into the package's source. Switch to the package import when they are.
  */
 import { createServer, type Server } from 'node:http';
-import { startWebrtcTestServer, type WebrtcTestServer } from '../../media-server/src/protocols/whip/test-server.ts';
+import { startWebrtcTestServer, type WebrtcTestServer } from '@glint/media-server/test-support/webrtc';
 
 export type { WebrtcTestServer };
 export { startWebrtcTestServer };

@@ -4,10 +4,14 @@ import type { Config } from './config.ts';
 import { type Channel, MemoryStreamKeyStore, type StreamKeyStore } from './platform/stream-keys.ts';
 import { LlhlsOutputs } from './protocols/llhls/from_stream.ts';
 import { publishToHub } from './protocols/rtmp/to_stream.ts';
+import { StreamRtpSource, whipToStream } from './protocols/webrtc/index.ts';
+import { type PublishAuthorization, registerWebrtcRoutes, type WebrtcRoutesHandle } from './protocols/whip/index.ts';
 import { createHttpServer } from './servers/http.ts';
 import { createMetrics, type Metrics } from './servers/metrics.ts';
 import { type PublishDecision, type PublishRequest, RtmpServer } from './servers/rtmp.ts';
+import { WeriftSfu, type WhipPublisher } from './sfu/index.ts';
 import { StreamHub } from './stream/hub.ts';
+import type { LiveStream } from './stream/live-stream.ts';
 
 export const DEMO_CHANNEL: Channel = { id: 'demo', displayName: 'Glint demo' };
 
@@ -30,6 +34,8 @@ export class Glint {
   readonly demoStreamKey: string | undefined;
   readonly rtmp: RtmpServer;
   readonly http: FastifyInstance;
+  readonly sfu: WeriftSfu;
+  readonly webrtc: WebrtcRoutesHandle;
   /** Channels whose publish was accepted but whose session has not started yet. */
   readonly #reserved = new Set<string>();
   httpPort = 0;
@@ -45,6 +51,7 @@ export class Glint {
     this.metrics = createMetrics({
       liveStreams: () => this.hub.streams.length,
       blockedRequests: () => this.outputs.blockedRequests,
+      webrtcViewers: () => this.sfu.subscriberCount(),
     });
     this.outputs = new LlhlsOutputs({
       partTargetMs: options.config.partTargetMs,
@@ -56,6 +63,9 @@ export class Glint {
     this.hub.onStreamStart((stream) => {
       log.info({ channelId: stream.channelId, source: stream.source }, 'stream started');
       this.outputs.onStreamStart(stream);
+      this.#countIngest(stream);
+      // A WHIP publisher is the SFU's source itself; any other stream is packetized for WebRTC viewers.
+      if (stream.source !== 'whip') this.#offerToWebrtc(stream);
     });
     if (options.keys) {
       this.keys = options.keys;
@@ -69,15 +79,26 @@ export class Glint {
       authorizePublish: (request) => this.#authorize(request),
       onPublish: (session) => {
         this.#reserved.delete(session.channelId);
-        publishToHub(session, this.hub, (bytes) =>
-          this.metrics.ingestBytes.inc({ channel: session.channelId, protocol: 'rtmp' }, bytes),
-        );
+        publishToHub(session, this.hub);
         session.onEnd((reason) => log.info({ channelId: session.channelId, reason }, 'stream ended'));
       },
       idleTimeoutMs: options.config.rtmpIdleTimeoutMs,
       logger: log.child({ component: 'rtmp' }),
     });
     this.http = createHttpServer({ hub: this.hub, outputs: this.outputs, metrics: this.metrics, logger: log });
+    this.sfu = new WeriftSfu({
+      logger: log.child({ component: 'sfu' }),
+      ice: {
+        bindAddress: options.config.webrtcBindAddress,
+        ...(options.config.webrtcPublicIps.length > 0 ? { publicIps: options.config.webrtcPublicIps } : {}),
+      },
+    });
+    this.webrtc = registerWebrtcRoutes(this.http, {
+      sfu: this.sfu,
+      logger: log.child({ component: 'webrtc' }),
+      authorize: (channelParam, key) => this.#authorizeWhip(channelParam, key),
+      onPublish: (publisher, channelId) => this.#whipToHub(publisher, channelId),
+    });
   }
 
   async start(): Promise<void> {
@@ -90,9 +111,81 @@ export class Glint {
 
   async stop(): Promise<void> {
     await this.rtmp.close();
+    await this.webrtc.closeAll();
     this.hub.shutdown();
+    await this.sfu.close();
     this.outputs.close();
     await this.http.close();
+  }
+
+  /** Media bytes in, per channel and ingest protocol (rate() of it is the ingest bitrate). */
+  #countIngest(stream: LiveStream): void {
+    const labels = { channel: stream.channelId, protocol: stream.source };
+    stream.attach({
+      onEvent: (event) => {
+        if (event.kind === 'video') this.metrics.ingestBytes.inc(labels, event.au.data.byteLength);
+        else if (event.kind === 'audio') this.metrics.ingestBytes.inc(labels, event.frame.data.byteLength);
+      },
+      onEnd: () => {},
+    });
+  }
+
+  /** RTMP (or any non-WebRTC) stream → RTP for WHEP viewers; AAC becomes Opus only while someone listens. */
+  #offerToWebrtc(stream: LiveStream): void {
+    const channelId = stream.channelId;
+    const rtp = new StreamRtpSource(stream, {
+      onError: (err) => this.logger.warn({ err, channelId }, 'RTMP → WebRTC bridge'),
+    });
+    this.sfu.addSource(rtp);
+    rtp.onClose(() => {
+      if (this.hub.get(channelId) === undefined) this.sfu.removeSource(channelId);
+    });
+  }
+
+  /** WHIP publisher → the hub (so LL-HLS and every other output see it). */
+  #whipToHub(publisher: WhipPublisher, channelId: string): void {
+    this.#reserved.delete(channelId);
+    const stream = this.hub.publish(channelId, 'whip');
+    whipToStream(publisher, stream, {
+      onSourceClose: () => {
+        this.logger.info({ channelId, reason: 'disconnect' }, 'stream ended');
+        this.hub.end(stream, 'disconnect');
+      },
+      onError: (err, kind) => this.logger.warn({ err, kind, channelId }, 'WHIP → stream bridge'),
+    });
+  }
+
+  async #authorizeWhip(channelParam: string, key: string): Promise<PublishAuthorization> {
+    const channel = await this.keys.verify(key);
+    if (!channel) {
+      this.metrics.publishRefusals.inc({ code: 'BAD_STREAM_KEY' });
+      return {
+        ok: false,
+        status: 401,
+        code: 'BAD_STREAM_KEY',
+        message: 'unknown stream key; copy it again from your channel settings',
+      };
+    }
+    if (channel.id !== channelParam) {
+      this.metrics.publishRefusals.inc({ code: 'KEY_NOT_FOR_CHANNEL' });
+      return {
+        ok: false,
+        status: 403,
+        code: 'KEY_NOT_FOR_CHANNEL',
+        message: `this key publishes to ${channel.id}, not ${channelParam}`,
+      };
+    }
+    if (this.hub.isLive(channel.id) || this.#reserved.has(channel.id) || this.sfu.hasSource(channel.id)) {
+      this.metrics.publishRefusals.inc({ code: 'ALREADY_LIVE' });
+      return {
+        ok: false,
+        status: 409,
+        code: 'ALREADY_LIVE',
+        message: `channel ${channel.id} is already live from another encoder`,
+      };
+    }
+    this.#reserved.add(channel.id);
+    return { ok: true, channelId: channel.id, release: () => this.#reserved.delete(channel.id) };
   }
 
   async #authorize(request: PublishRequest): Promise<PublishDecision> {

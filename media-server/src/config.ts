@@ -18,6 +18,10 @@ export interface Config {
   /** An RTMP publisher that sends nothing for this long is dropped. */
   readonly rtmpIdleTimeoutMs: number;
   readonly logLevel: string;
+  /** Address the SFU's UDP sockets bind to. */
+  readonly webrtcBindAddress: string;
+  /** Addresses advertised in ICE candidates (a server's public IPs); empty: the bind address. */
+  readonly webrtcPublicIps: readonly string[];
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -49,5 +53,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconnectGraceMs: int(env, 'GLINT_RECONNECT_GRACE_MS', 5000),
     rtmpIdleTimeoutMs: int(env, 'GLINT_RTMP_IDLE_TIMEOUT_MS', 10000),
     logLevel: env.GLINT_LOG_LEVEL || 'info',
+    webrtcBindAddress: env.GLINT_WEBRTC_BIND || '127.0.0.1',
+    webrtcPublicIps: (env.GLINT_WEBRTC_PUBLIC_IPS || '')
+      .split(',')
+      .map((ip) => ip.trim())
+      .filter(Boolean),
   };
 }

@@ -1,7 +1,11 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The media server's Prometheus metrics, in one registry served at /metrics. */
-export function createMetrics(sources: { liveStreams: () => number; blockedRequests: () => number }) {
+export function createMetrics(sources: {
+  liveStreams: () => number;
+  blockedRequests: () => number;
+  webrtcViewers: () => number;
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'glint_' });
   const liveStreams = new Gauge({
@@ -18,6 +22,14 @@ export function createMetrics(sources: { liveStreams: () => number; blockedReque
     registers: [registry],
     collect() {
       this.set(sources.blockedRequests());
+    },
+  });
+  const webrtcViewers = new Gauge({
+    name: 'glint_webrtc_viewers',
+    help: 'WHEP viewers connected right now',
+    registers: [registry],
+    collect() {
+      this.set(sources.webrtcViewers());
     },
   });
   const ingestBytes = new Counter({
@@ -45,7 +57,7 @@ export function createMetrics(sources: { liveStreams: () => number; blockedReque
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
     registers: [registry],
   });
-  return { registry, liveStreams, blocked, ingestBytes, parts, publishRefusals, httpDuration };
+  return { registry, liveStreams, blocked, webrtcViewers, ingestBytes, parts, publishRefusals, httpDuration };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

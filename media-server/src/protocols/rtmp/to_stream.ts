@@ -18,13 +18,8 @@ export function toStreamEvent(event: MediaEvent): StreamEvent {
 }
 
 /** Connects an accepted RTMP publish to the hub: its media becomes the channel's live stream until it ends. */
-export function publishToHub(session: RtmpPublishSession, hub: StreamHub, onBytes?: (bytes: number) => void): void {
+export function publishToHub(session: RtmpPublishSession, hub: StreamHub): void {
   const stream = hub.publish(session.channelId, 'rtmp');
-  session.onMedia((event) => {
-    if (onBytes && (event.kind === 'video' || event.kind === 'audio')) {
-      onBytes(event.kind === 'video' ? event.au.data.byteLength : event.frame.data.byteLength);
-    }
-    stream.push(toStreamEvent(event));
-  });
+  session.onMedia((event) => stream.push(toStreamEvent(event)));
   session.onEnd((reason) => hub.end(stream, reason));
 }
