@@ -30,6 +30,8 @@ interface ChannelRoute {
   readonly gate: KeyframeGate;
   readonly subscribers: Set<Subscriber>;
   readonly detach: Array<() => void>;
+  /** RTP listeners on the source, attached only while someone watches (an RTMP source transcodes audio meanwhile). */
+  forwarding: Array<() => void> | null;
 }
 
 const KINDS: readonly MediaKind[] = ['video', 'audio'];
@@ -57,15 +59,8 @@ export class WeriftSfu implements Sfu {
       }),
       subscribers: new Set(),
       detach: [],
+      forwarding: null,
     };
-    for (const kind of KINDS) {
-      if (!source.codecs[kind]) continue;
-      route.detach.push(
-        source.onRtp(kind, (packet) => {
-          for (const subscriber of route.subscribers) subscriber.send(kind, packet);
-        }),
-      );
-    }
     route.detach.push(
       source.onClose(() => {
         if (this.#channels.get(source.channelId) === route) this.removeSource(source.channelId);
@@ -80,9 +75,25 @@ export class WeriftSfu implements Sfu {
     if (!route) return;
     this.#channels.delete(channelId);
     for (const detach of route.detach) detach();
+    this.#stopForwarding(route);
     route.gate.close();
     for (const subscriber of [...route.subscribers]) void subscriber.end('source-ended');
     this.#log?.info({ channelId }, 'SFU source removed');
+  }
+
+  /** Listens to the source's tracks as they are now (an RTMP source knows its codecs only once media came). */
+  #startForwarding(route: ChannelRoute): void {
+    if (route.forwarding) return;
+    route.forwarding = KINDS.filter((kind) => route.source.codecs[kind]).map((kind) =>
+      route.source.onRtp(kind, (packet) => {
+        for (const subscriber of route.subscribers) subscriber.send(kind, packet);
+      }),
+    );
+  }
+
+  #stopForwarding(route: ChannelRoute): void {
+    for (const detach of route.forwarding ?? []) detach();
+    route.forwarding = null;
   }
 
   hasSource(channelId: string): boolean {
@@ -116,6 +127,7 @@ export class WeriftSfu implements Sfu {
     });
     this.#subscribers.set(subscriber.id, subscriber);
     route.subscribers.add(subscriber);
+    this.#startForwarding(route);
     try {
       const answer = await subscriber.answer(sdp, kinds);
       if (subscriber.ended) throw new NoSourceError(channelId);
@@ -173,6 +185,7 @@ export class WeriftSfu implements Sfu {
   #forget(subscriber: Subscriber, route: ChannelRoute, reason: SubscriberEndReason, error: unknown): void {
     this.#subscribers.delete(subscriber.id);
     route.subscribers.delete(subscriber);
+    if (route.subscribers.size === 0) this.#stopForwarding(route);
     const fields = {
       channelId: subscriber.channelId,
       subscriber: subscriber.id,

@@ -28,7 +28,7 @@ describe('StreamRtpSource: RTMP stream → RTP', () => {
     await Promise.all(sources.splice(0).map((s) => s.close()));
   });
 
-  function newStream() {
+  function newStream(bframes: 'auto' | 'passthrough' | 'reencode' = 'passthrough') {
     const hub = new StreamHub({
       onReaderError: (error) => {
         throw error;
@@ -36,7 +36,7 @@ describe('StreamRtpSource: RTMP stream → RTP', () => {
     });
     const stream = hub.publish('ch1', 'rtmp');
     const errors: unknown[] = [];
-    const source = new StreamRtpSource(stream, { onError: (e) => errors.push(e), videoSsrc: 1234 });
+    const source = new StreamRtpSource(stream, { onError: (e) => errors.push(e), videoSsrc: 1234, bframes });
     sources.push(source);
     return { hub, stream, source, errors };
   }
@@ -82,7 +82,7 @@ describe('StreamRtpSource: RTMP stream → RTP', () => {
     expect(errors).toEqual([]);
   });
 
-  it('starts a late listener at the next IDR, and refuses the re-encode mode it does not have', () => {
+  it('starts a late listener at the next IDR', () => {
     const { stream, source } = newStream();
     const media = events.filter((e) => e.kind !== 'metadata');
     const firstP = media.findIndex((e) => e.kind === 'video' && !e.au.keyframe);
@@ -96,10 +96,48 @@ describe('StreamRtpSource: RTMP stream → RTP', () => {
     expect(d.droppedAccessUnits).toBe(0);
     source.requestKeyframe();
     expect(source.keyframeRequests).toBe(1);
-    expect(() => new StreamRtpSource(stream, { bframes: 'reencode' })).toThrow(
-      expect.objectContaining({ code: 'UNSUPPORTED_OPTION' }),
-    );
   });
+
+  it('re-encodes a stream with B-frames to constrained baseline without them, only while video is watched', async () => {
+    const { stream, source, errors } = newStream('auto');
+    const media = events.filter((e) => e.kind !== 'metadata');
+    const d = new H264Depacketizer({ format: 'avcc' });
+    const out: Array<ReturnType<H264Depacketizer['pushBytes']>['accessUnits'][number]> = [];
+    let packetCount = 0;
+    const stop = source.onRtp('video', (p) => {
+      packetCount++;
+      const r = d.pushBytes(p);
+      out.push(...r.accessUnits);
+    });
+    const timeMs = (e: MediaEvent) => (e.kind === 'video' ? e.au.dts90k : e.kind === 'audio' ? e.frame.pts90k : 0) / 90;
+    const start = performance.now();
+    for (const e of media) {
+      const wait = start + timeMs(e) - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      stream.push(e);
+    }
+    // B-frames are seen a few frames in; re-encoding starts at the next keyframe (1 s) and ffmpeg takes a moment.
+    const reencoded = () =>
+      out.filter(
+        (au) =>
+          au.sps.length > 0 ||
+          out.indexOf(au) > out.findIndex((a) => a.sps.some((s) => codec.parseSps(s).profileIdc === 66)),
+      );
+    await waitFor(
+      () => out.some((au) => au.sps.some((s) => codec.parseSps(s).profileIdc === 66)),
+      `a baseline keyframe (${packetCount} packets)`,
+      8000,
+    );
+    await waitFor(() => reencoded().length > 20, '20 re-encoded access units', 8000);
+    expect(source.hasBFrames).toBe(true);
+    expect(source.codecs.video?.sdpFmtpLine).toContain('profile-level-id=42e01f');
+    // No B-frames: RTP timestamps never go back.
+    const ts = reencoded().map((a) => a.timestamp);
+    for (let i = 1; i < ts.length; i++) expect(ts[i]!).toBeGreaterThanOrEqual(ts[i - 1]!);
+    stop();
+    await source.close();
+    expect(errors).toEqual([]);
+  }, 30_000);
 
   it('runs one ffmpeg for AAC→Opus only while audio is listened to; Opus RTP in 20 ms steps', async () => {
     const { stream, source, errors } = newStream();

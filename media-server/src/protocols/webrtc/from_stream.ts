@@ -7,15 +7,28 @@ import { DEFAULT_MAX_PAYLOAD_BYTES, packetizeH264, RtpSequencer } from '../rtp/h
 import { OPUS_DEFAULT_PAYLOAD_TYPE, OPUS_RTP_CODEC, opus90kToTicks } from '../rtp/opus.ts';
 import { AacToOpus, type OpusRtpOut, type TranscodeLatency } from './aac_to_opus.ts';
 import { WebRtcBridgeError } from './errors.ts';
+import { H264Reencoder } from './h264_reencode.ts';
 
 export const H264_DEFAULT_PAYLOAD_TYPE = 102;
 
+const START_CODE = Buffer.from([0, 0, 0, 1]);
+
+/** An RTP payload (RFC 6184) that opens a keyframe: an IDR or SPS, alone, first in a STAP-A, or an FU-A start. */
+function startsKeyframe(payload: Uint8Array): boolean {
+  const type = (payload[0] ?? 0) & 0x1f;
+  if (type === 5 || type === 7) return true;
+  if (type === 24) return [5, 7].includes((payload[3] ?? 0) & 0x1f);
+  if (type === 28) return ((payload[1] ?? 0) & 0x80) !== 0 && ((payload[1] ?? 0) & 0x1f) === 5;
+  return false;
+}
+
 export interface StreamRtpSourceOptions {
   /**
-   * What to do with B-frames: 'passthrough' sends frames in decode order with their pts as the RTP timestamp
-   * (Chromium's decoder reorders them). 'reencode' (one ffmpeg re-encoding with -bf 0) is not built yet.
+   * What to do with B-frames. 'passthrough' sends frames in decode order with their pts as the RTP timestamp;
+   * Chromium then shows only the keyframes (measured: 2 fps of 30). 'reencode' runs one ffmpeg re-encoding without
+   * B-frames while WebRTC viewers watch. 'auto' (default): passthrough until B-frames are seen, then re-encode.
    */
-  readonly bframes?: 'passthrough' | 'reencode';
+  readonly bframes?: 'auto' | 'passthrough' | 'reencode';
   readonly maxPayloadBytes?: number;
   readonly videoPayloadType?: number;
   readonly audioPayloadType?: number;
@@ -69,12 +82,17 @@ export class StreamRtpSource implements RtpSource {
   #opusRun: { baseTicks: number } | null = null;
   #lastOpusTicks: number | null = null;
   #nextAacPts90k: number | null = null;
+  #reencoder: Promise<H264Reencoder | null> | null = null;
+  /** The pts of the first access unit the running re-encoder was given. */
+  #reencodeBase: number | null = null;
+  /** RTP timestamp base of the re-encoder's current run, set by its first packet. */
+  #reencodeRun: { base: number } | null = null;
+  #lastVideoTs: number | null = null;
+  /** First dts and frame count, for the frame rate the re-encoder needs. */
+  #rate: { firstDts: number; lastDts: number; frames: number } | null = null;
   keyframeRequests = 0;
 
   constructor(stream: LiveStream, options: StreamRtpSourceOptions = {}) {
-    if (options.bframes === 'reencode') {
-      throw new WebRtcBridgeError('UNSUPPORTED_OPTION', "bframes: 'reencode' is not implemented; use 'passthrough'");
-    }
     this.channelId = stream.channelId;
     this.#opts = options;
     this.#video = new RtpSequencer({
@@ -97,14 +115,21 @@ export class StreamRtpSource implements RtpSource {
     const codecs: Partial<Record<MediaKind, RtpCodec>> = {};
     const sps = this.#videoConfig?.sps[0];
     if (sps) {
+      // The re-encoder sends constrained baseline.
+      const profile = this.#reencoding ? '42e01f' : profileLevelIdOf(sps);
       codecs.video = {
         mimeType: 'video/H264',
         clockRate: 90_000,
-        sdpFmtpLine: `level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=${profileLevelIdOf(sps)}`,
+        sdpFmtpLine: `level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=${profile}`,
       };
     }
     if (this.#audioConfig) codecs.audio = OPUS_RTP_CODEC;
     return codecs;
+  }
+
+  get #reencoding(): boolean {
+    const mode = this.#opts.bframes ?? 'auto';
+    return mode === 'reencode' || (mode === 'auto' && this.#hasBFrames);
   }
 
   /** Frames arrived out of presentation order (pts went back in decode order). */
@@ -127,7 +152,9 @@ export class StreamRtpSource implements RtpSource {
     if (kind === 'video') {
       const entry: VideoListener = { fn: listener, waitingForKeyframe: true };
       this.#videoListeners.add(entry);
-      return () => this.#videoListeners.delete(entry);
+      return () => {
+        if (this.#videoListeners.delete(entry) && this.#videoListeners.size === 0) void this.#stopReencoder();
+      };
     }
     this.#audioListeners.add(listener);
     this.#updateTranscoder();
@@ -160,7 +187,7 @@ export class StreamRtpSource implements RtpSource {
     this.#detach();
     this.#videoListeners.clear();
     this.#audioListeners.clear();
-    const stopped = this.#stopTranscoder();
+    const stopped = Promise.all([this.#stopTranscoder(), this.#stopReencoder()]).then(() => {});
     for (const listener of this.#closeListeners) this.#safe(listener);
     this.#closeListeners.clear();
     return stopped;
@@ -198,6 +225,12 @@ export class StreamRtpSource implements RtpSource {
 
   #onVideo(au: VideoAccessUnit): void {
     if (this.#maxPts90k !== null && au.pts90k < this.#maxPts90k) this.#hasBFrames = true;
+    if (this.#rate) {
+      this.#rate.lastDts = au.dts90k;
+      this.#rate.frames++;
+    } else {
+      this.#rate = { firstDts: au.dts90k, lastDts: au.dts90k, frames: 1 };
+    }
     this.#maxPts90k = Math.max(this.#maxPts90k ?? au.pts90k, au.pts90k);
     let nals: Uint8Array[];
     try {
@@ -208,6 +241,10 @@ export class StreamRtpSource implements RtpSource {
     }
     if (au.keyframe) this.#takeInBandConfig(nals);
     if (this.#videoListeners.size === 0) return;
+    if (this.#reencoding) {
+      this.#reencode(nals, au);
+      return;
+    }
     const payloads = packetizeH264(nals, {
       maxPayloadBytes: this.#opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       ...(this.#videoConfig ? { config: this.#videoConfig } : {}),
@@ -224,6 +261,68 @@ export class StreamRtpSource implements RtpSource {
       for (const packet of packets) this.#safe(() => listener.fn(first ? packet : Buffer.from(packet)));
       first = false;
     }
+  }
+
+  /** Feeds the re-encoder (started on demand) with the access unit in Annex B, parameter sets before keyframes. */
+  #reencode(nals: readonly Uint8Array[], au: VideoAccessUnit): void {
+    if (!this.#reencoder) {
+      if (!au.keyframe) return; // the decoder starts at a keyframe
+      this.#reencodeBase = au.pts90k;
+      this.#reencodeRun = null;
+      this.#reencoder = H264Reencoder.start({
+        fps: this.#frameRate(),
+        onPacket: (out) => this.#onReencoded(out),
+        onError: (error) => {
+          this.#opts.onError?.(error);
+          void this.#stopReencoder();
+        },
+      }).catch((error: unknown) => {
+        this.#opts.onError?.(error);
+        return null;
+      });
+    }
+    const withConfig =
+      au.keyframe && this.#videoConfig ? [...this.#videoConfig.sps, ...this.#videoConfig.pps, ...nals] : nals;
+    const annexB = Buffer.concat(withConfig.flatMap((nal) => [START_CODE, nal]));
+    void this.#reencoder.then((r) => r?.write(annexB));
+  }
+
+  /** Frames per second seen so far, snapped to a common rate when within 1 % of one (ms-rounded FLV timestamps). */
+  #frameRate(): number {
+    const r = this.#rate;
+    const measured =
+      r && r.frames > 1 && r.lastDts > r.firstDts ? ((r.frames - 1) * 90_000) / (r.lastDts - r.firstDts) : 30;
+    const common = [23.976, 24, 25, 29.97, 30, 50, 59.94, 60].find((f) => Math.abs(f - measured) / f < 0.01);
+    return common ?? measured;
+  }
+
+  #onReencoded(out: { payload: Uint8Array; marker: boolean; relativeTicks: number }): void {
+    // A run starts at the pts of the first access unit it was given, never before what a previous run sent.
+    if (this.#reencodeRun === null) {
+      const fromPts = this.#reencodeBase ?? 0;
+      this.#reencodeRun = { base: this.#lastVideoTs === null ? fromPts : Math.max(fromPts, this.#lastVideoTs + 3000) };
+    }
+    const ts = this.#reencodeRun.base + out.relativeTicks;
+    this.#lastVideoTs = ts;
+    const packet = this.#video.serialize([{ payload: out.payload, marker: out.marker }], ts)[0];
+    if (!packet) return;
+    const keyframeStart = startsKeyframe(out.payload);
+    let first = true;
+    for (const listener of this.#videoListeners) {
+      if (listener.waitingForKeyframe) {
+        if (!keyframeStart) continue;
+        listener.waitingForKeyframe = false;
+      }
+      this.#safe(() => listener.fn(first ? packet : Buffer.from(packet)));
+      first = false;
+    }
+  }
+
+  async #stopReencoder(): Promise<void> {
+    const running = this.#reencoder;
+    this.#reencoder = null;
+    const r = await running;
+    await r?.stop();
   }
 
   #takeInBandConfig(nals: readonly Uint8Array[]): void {
