@@ -117,17 +117,12 @@ describe('StreamRtpSource: RTMP stream → RTP', () => {
       stream.push(e);
     }
     // B-frames are seen a few frames in; re-encoding starts at the next keyframe (1 s) and ffmpeg takes a moment.
-    const reencoded = () =>
-      out.filter(
-        (au) =>
-          au.sps.length > 0 ||
-          out.indexOf(au) > out.findIndex((a) => a.sps.some((s) => codec.parseSps(s).profileIdc === 66)),
-      );
-    await waitFor(
-      () => out.some((au) => au.sps.some((s) => codec.parseSps(s).profileIdc === 66)),
-      `a baseline keyframe (${packetCount} packets)`,
-      8000,
-    );
+    const isBaseline = (au: (typeof out)[number]) => au.sps.some((sps) => codec.parseSps(sps).profileIdc === 66);
+    const reencoded = () => {
+      const first = out.findIndex(isBaseline);
+      return first < 0 ? [] : out.slice(first);
+    };
+    await waitFor(() => out.some(isBaseline), `a baseline keyframe (${packetCount} packets)`, 8000);
     await waitFor(() => reencoded().length > 20, '20 re-encoded access units', 8000);
     expect(source.hasBFrames).toBe(true);
     expect(source.codecs.video?.sdpFmtpLine).toContain('profile-level-id=42e01f');
