@@ -60,7 +60,8 @@ async function webrtcStats(page: Page): Promise<WatchStats | null> {
       freezeCount: n('freezeCount'),
       totalFreezesDuration: n('totalFreezesDuration'),
       framesPerSecond: n('framesPerSecond'),
-      jitterBufferMs: n('jitterBufferEmittedCount') > 0 ? (1000 * n('jitterBufferDelay')) / n('jitterBufferEmittedCount') : 0,
+      jitterBufferMs:
+        n('jitterBufferEmittedCount') > 0 ? (1000 * n('jitterBufferDelay')) / n('jitterBufferEmittedCount') : 0,
       audioPackets,
       codec: codecs.get(String(video.codecId)) ?? '?',
     };
@@ -99,7 +100,11 @@ describe('RTMP → WebRTC', () => {
     expect(last.audioPackets).toBeGreaterThan(500);
     expect(shown).toMatch(/^\d+\.\d\d s$/);
     await page.close();
-    await waitFor('the viewer to be released', () => (t.glint.sfu.subscriberCount('rtmpch') === 0 ? true : undefined), 20_000);
+    await waitFor(
+      'the viewer to be released',
+      () => (t.glint.sfu.subscriberCount('rtmpch') === 0 ? true : undefined),
+      20_000,
+    );
   }, 90_000);
 });
 
