@@ -1,0 +1,150 @@
+/**
+ * `npm run bench:webrtc`: (a) how many WebRTC viewers one core of Glint's SFU serves at 1.5 Mbit/s, against a bare
+ * UDP fan-out of the same packets; (b) glass-to-glass latency WHIP → SFU → WHEP in Chromium, against the same
+ * pages connected directly. Prints a table per measure, writes a chart per measure under benchmarks/results/.
+ * Stops by itself (watchdog); kills every child process and browser and removes its temp folders, also on error.
+ * `--only=fanout` or `--only=latency` runs one measure.
+ */
+import { cpus, loadavg } from 'node:os';
+import type { Browser } from 'playwright-core';
+import { Scratch } from './ingest/scratch.ts';
+import { progress } from './lib/progress.ts';
+import { writeResults } from './lib/results.ts';
+import { launchBrowser, type PageOrigin, startPageOrigin } from './webrtc/browser.ts';
+import { type FanoutOptions, type FanoutRun, runFanout } from './webrtc/fanout.ts';
+import { type LatencyOptions, type LatencyRun, runLatency } from './webrtc/latency.ts';
+import { chartFanout, chartLatency, printFanout, printLatency } from './webrtc/report.ts';
+import { RTP_PACKET_BYTES } from './webrtc/source.ts';
+
+const WATCHDOG_MS = 295_000;
+const FANOUT_BUDGET_MS = 175_000;
+const startedMs = performance.now();
+const FANOUT: FanoutOptions = {
+  source: { seconds: 12, width: 1280, height: 720, fps: 30, videoKbps: 1500 },
+  steps: [25, 50, 100, 150, 200, 300, 400, 500],
+  glintWindowMs: 10_000,
+  peerWindowMs: 4000,
+  warmMs: 2000,
+  baselineMs: 5000,
+  loadProcesses: 2,
+  cpuLimitPct: 95,
+  deadlineMs: startedMs + FANOUT_BUDGET_MS,
+};
+const LATENCY: LatencyOptions = { warmMs: 3000, samples: 300, collectTimeoutMs: 30_000 };
+
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const scratch = new Scratch();
+let browser: Browser | undefined;
+let origin: PageOrigin | undefined;
+
+// Playwright kills the browsers it launched when this process exits; Scratch kills our children and temp folders.
+process.on('exit', () => scratch.cleanUp());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    scratch.cleanUp();
+    process.exit(130);
+  });
+}
+setTimeout(() => {
+  process.stderr.write(`\nbench:webrtc: watchdog fired after ${WATCHDOG_MS / 1000} s; stopping\n`);
+  scratch.cleanUp();
+  process.exit(2);
+}, WATCHDOG_MS).unref();
+
+async function main(): Promise<void> {
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}`;
+  const loadBefore = loadavg()[0] ?? Number.NaN;
+  let fanout: FanoutRun | undefined;
+  const latency: LatencyRun[] = [];
+  if (only !== 'latency') {
+    const p = progress('fan-out');
+    fanout = await runFanout(scratch, FANOUT, (t) => p.update(t));
+    p.done(fanout.stoppedBecause);
+  }
+  if (only !== 'fanout') {
+    const p = progress('latency');
+    browser = await launchBrowser();
+    origin = await startPageOrigin();
+    for (const mode of ['sfu', 'direct'] as const) {
+      latency.push(await runLatency(browser, origin, mode, LATENCY, (t) => p.update(t)));
+    }
+    p.done(`${latency.map((r) => `${r.mode}: ${r.latenciesMs.length} frames`).join(', ')}`);
+    await browser.close();
+    browser = undefined;
+  }
+  const loadAfter = loadavg()[0] ?? Number.NaN;
+  const shared = `Machine: ${machine}; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (shared with other workers, noisy: compare medians and ratios).`;
+  const charts: string[] = [];
+  if (fanout) {
+    printFanout(
+      fanout,
+      [
+        `ffmpeg sends a pre-encoded ${FANOUT.source.width}x${FANOUT.source.height} ${FANOUT.source.fps} fps H.264 (constrained baseline, 1 s GOP,`,
+        `${FANOUT.source.videoKbps} kb/s CBR) as RTP (${RTP_PACKET_BYTES}-byte payloads) in real time, looped, to a werift client in a child process that`,
+        'publishes it over WHIP. The SFU (startWebrtcTestServer: Fastify + WHIP/WHEP routes + WeriftSfu, ICE-lite) runs',
+        'in the benchmark process; its CPU is process.cpuUsage() (user + system, all threads) over a steady window read',
+        `in 1 s slices: ${FANOUT.glintWindowMs / 1000} s for Glint, ${FANOUT.peerWindowMs / 1000} s for the peer, after ${FANOUT.warmMs / 1000} s of warm-up once every viewer got packets.`,
+        `Viewers: werift clients (WHEP, ICE + DTLS + SRTP decrypt/auth, NACK, RTCP) in ${FANOUT.loadProcesses} child processes, counting`,
+        'RTP sequence numbers: lost = sequence span − distinct packets received in the window; lossy/stalled = viewers',
+        'that lost any / got none (or were dropped by the SFU). pkts out/s = Σ packets handed to werift senders.',
+        'µs/pkt = (% core − publisher-only baseline) ÷ packets out/s: the marginal CPU per forwarded packet.',
+        'Peer, same process and publisher, just before each Glint step: each packet sent with dgram to N plain',
+        'UDP sockets in the load generators, one connected socket per receiver as the SFU has (no DTLS/SRTP/RTCP, no',
+        'per-viewer copy, no RTP rewrite): the floor cost of a UDP send in Node.',
+        `Steps stop when the SFU passes ${FANOUT.cpuLimitPct} % of one core or a viewer loses packets.`,
+        shared,
+      ].join('\n        '),
+      [
+        "'load gen %' is the viewers' CPU (all load-generator processes): a werift client pays about what the SFU pays per packet, so past ~150 viewers the two share the machine's two cores and loss may come from either side.",
+      ],
+      FANOUT.cpuLimitPct,
+    );
+    charts.push(await chartFanout(fanout, `${machine}; shared machine, one run`));
+  }
+  if (latency.length > 0) {
+    printLatency(
+      latency,
+      [
+        'Two tabs of one headless Chromium (one clock). The publisher paints a 640x360 canvas every 33 ms with the',
+        'current time (performance.timeOrigin + now(), ms mod 2^32) as 40 black/white 32-px cells ringed by a fixed',
+        'border; canvas.captureStream(30) → RTCPeerConnection (H.264 preferred, 1.5 Mbit/s cap) → WHIP POST with the',
+        'stream key. The viewer tab plays the WHEP stream muted; on each requestVideoFrameCallback it draws the frame to',
+        'a canvas, reads the stamp (border + 8-bit check, else counted unreadable) and keeps',
+        'timeOrigin + metadata.expectedDisplayTime − stamp, once per distinct stamp.',
+        `${LATENCY.samples} frames after ${LATENCY.warmMs / 1000} s of warm-up from the first frame. Peer: the same pages connected directly, SDP passed by`,
+        'Playwright (non-trickle): the latency of WebRTC itself (capture, encode, jitter buffer, decode, render).',
+        shared,
+      ].join('\n        '),
+      [],
+    );
+    charts.push(await chartLatency(latency, `${machine}; shared machine, one run`));
+  }
+  const json = writeResults('webrtc', {
+    machine,
+    loadAverage: { before: loadBefore, after: loadAfter },
+    fanoutOptions: { ...FANOUT, deadlineMs: undefined },
+    fanout,
+    latencyOptions: LATENCY,
+    latency,
+  });
+  process.stderr.write(`charts: ${charts.join(', ')}\nnumbers: ${json}\n`);
+}
+
+async function cleanUp(): Promise<void> {
+  await browser?.close().catch(() => {});
+  await origin?.close().catch(() => {});
+  scratch.cleanUp();
+}
+
+main()
+  .then(async () => {
+    await cleanUp();
+    process.exit(0);
+  })
+  .catch(async (error: unknown) => {
+    process.stderr.write(
+      `bench:webrtc failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    await cleanUp();
+    process.exit(1);
+  });
