@@ -10,10 +10,11 @@ import { type FlvFile, readFlv } from './ingest/flv.ts';
 import { type CpuRun, type GlintDelayRun, type RunTiming, runGlintCpu, runGlintDelay } from './ingest/glint.ts';
 import { PEER_ARGS, type PeerRun, runPeer } from './ingest/peer.ts';
 import { chartCpu, chartDelays, delaySeries, marginalPct, printCpu, printDelays } from './ingest/report.ts';
-import { Scratch } from './ingest/scratch.ts';
 import { encodeSource } from './ingest/source.ts';
+import { guardRun } from './lib/guard.ts';
 import { progress } from './lib/progress.ts';
 import { writeResults } from './lib/results.ts';
+import { Scratch } from './lib/scratch.ts';
 
 const WATCHDOG_MS = 230_000;
 const SOURCE = { seconds: 25, width: 1280, height: 720, fps: 30, videoKbps: 3000, audioKbps: 128 } as const;
@@ -23,18 +24,7 @@ const PEER_LABEL = 'ffmpeg HLS muxer, 1 s fMP4 segments';
 
 const scratch = new Scratch();
 
-process.on('exit', () => scratch.cleanUp());
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    scratch.cleanUp();
-    process.exit(130);
-  });
-}
-setTimeout(() => {
-  process.stderr.write(`\nbench:ingest: watchdog fired after ${WATCHDOG_MS / 1000} s; stopping\n`);
-  scratch.cleanUp();
-  process.exit(2);
-}, WATCHDOG_MS).unref();
+guardRun('bench:ingest', scratch, WATCHDOG_MS);
 
 async function main(): Promise<void> {
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}`;

@@ -7,9 +7,10 @@
  */
 import { cpus, loadavg } from 'node:os';
 import type { Browser } from 'playwright-core';
-import { Scratch } from './ingest/scratch.ts';
+import { guardRun } from './lib/guard.ts';
 import { progress } from './lib/progress.ts';
 import { writeResults } from './lib/results.ts';
+import { Scratch } from './lib/scratch.ts';
 import { launchBrowser, type PageOrigin, startPageOrigin } from './webrtc/browser.ts';
 import { type FanoutOptions, type FanoutRun, runFanout } from './webrtc/fanout.ts';
 import { type LatencyOptions, type LatencyRun, runLatency } from './webrtc/latency.ts';
@@ -38,18 +39,7 @@ let browser: Browser | undefined;
 let origin: PageOrigin | undefined;
 
 // Playwright kills the browsers it launched when this process exits; Scratch kills our children and temp folders.
-process.on('exit', () => scratch.cleanUp());
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    scratch.cleanUp();
-    process.exit(130);
-  });
-}
-setTimeout(() => {
-  process.stderr.write(`\nbench:webrtc: watchdog fired after ${WATCHDOG_MS / 1000} s; stopping\n`);
-  scratch.cleanUp();
-  process.exit(2);
-}, WATCHDOG_MS).unref();
+guardRun('bench:webrtc', scratch, WATCHDOG_MS);
 
 async function main(): Promise<void> {
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}`;

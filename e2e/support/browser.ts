@@ -23,13 +23,22 @@ const WEBRTC_FLAGS = [
   '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
 
-export async function launchChromium(options: { webrtc?: boolean } = {}): Promise<Browser> {
+/** Keep timers and rendering of tabs not in front at full rate (two tabs of one browser measuring each other). */
+export const BACKGROUND_TAB_FLAGS = [
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export async function launchChromium(
+  options: { webrtc?: boolean; extraArgs?: readonly string[] } = {},
+): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is needed for this test: apt-get install -y chromium (expected at ${CHROMIUM})`);
   }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [...BASE_FLAGS, ...(options.webrtc ? WEBRTC_FLAGS : [])],
+    args: [...BASE_FLAGS, ...(options.webrtc ? WEBRTC_FLAGS : []), ...(options.extraArgs ?? [])],
   });
 }

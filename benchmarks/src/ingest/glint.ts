@@ -1,9 +1,9 @@
 import { Glint, type LiveStream, loadConfig, MemoryStreamKeyStore, type StreamReader } from '@glint/media-server';
+import type { Scratch } from '../lib/scratch.ts';
 import { AuQueue, inWindow, type Window, windowAfter, windowDone } from './au-queue.ts';
 import { BlockingClient } from './blocking-client.ts';
 import { type CpuWindow, sampleCpu, selfCpuMs } from './cpu.ts';
 import { readTrackRuns } from './fmp4.ts';
-import type { Scratch } from './scratch.ts';
 import { publishRtmp } from './source.ts';
 
 /** CPU is read in 5 s slices: /proc's 10 ms ticks make 1 s slices of a 0.5 % load meaningless. */

@@ -1,12 +1,12 @@
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import type { Child, Scratch } from '../lib/scratch.ts';
 import { AuQueue, inWindow, type Window, windowAfter, windowDone } from './au-queue.ts';
 import { procCpuMs, sampleCpu } from './cpu.ts';
 import type { FlvFile } from './flv.ts';
 import { sampleSizes } from './fmp4.ts';
 import { type CpuRun, pollUntil, type RunTiming, SLICE_MS } from './glint.ts';
-import type { Child, Scratch } from './scratch.ts';
 
 /** The peer: ffmpeg's HLS muxer, copying FLV from its stdin into 1 s fMP4 segments (cut at keyframes, GOP = 1 s). */
 export const PEER_ARGS = [

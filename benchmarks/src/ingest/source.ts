@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import type { Child, Scratch } from '../lib/scratch.ts';
 import type { MediaSpec } from '../media/fixture.ts';
 import { requireTools } from '../media/tools.ts';
-import type { Child, Scratch } from './scratch.ts';
 
 /**
  * Encodes the stream every publisher sends, once, as FLV: H.264 High with 2 B-frames and a 1 s GOP, AAC-LC. Encoding

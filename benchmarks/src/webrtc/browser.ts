@@ -1,36 +1,13 @@
 /**
- * Chromium for the latency measure: e2e's launch flags (the closed-network and WebRTC-on-loopback ones; see
- * e2e/support/browser.ts and docs on werift/Chromium) plus three that keep timers and rendering of the tab that is
- * not in front running at full rate, since the publisher and the viewer are two tabs of one browser.
+ * Chromium for the latency measure: e2e's launch (closed-network and WebRTC-on-loopback flags) plus the flags that
+ * keep the tab not in front running at full rate, since the publisher and the viewer are two tabs of one browser.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { type Browser, chromium } from 'playwright-core';
+import { BACKGROUND_TAB_FLAGS, launchChromium } from '@glint/e2e';
+import type { Browser } from 'playwright-core';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-  '--autoplay-policy=no-user-gesture-required',
-  '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
-
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`bench:webrtc needs Chromium: apt-get install -y chromium (expected at ${CHROMIUM})`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+export function launchBrowser(): Promise<Browser> {
+  return launchChromium({ webrtc: true, extraArgs: BACKGROUND_TAB_FLAGS });
 }
 
 export interface PageOrigin {

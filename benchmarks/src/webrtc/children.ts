@@ -1,6 +1,6 @@
 /** Starts the benchmark's Node children (publisher, load generators) under tsx with an IPC channel. */
 import { fileURLToPath } from 'node:url';
-import type { Child, Scratch } from '../ingest/scratch.ts';
+import type { Child, Scratch } from '../lib/scratch.ts';
 import { ChildRpc, type ReadyMessage } from './protocol.ts';
 
 export interface NodeChild<C> {

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Child, Scratch } from '../ingest/scratch.ts';
+import type { Child, Scratch } from '../lib/scratch.ts';
 import { requireTools } from '../media/tools.ts';
 
 export interface SourceSpec {
