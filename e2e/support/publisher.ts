@@ -1,5 +1,6 @@
 /** ffmpeg as a test publisher: a synthetic stream pushed to an RTMP URL, with knobs for the bad cases. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { until } from '@glint/media-server/test-support/werift';
 
 export interface PublishOptions {
   readonly video?: 'h264' | 'flv1' | false;
@@ -41,16 +42,10 @@ export function publish(url: string, options: PublishOptions = {}): Publisher {
 }
 
 /** Polls `check` until it returns a value, or fails after `timeoutMs` with `what` in the message. */
-export async function waitFor<T>(
+export function waitFor<T>(
   what: string,
-  check: () => Promise<T | undefined> | T | undefined,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 15_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return until(what, check, timeoutMs);
 }

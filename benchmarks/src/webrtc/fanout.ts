@@ -5,7 +5,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { startWebrtcTestServer, type WebrtcTestServer } from '@glint/media-server/test-support/webrtc';
-import { until } from '../../../media-server/src/sfu/testing/until.ts';
+import { until } from '@glint/media-server/test-support/werift';
 import { type CpuWindow, sampleCpu, selfCpuMs } from '../ingest/cpu.ts';
 import type { Scratch } from '../lib/scratch.ts';
 import { type NodeChild, startNodeChild } from './children.ts';

@@ -3,8 +3,8 @@
  * connected directly (SDP passed between them by Playwright) as the peer: WebRTC's own latency.
  */
 import { startWebrtcTestServer } from '@glint/media-server/test-support/webrtc';
+import { until } from '@glint/media-server/test-support/werift';
 import type { Browser, Page } from 'playwright-core';
-import { until } from '../../../media-server/src/sfu/testing/until.ts';
 import type { PageOrigin } from './browser.ts';
 import {
   clockOffset,

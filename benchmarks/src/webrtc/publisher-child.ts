@@ -3,10 +3,8 @@
  * every RTP packet it gets into its sender (werift rewrites SSRC and payload type to what was negotiated).
  */
 import { createSocket } from 'node:dgram';
+import { clientPeer, completeOffer, startStunResponder, until } from '@glint/media-server/test-support/werift';
 import type { RTCRtpSender } from 'werift';
-import { startStunResponder } from '../../../media-server/src/sfu/testing/stun-responder.ts';
-import { until } from '../../../media-server/src/sfu/testing/until.ts';
-import { clientPeer, completeOffer } from '../../../media-server/src/sfu/testing/werift-peer.ts';
 import { type PublisherCommand, type ReadyMessage, serveRpc } from './protocol.ts';
 
 const stun = await startStunResponder();

@@ -8,10 +8,8 @@
  * their own at ~150 viewers: their CPU is reported beside the SFU's.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { clientPeer, completeOffer, startStunResponder, until } from '@glint/media-server/test-support/werift';
 import type { RTCPeerConnection } from 'werift';
-import { startStunResponder } from '../../../media-server/src/sfu/testing/stun-responder.ts';
-import { until } from '../../../media-server/src/sfu/testing/until.ts';
-import { clientPeer, completeOffer } from '../../../media-server/src/sfu/testing/werift-peer.ts';
 import type { AddViewersResult, LoadCommand, ReadyMessage, SnapshotResult } from './protocol.ts';
 import { serveRpc } from './protocol.ts';
 import { SeqCounter } from './seq-counter.ts';
