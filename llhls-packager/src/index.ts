@@ -8,3 +8,4 @@ export { LlhlsHttp, type LlhlsHttpOptions } from './server/handler.ts';
 export type { CompletedSegment, SegmentSink } from './storage/sink.ts';
 export { segmentBytes } from './storage/sink.ts';
 export type * from './types.ts';
+export { Listeners } from './util/listeners.ts';

@@ -1,11 +1,21 @@
 /**
- * A set of listeners called safely: one that throws is reported as a process warning and never stops the emitter or
- * the other listeners (the packager runs inside an ingest's hot path).
+ * A set of listeners called safely: one that throws is reported (by default as a process warning) and never stops
+ * the emitter or the other listeners, which run inside ingest's hot path.
  */
 export class Listeners<A extends unknown[] = []> {
   readonly #set = new Set<(...args: A) => void>();
+  readonly #onError: (error: unknown) => void;
 
-  constructor(readonly label: string) {}
+  constructor(onError: string | ((error: unknown) => void)) {
+    this.#onError =
+      typeof onError === 'string'
+        ? (error) => process.emitWarning(`${onError} listener failed: ${String(error)}`)
+        : onError;
+  }
+
+  get size(): number {
+    return this.#set.size;
+  }
 
   add(listener: (...args: A) => void): () => void {
     this.#set.add(listener);
@@ -17,8 +27,12 @@ export class Listeners<A extends unknown[] = []> {
       try {
         listener(...args);
       } catch (error) {
-        process.emitWarning(`${this.label} listener failed: ${String(error)}`);
+        this.#onError(error);
       }
     }
+  }
+
+  clear(): void {
+    this.#set.clear();
   }
 }

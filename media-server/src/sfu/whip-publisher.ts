@@ -2,10 +2,12 @@
  * A WHIP publisher: a werift peer connection (ICE-lite) that receives H.264 and Opus from an encoder and offers
  * the packets as an RtpSource. Packets are re-serialized once, bare (see rtp-bare.ts), and shared by all readers.
  */
+
 import { randomUUID } from 'node:crypto';
+import { Listeners } from '@glint/llhls-packager';
 import type { Logger } from 'pino';
 import { RTCPeerConnection, type RTCRtpTransceiver, type RtpPacket } from 'werift';
-import { answerOffer, Listeners } from './negotiate.ts';
+import { answerOffer } from './negotiate.ts';
 import { type IceOptions, serverPeerConfig } from './peer-config.ts';
 import { type PeerEndReason, type PeerWatch, watchPeer } from './peer-watch.ts';
 import { serializeBareRtp } from './rtp-bare.ts';
