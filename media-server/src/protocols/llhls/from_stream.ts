@@ -19,12 +19,14 @@ export class ChannelOutput implements StreamReader {
   readonly packager: LivePackager;
   readonly http: LlhlsHttp;
   readonly #graceMs: number;
+  readonly #onError: (error: unknown, channelId: string) => void;
   #graceTimer: NodeJS.Timeout | null = null;
   #live = false;
 
   constructor(channelId: string, options: LlhlsOutputOptions) {
     this.channelId = channelId;
     this.#graceMs = options.reconnectGraceMs;
+    this.#onError = options.onError;
     this.packager = new LivePackager({
       partTargetMs: options.partTargetMs,
       segmentTargetMs: options.segmentTargetMs,
@@ -64,7 +66,16 @@ export class ChannelOutput implements StreamReader {
     stream.attach(this);
   }
 
+  /** A bad access unit or config (e.g. a corrupt SPS) is reported and skipped; the channel keeps its output. */
   onEvent(event: StreamEvent): void {
+    try {
+      this.#apply(event);
+    } catch (error) {
+      this.#onError(error, this.channelId);
+    }
+  }
+
+  #apply(event: StreamEvent): void {
     switch (event.kind) {
       case 'metadata': {
         // onMetaData tells which tracks come, so the multivariant playlist need not wait for a missing one.
