@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { PublishAdmission } from './admission/publish-admission.ts';
 import type { Config } from './config.ts';
 import { type Channel, MemoryStreamKeyStore, type StreamKeyStore } from './platform/stream-keys.ts';
 import { LlhlsOutputs } from './protocols/llhls/from_stream.ts';
@@ -36,8 +37,7 @@ export class Glint {
   readonly http: FastifyInstance;
   readonly sfu: WeriftSfu;
   readonly webrtc: WebrtcRoutesHandle;
-  /** Channels whose publish was accepted but whose session has not started yet. */
-  readonly #reserved = new Set<string>();
+  readonly admission: PublishAdmission;
   httpPort = 0;
   rtmpPort = 0;
 
@@ -75,17 +75,35 @@ export class Glint {
       this.demoStreamKey = store.add(DEMO_CHANNEL, options.config.demoStreamKey);
       this.keys = store;
     }
+    this.admission = new PublishAdmission({
+      keys: this.keys,
+      isLive: (channelId) => this.hub.isLive(channelId) || this.sfu.hasSource(channelId),
+      onRefused: (code, attempt) => {
+        this.metrics.publishRefusals.inc({ code });
+        log.warn({ code, channelParam: attempt.channelParam, remoteAddress: attempt.remoteAddress }, 'publish refused');
+      },
+    });
     this.rtmp = new RtmpServer({
       authorizePublish: (request) => this.#authorize(request),
       onPublish: (session) => {
-        this.#reserved.delete(session.channelId);
+        this.admission.started(session.channelId);
         publishToHub(session, this.hub);
         session.onEnd((reason) => log.info({ channelId: session.channelId, reason }, 'stream ended'));
       },
       idleTimeoutMs: options.config.rtmpIdleTimeoutMs,
       logger: log.child({ component: 'rtmp' }),
     });
-    this.http = createHttpServer({ hub: this.hub, outputs: this.outputs, metrics: this.metrics, logger: log });
+    this.http = createHttpServer({
+      hub: this.hub,
+      outputs: this.outputs,
+      metrics: this.metrics,
+      logger: log,
+      limits: {
+        maxConnections: options.config.httpMaxConnections,
+        requestTimeoutMs: options.config.httpRequestTimeoutMs,
+        metricsToken: options.config.metricsToken,
+      },
+    });
     this.sfu = new WeriftSfu({
       logger: log.child({ component: 'sfu' }),
       ice: {
@@ -96,7 +114,7 @@ export class Glint {
     this.webrtc = registerWebrtcRoutes(this.http, {
       sfu: this.sfu,
       logger: log.child({ component: 'webrtc' }),
-      authorize: (channelParam, key) => this.#authorizeWhip(channelParam, key),
+      authorize: (channelParam, key, remoteAddress) => this.#authorizeWhip(channelParam, key, remoteAddress),
       onPublish: (publisher, channelId) => this.#whipToHub(publisher, channelId),
     });
   }
@@ -144,7 +162,7 @@ export class Glint {
 
   /** WHIP publisher → the hub (so LL-HLS and every other output see it). */
   #whipToHub(publisher: WhipPublisher, channelId: string): void {
-    this.#reserved.delete(channelId);
+    this.admission.started(channelId);
     const stream = this.hub.publish(channelId, 'whip');
     whipToStream(publisher, stream, {
       onSourceClose: () => {
@@ -155,51 +173,18 @@ export class Glint {
     });
   }
 
-  async #authorizeWhip(channelParam: string, key: string): Promise<PublishAuthorization> {
-    const channel = await this.keys.verify(key);
-    if (!channel) {
-      this.metrics.publishRefusals.inc({ code: 'BAD_STREAM_KEY' });
-      return {
-        ok: false,
-        status: 401,
-        code: 'BAD_STREAM_KEY',
-        message: 'unknown stream key; copy it again from your channel settings',
-      };
+  async #authorizeWhip(channelParam: string, key: string, remoteAddress: string): Promise<PublishAuthorization> {
+    const decision = await this.admission.admit({ streamKey: key, remoteAddress, channelParam });
+    if (!decision.ok) {
+      const { status, code, message, retryAfterSec } = decision;
+      return { ok: false, status, code, message, ...(retryAfterSec === undefined ? {} : { retryAfterSec }) };
     }
-    if (channel.id !== channelParam) {
-      this.metrics.publishRefusals.inc({ code: 'KEY_NOT_FOR_CHANNEL' });
-      return {
-        ok: false,
-        status: 403,
-        code: 'KEY_NOT_FOR_CHANNEL',
-        message: `this key publishes to ${channel.id}, not ${channelParam}`,
-      };
-    }
-    if (this.hub.isLive(channel.id) || this.#reserved.has(channel.id) || this.sfu.hasSource(channel.id)) {
-      this.metrics.publishRefusals.inc({ code: 'ALREADY_LIVE' });
-      return {
-        ok: false,
-        status: 409,
-        code: 'ALREADY_LIVE',
-        message: `channel ${channel.id} is already live from another encoder`,
-      };
-    }
-    this.#reserved.add(channel.id);
-    return { ok: true, channelId: channel.id, release: () => this.#reserved.delete(channel.id) };
+    return { ok: true, channelId: decision.channel.id, release: decision.release };
   }
 
   async #authorize(request: PublishRequest): Promise<PublishDecision> {
-    const channel = await this.keys.verify(request.streamKey);
-    const refuse = (code: string, reason: string): PublishDecision => {
-      this.metrics.publishRefusals.inc({ code });
-      this.logger.warn({ code, app: request.app, remoteAddress: request.remoteAddress }, 'publish refused');
-      return { ok: false, code, reason };
-    };
-    if (!channel) return refuse('BAD_STREAM_KEY', 'unknown stream key; copy it again from your channel settings');
-    if (this.hub.isLive(channel.id) || this.#reserved.has(channel.id)) {
-      return refuse('ALREADY_LIVE', `channel ${channel.id} is already live from another encoder`);
-    }
-    this.#reserved.add(channel.id);
-    return { ok: true, channelId: channel.id };
+    const decision = await this.admission.admit({ streamKey: request.streamKey, remoteAddress: request.remoteAddress });
+    if (!decision.ok) return { ok: false, code: decision.code, reason: decision.message };
+    return { ok: true, channelId: decision.channel.id };
   }
 }

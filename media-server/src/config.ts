@@ -1,3 +1,4 @@
+import { MIN_STREAM_KEY_LENGTH } from './platform/stream-keys.ts';
 /** The media server's configuration, from the environment, with defaults that run on one machine. */
 
 export interface Config {
@@ -22,6 +23,12 @@ export interface Config {
   readonly webrtcBindAddress: string;
   /** Addresses advertised in ICE candidates (a server's public IPs); empty: the bind address. */
   readonly webrtcPublicIps: readonly string[];
+  /** Open HTTP connections at once. */
+  readonly httpMaxConnections: number;
+  /** A client must send a whole HTTP request (headers and body) within this long. */
+  readonly httpRequestTimeoutMs: number;
+  /** Bearer token for /metrics; unset: /metrics answers loopback clients only. Secret: never log it. */
+  readonly metricsToken: string | undefined;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -40,13 +47,24 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new Error(`${name} must be true or false, got "${raw}"`);
 }
 
+function streamKey(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < MIN_STREAM_KEY_LENGTH) {
+    throw new Error(
+      `${name} must be at least ${MIN_STREAM_KEY_LENGTH} characters (got ${raw.length}); unset it for a random key`,
+    );
+  }
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host: env.GLINT_HOST || '0.0.0.0',
     httpPort: int(env, 'GLINT_HTTP_PORT', 8080),
     rtmpPort: int(env, 'GLINT_RTMP_PORT', 1935),
     publicHost: env.GLINT_PUBLIC_HOST || 'localhost',
-    demoStreamKey: env.GLINT_DEMO_STREAM_KEY || undefined,
+    demoStreamKey: streamKey(env, 'GLINT_DEMO_STREAM_KEY'),
     demoBroadcast: bool(env, 'GLINT_DEMO_BROADCAST', true),
     partTargetMs: int(env, 'GLINT_PART_TARGET_MS', 200),
     segmentTargetMs: int(env, 'GLINT_SEGMENT_TARGET_MS', 1000),
@@ -58,5 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((ip) => ip.trim())
       .filter(Boolean),
+    httpMaxConnections: int(env, 'GLINT_HTTP_MAX_CONNECTIONS', 10_000),
+    httpRequestTimeoutMs: int(env, 'GLINT_HTTP_REQUEST_TIMEOUT_MS', 10_000),
+    metricsToken: env.GLINT_METRICS_TOKEN || undefined,
   };
 }

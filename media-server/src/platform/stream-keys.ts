@@ -15,11 +15,24 @@ export interface StreamKeyStore {
   verify(streamKey: string): Promise<Channel | null>;
 }
 
+/** Shorter keys are refused: a chosen key (GLINT_DEMO_STREAM_KEY) must not be guessable. Generated keys are 32+. */
+export const MIN_STREAM_KEY_LENGTH = 16;
+
+/** A key that does not meet the minimum; the message says what to do. */
+export class WeakStreamKeyError extends Error {
+  readonly code = 'STREAM_KEY_TOO_SHORT';
+  constructor(length: number) {
+    super(`a stream key needs at least ${MIN_STREAM_KEY_LENGTH} characters (got ${length}); choose a longer one`);
+    this.name = 'WeakStreamKeyError';
+  }
+}
+
 /** Keys held in memory, compared in constant time. */
 export class MemoryStreamKeyStore implements StreamKeyStore {
   readonly #keys = new Map<string, Channel>();
 
   add(channel: Channel, streamKey: string = generateStreamKey(channel.id)): string {
+    if (streamKey.length < MIN_STREAM_KEY_LENGTH) throw new WeakStreamKeyError(streamKey.length);
     this.#keys.set(streamKey, channel);
     return streamKey;
   }
@@ -34,7 +47,7 @@ export class MemoryStreamKeyStore implements StreamKeyStore {
   }
 }
 
-/** `live_<channel>_<random>`: recognisable in a settings page, unguessable. */
+/** `live_<channel>_<random>`: recognisable in a settings page, unguessable (128 random bits). */
 export function generateStreamKey(channelId: string): string {
-  return `live_${channelId}_${randomBytes(12).toString('base64url')}`;
+  return `live_${channelId}_${randomBytes(16).toString('base64url')}`;
 }

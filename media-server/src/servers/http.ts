@@ -1,18 +1,38 @@
+import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { LlhlsOutputs } from '../protocols/llhls/from_stream.ts';
+import { bearerToken } from '../protocols/whip/http.ts';
 import type { StreamHub } from '../stream/hub.ts';
 import type { Metrics } from './metrics.ts';
-import { watchPage } from './watch-page.ts';
+import { htmlSecurityHeaders } from './security-headers.ts';
+import { escapeHtml, watchPage } from './watch-page.ts';
 
 export interface HttpServerDeps {
   readonly hub: StreamHub;
   readonly outputs: LlhlsOutputs;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  readonly limits?: Partial<HttpLimits>;
 }
+
+export interface HttpLimits {
+  /** Open HTTP connections at once; more are refused by the kernel accept path (closed at once). */
+  readonly maxConnections: number;
+  /** A client must send a whole request (headers and body) within this long; a slow body is cut off. */
+  readonly requestTimeoutMs: number;
+  /** Bearer token /metrics requires; unset: /metrics answers loopback clients only. */
+  readonly metricsToken: string | undefined;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  maxConnections: 10_000,
+  requestTimeoutMs: 10_000,
+  metricsToken: undefined,
+};
 
 const CHANNEL = /^[A-Za-z0-9_-]{1,64}$/;
 const hlsJs = readFileSync(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
@@ -20,8 +40,30 @@ const hlsJs = readFileSync(createRequire(import.meta.url).resolve('hls.js/dist/h
 /** The HTTP face: LL-HLS under /live/<channel>/, the watch page, health and metrics. */
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   const { hub, outputs, metrics } = deps;
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...deps.limits };
   // Fastify's own request logging would write a line per LL-HLS part; errors are logged here instead.
-  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  const app: FastifyInstance = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024,
+    serverFactory: (handler) => {
+      // Node checks request deadlines every connectionsCheckingInterval (30 s by default): check each second so a
+      // slow body is cut near its deadline. headersTimeout ≤ requestTimeout, as Node requires.
+      const server = createServer(
+        {
+          requestTimeout: limits.requestTimeoutMs,
+          headersTimeout: limits.requestTimeoutMs,
+          connectionsCheckingInterval: Math.min(1000, limits.requestTimeoutMs),
+          keepAliveTimeout: 5000,
+        },
+        handler,
+      );
+      server.maxConnections = limits.maxConnections;
+      return server;
+    },
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+  });
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) deps.logger.error({ err: error, url: request.url }, 'request failed');
@@ -63,7 +105,8 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   app.get('/watch/:channel', async (request, reply) => {
     const { channel } = request.params as { channel: string };
     if (!CHANNEL.test(channel)) return reply.code(404).send({ code: 'NO_SUCH_CHANNEL', message: 'no such channel' });
-    return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(watchPage(channel));
+    const nonce = htmlSecurityHeaders(reply);
+    return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(watchPage(channel, nonce));
   });
 
   app.get('/vendor/hls.min.js', async (_request, reply) =>
@@ -76,14 +119,27 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     blockedPlaylistRequests: outputs.blockedRequests,
   }));
 
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
+  app.get('/metrics', async (request, reply) => {
+    if (!metricsAllowed(request, limits.metricsToken)) {
+      return reply.code(limits.metricsToken === undefined ? 403 : 401).send({
+        code: 'METRICS_FORBIDDEN',
+        message:
+          limits.metricsToken === undefined
+            ? 'metrics are served to this machine only; set GLINT_METRICS_TOKEN to scrape them from elsewhere'
+            : 'send the metrics token as "Authorization: Bearer <token>"',
+      });
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
 
   app.get('/', async (_request, reply) => {
     const items = hub.streams
-      .map((s) => `<li><a href="/watch/${s.channelId}">${s.channelId}</a> (${s.source})</li>`)
+      .map((s) => {
+        const id = escapeHtml(s.channelId);
+        return `<li><a href="/watch/${encodeURIComponent(s.channelId)}">${id}</a> (${escapeHtml(s.source)})</li>`;
+      })
       .join('');
+    htmlSecurityHeaders(reply);
     return reply
       .type('text/html; charset=utf-8')
       .send(
@@ -92,4 +148,13 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   });
 
   return app;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function metricsAllowed(request: FastifyRequest, token: string | undefined): boolean {
+  if (token === undefined) return LOOPBACK.has(request.socket.remoteAddress ?? '');
+  const given = Buffer.from(bearerToken(request.headers.authorization) ?? '');
+  const known = Buffer.from(token);
+  return given.length === known.length && timingSafeEqual(given, known);
 }

@@ -3,7 +3,7 @@
  * can measure, and a retry loop while the channel is offline. The React app replaces it in a later issue.
  * `?mode=webrtc` opens on WebRTC.
  */
-export function watchPage(channelId: string): string {
+export function watchPage(channelId: string, scriptNonce: string): string {
   const id = encodeURIComponent(channelId);
   const src = `/live/${id}/index.m3u8`;
   const whep = `/whep/${id}`;
@@ -13,7 +13,7 @@ export function watchPage(channelId: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(channelId)} · Glint</title>
-<style>
+<style nonce="${scriptNonce}">
   body { margin: 0; background: #0e0e10; color: #efeff1; font: 15px system-ui, sans-serif; }
   main { max-width: 1280px; margin: 0 auto; padding: 16px; }
   video { width: 100%; aspect-ratio: 16 / 9; background: #000; }
@@ -36,8 +36,8 @@ export function watchPage(channelId: string): string {
     <button id="unmute" type="button">Unmute</button>
   </div>
 </main>
-<script src="/vendor/hls.min.js"></script>
-<script>
+<script nonce="${scriptNonce}" src="/vendor/hls.min.js"></script>
+<script nonce="${scriptNonce}">
   const video = document.getElementById('video');
   const statusEl = document.getElementById('status');
   const latencyEl = document.getElementById('latency');
@@ -149,6 +149,6 @@ export function watchPage(channelId: string): string {
 `;
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

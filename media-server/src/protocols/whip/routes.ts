@@ -31,12 +31,19 @@ export type PublishAuthorization =
       /** Called if the publish fails after authorization (bad SDP, negotiation): undo any reservation. */
       readonly release?: () => void;
     }
-  | { readonly ok: false; readonly status: 401 | 403 | 409; readonly code: string; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly status: 401 | 403 | 409 | 429;
+      readonly code: string;
+      readonly message: string;
+      /** With 429: when the caller may try again. */
+      readonly retryAfterSec?: number;
+    };
 
 export interface WebrtcRoutesDeps {
   readonly sfu: Sfu;
   /** Checks the stream key for the channel in the URL. Never log the key. */
-  readonly authorize: (channelParam: string, bearerKey: string) => Promise<PublishAuthorization>;
+  readonly authorize: (channelParam: string, bearerKey: string, remoteAddress: string) => Promise<PublishAuthorization>;
   /**
    * A publisher is connected-to-be and already added to the SFU as the channel's source. Its `onClose` is the
    * end of the publish (DELETE, ICE failure, timeout, shutdown).
@@ -109,10 +116,11 @@ export function webrtcRoutes(deps: WebrtcRoutesDeps, handle: { whipSessions: Whi
         });
       }
       const offer = sdpBody(request.headers['content-type'], request.body);
-      const decision = await deps.authorize(channel, token);
+      const decision = await deps.authorize(channel, token, request.ip);
       if (!decision.ok) {
         const headers: Record<string, string> =
           decision.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="glint", error="invalid_token"' } : {};
+        if (decision.retryAfterSec !== undefined) headers['Retry-After'] = String(decision.retryAfterSec);
         log?.warn({ code: decision.code, channel, ip: request.ip }, 'WHIP publish refused');
         throw new HttpRefusal(decision.status, decision.code, decision.message, headers);
       }
