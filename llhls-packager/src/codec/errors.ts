@@ -1,6 +1,8 @@
 /** Stable codes so callers can branch on the failure without parsing messages. */
 export type CodecErrorCode =
   | 'INVALID_NAL'
+  | 'EMPTY_NAL'
+  | 'TOO_MANY_NALS'
   | 'INVALID_SPS'
   | 'INVALID_ASC'
   | 'INVALID_ADTS'

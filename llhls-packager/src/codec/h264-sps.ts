@@ -16,6 +16,12 @@ export interface SpsInfo {
   readonly frameRate?: number;
 }
 
+/**
+ * Widest or tallest picture in macroblocks: level 6.2's MaxFS of 139,264 allows sqrt(8 * MaxFS) = 1,055 (A.3.1 h),
+ * 16,880 pixels. A larger claim is a corrupt SPS, not a picture to announce in a playlist.
+ */
+const MAX_PICTURE_SIDE_MBS = 1056;
+
 /** Profiles whose SPS carries chroma_format_idc, bit depths and scaling matrices (7.3.2.1.1). */
 const HIGH_PROFILES = new Set([100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135]);
 
@@ -73,6 +79,10 @@ export function parseSps(sps: Uint8Array): SpsInfo {
   const heightInMapUnits = r.ue() + 1;
   const frameMbsOnly = r.flag();
   if (!frameMbsOnly) r.skip(1); // mb_adaptive_frame_field_flag
+  const heightInMbs = heightInMapUnits * (frameMbsOnly ? 1 : 2);
+  if (widthInMbs > MAX_PICTURE_SIDE_MBS || heightInMbs > MAX_PICTURE_SIDE_MBS) {
+    throw invalid(`picture of ${widthInMbs}x${heightInMbs} macroblocks exceeds every level (${MAX_PICTURE_SIDE_MBS})`);
+  }
   r.skip(1); // direct_8x8_inference_flag
 
   // 7.4.2.1.1: cropping is counted in chroma sample units, doubled vertically for field coding.

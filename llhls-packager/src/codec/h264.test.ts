@@ -3,6 +3,7 @@ import { nalToRbsp } from './bit-reader.ts';
 import { CodecError } from './errors.ts';
 import {
   avcCodecString,
+  MAX_NALS_PER_ACCESS_UNIT,
   NalType,
   nalType,
   parseSps,
@@ -13,6 +14,17 @@ import {
 import { ffmpeg, ffprobe, makeTempDir } from './test-tools.ts';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
+
+/** Packs (value, bit count) pairs MSB first, padding the last byte with zeros. */
+function packBits(fields: [number, number][]): Uint8Array {
+  const bits: number[] = [];
+  for (const [value, count] of fields) for (let i = count - 1; i >= 0; i--) bits.push(Math.floor(value / 2 ** i) % 2);
+  const out = new Uint8Array(Math.ceil(bits.length / 8));
+  bits.forEach((bit, i) => {
+    out[i >> 3]! |= bit << (7 - (i & 7));
+  });
+  return out;
+}
 
 describe('splitAnnexB', () => {
   it('splits 3- and 4-byte start codes into subarrays of the input', () => {
@@ -28,12 +40,29 @@ describe('splitAnnexB', () => {
     expect(nals.map(nalType)).toEqual([NalType.AUD, NalType.SPS, NalType.PPS, NalType.IDR]);
   });
 
-  it('drops trailing zero bytes, leading garbage and empty NALs; keeps 0x000003 escapes', () => {
-    const data = bytes(0xaa, 0xbb, 0, 0, 1, 0, 0, 1, 0x41, 0, 0, 3, 1, 0, 0, 0, 0, 0, 1, 0x01, 0x02, 0, 0);
+  it('drops trailing zero bytes and leading garbage; keeps 0x000003 escapes', () => {
+    const data = bytes(0xaa, 0xbb, 0, 0, 1, 0x41, 0, 0, 3, 1, 0, 0, 0, 0, 0, 1, 0x01, 0x02, 0, 0);
     expect(splitAnnexB(data).map((n) => [...n])).toEqual([
       [0x41, 0, 0, 3, 1],
       [0x01, 0x02],
     ]);
+  });
+
+  it.each([
+    ['two start codes in a row', bytes(0, 0, 1, 0, 0, 1, 0x41)],
+    ['a start code followed by zeros only', bytes(0, 0, 1, 0x41, 0, 0, 1, 0, 0, 0, 0, 1, 0x41)],
+    ['a start code at the end', bytes(0, 0, 1, 0x41, 0, 0, 0, 1)],
+  ])('refuses an empty NAL: %s', (_what, data) => {
+    expect(() => splitAnnexB(data)).toThrowError(expect.objectContaining({ name: 'CodecError', code: 'EMPTY_NAL' }));
+  });
+
+  it('caps the NAL units of one access unit', () => {
+    const nals = (n: number) => new Uint8Array(n * 4).map((_, i) => [0, 0, 1, 0x41][i % 4]!);
+    expect(splitAnnexB(nals(MAX_NALS_PER_ACCESS_UNIT))).toHaveLength(MAX_NALS_PER_ACCESS_UNIT);
+    expect(() => splitAnnexB(nals(MAX_NALS_PER_ACCESS_UNIT + 1))).toThrowError(
+      expect.objectContaining({ code: 'TOO_MANY_NALS' }),
+    );
+    expect(() => splitAnnexB(nals(3), 2)).toThrowError(expect.objectContaining({ code: 'TOO_MANY_NALS' }));
   });
 
   it('returns nothing without a start code', () => {
@@ -58,6 +87,33 @@ describe('length-prefixed NAL units', () => {
   it('rejects a length that overruns the buffer or a cut-off prefix', () => {
     expect(() => splitLengthPrefixed(bytes(0, 0, 0, 9, 0x41))).toThrow(CodecError);
     expect(() => splitLengthPrefixed(bytes(0, 0, 1, 0x41, 0))).toThrowError(/cut off|claims/);
+  });
+
+  it.each([1, 2, 4] as const)('refuses a zero length with %i-byte prefixes', (lengthSize) => {
+    const prefix = (n: number) => [...new Array(lengthSize - 1).fill(0), n];
+    const data = bytes(...prefix(1), 0x41, ...prefix(0), ...prefix(1), 0x41);
+    expect(() => splitLengthPrefixed(data, lengthSize)).toThrowError(
+      expect.objectContaining({
+        name: 'CodecError',
+        code: 'EMPTY_NAL',
+        message: `NAL at byte ${lengthSize + 1} has length 0`,
+      }),
+    );
+  });
+
+  it('refuses 1 MiB of zeros with 1-byte prefixes (a million empty NALs) at its first byte', () => {
+    expect(() => splitLengthPrefixed(new Uint8Array(1 << 20), 1)).toThrowError(
+      expect.objectContaining({ code: 'EMPTY_NAL', message: 'NAL at byte 0 has length 0' }),
+    );
+  });
+
+  it('caps the NAL units of one access unit before making a view past the cap', () => {
+    const ones = (n: number) => new Uint8Array(n * 2).map((_, i) => (i % 2 === 0 ? 1 : 0x41));
+    expect(splitLengthPrefixed(ones(MAX_NALS_PER_ACCESS_UNIT), 1)).toHaveLength(MAX_NALS_PER_ACCESS_UNIT);
+    expect(() => splitLengthPrefixed(ones(1 << 19), 1)).toThrowError(
+      expect.objectContaining({ code: 'TOO_MANY_NALS', message: 'access unit holds more than 1024 NAL units' }),
+    );
+    expect(() => splitLengthPrefixed(ones(3), 1, 2)).toThrowError(expect.objectContaining({ code: 'TOO_MANY_NALS' }));
   });
 
   it('nalType rejects an empty NAL', () => {
@@ -173,10 +229,53 @@ describe('parseSps on bad input', () => {
         const info = parseSps(garbage);
         expect(info.width).toBeGreaterThan(0);
         expect(info.height).toBeGreaterThan(0);
+        expect(Math.max(info.width, info.height)).toBeLessThanOrEqual(1056 * 16);
       } catch (error) {
         expect(error).toBeInstanceOf(CodecError);
       }
     }
+  });
+
+  it('rejects a picture larger than any level allows', () => {
+    // Baseline, level 3.0, sps id 0, log2_max_frame_num 4, poc type 2, 1 ref frame, no gaps; a width of 2^20
+    // macroblocks (ue: 20 zeros, a one, 20 zero bits), a height of 1, frame_mbs_only, direct_8x8, no crop, no VUI.
+    const sps = packBits([
+      [0x67, 8],
+      [66, 8],
+      [0, 8],
+      [30, 8],
+      [1, 1],
+      [1, 1],
+      [0b011, 3],
+      [0b010, 3],
+      [0, 1],
+      [1, 21],
+      [0, 20],
+      [1, 1],
+      [0b1100, 4],
+    ]);
+    expect(() => parseSps(sps)).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_SPS',
+        message: 'picture of 1048576x1 macroblocks exceeds every level (1056)',
+      }),
+    );
+    // The same SPS 20 macroblocks wide parses.
+    const ok = packBits([
+      [0x67, 8],
+      [66, 8],
+      [0, 8],
+      [30, 8],
+      [1, 1],
+      [1, 1],
+      [0b011, 3],
+      [0b010, 3],
+      [0, 1],
+      [0b000010100, 9],
+      [1, 1],
+      [0b1100, 4],
+    ]);
+    expect(parseSps(ok)).toMatchObject({ width: 320, height: 16 });
   });
 
   it('avcCodecString rejects a non-SPS', () => {

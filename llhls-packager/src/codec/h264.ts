@@ -13,11 +13,31 @@ export const NalType = {
 } as const;
 
 /**
+ * Most NAL units one access unit may hold. Real encoders send a handful (AUD, SPS, PPS, SEI, a few slices); the most
+ * legitimate is slice-per-row 8K (270 rows), size-limited slices for RTP (~1,200 bytes each, so a 1.2 MB keyframe) or
+ * Main/High at level 5.1 and 30 fps (Annex A SliceRate: 1,365). 1,024 covers them all while keeping the views of one
+ * access unit around 100 KB; without a cap, 1 MiB of one-byte length prefixes made a million views.
+ */
+export const MAX_NALS_PER_ACCESS_UNIT = 1024;
+
+/**
+ * Largest access unit (one video frame) ingest accepts, in bytes. A 4K keyframe from a high-bitrate encoder is about
+ * 1-2 MB (50 Mbps, 30 fps, a keyframe ten times the mean frame is 2.1 MB); 4 MiB leaves twice that as headroom and is
+ * half the RTMP message limit, so a frame this large is a broken or hostile publisher.
+ */
+export const MAX_ACCESS_UNIT_BYTES = 4 * 1024 * 1024;
+
+function tooMany(max: number): CodecError {
+  return new CodecError('TOO_MANY_NALS', `access unit holds more than ${max} NAL units`);
+}
+
+/**
  * Annex B byte stream to NAL units, as subarrays of `data` (no copies). Accepts 3- and 4-byte start codes; zero bytes
  * before a start code are trailing_zero_8bits / zero_byte, not NAL payload (a NAL never ends in 0x00). Bytes before
- * the first start code are ignored.
+ * the first start code are ignored. A start code followed by no NAL (only zeros, another start code or the end) is
+ * EMPTY_NAL, and more than `maxNals` units is TOO_MANY_NALS.
  */
-export function splitAnnexB(data: Uint8Array): Uint8Array[] {
+export function splitAnnexB(data: Uint8Array, maxNals = MAX_NALS_PER_ACCESS_UNIT): Uint8Array[] {
   const nals: Uint8Array[] = [];
   let nalStart = -1;
   let i = 0;
@@ -30,25 +50,35 @@ export function splitAnnexB(data: Uint8Array): Uint8Array[] {
       continue;
     }
     if (b2 === 1 && data[i] === 0 && data[i + 1] === 0) {
-      if (nalStart >= 0) pushTrimmed(nals, data, nalStart, i);
+      if (nalStart >= 0) pushTrimmed(nals, data, nalStart, i, maxNals);
       nalStart = i + 3;
       i += 3;
       continue;
     }
     i++;
   }
-  if (nalStart >= 0) pushTrimmed(nals, data, nalStart, end);
+  if (nalStart >= 0) pushTrimmed(nals, data, nalStart, end, maxNals);
   return nals;
 }
 
-function pushTrimmed(nals: Uint8Array[], data: Uint8Array, start: number, end: number): void {
+function pushTrimmed(nals: Uint8Array[], data: Uint8Array, start: number, end: number, maxNals: number): void {
   let e = end;
   while (e > start && data[e - 1] === 0) e--;
-  if (e > start) nals.push(data.subarray(start, e));
+  if (e === start) throw new CodecError('EMPTY_NAL', `the start code ending at byte ${start} is followed by no NAL`);
+  if (nals.length >= maxNals) throw tooMany(maxNals);
+  nals.push(data.subarray(start, e));
 }
 
-/** AVCC sample data (each NAL preceded by a big-endian length of `lengthSize` bytes) to NAL subarrays. */
-export function splitLengthPrefixed(data: Uint8Array, lengthSize: 1 | 2 | 4 = 4): Uint8Array[] {
+/**
+ * AVCC sample data (each NAL preceded by a big-endian length of `lengthSize` bytes) to NAL subarrays. A zero length is
+ * EMPTY_NAL (a NAL has at least its header byte) and more than `maxNals` units is TOO_MANY_NALS: both are checked
+ * before any view is made, so a hostile buffer costs at most `maxNals` views.
+ */
+export function splitLengthPrefixed(
+  data: Uint8Array,
+  lengthSize: 1 | 2 | 4 = 4,
+  maxNals = MAX_NALS_PER_ACCESS_UNIT,
+): Uint8Array[] {
   const nals: Uint8Array[] = [];
   let pos = 0;
   while (pos < data.length) {
@@ -57,10 +87,12 @@ export function splitLengthPrefixed(data: Uint8Array, lengthSize: 1 | 2 | 4 = 4)
     }
     let length = 0;
     for (let k = 0; k < lengthSize; k++) length = length * 256 + data[pos + k]!;
+    if (length === 0) throw new CodecError('EMPTY_NAL', `NAL at byte ${pos} has length 0`);
     pos += lengthSize;
     if (pos + length > data.length) {
       throw new CodecError('INVALID_NAL', `NAL at byte ${pos} claims ${length} bytes, ${data.length - pos} remain`);
     }
+    if (nals.length >= maxNals) throw tooMany(maxNals);
     nals.push(data.subarray(pos, pos + length));
     pos += length;
   }

@@ -12,6 +12,8 @@ export {
 export { CodecError, type CodecErrorCode } from './errors.ts';
 export {
   avcCodecString,
+  MAX_ACCESS_UNIT_BYTES,
+  MAX_NALS_PER_ACCESS_UNIT,
   NalType,
   nalType,
   parseSps,
