@@ -1,3 +1,4 @@
+import { codec } from '@glint/llhls-packager';
 import { FlvError } from './errors.ts';
 import type { H264Config } from './types.ts';
 
@@ -38,6 +39,19 @@ export function parseAvcDecoderConfigurationRecord(bytes: Uint8Array): AvcDecode
   at += 1;
   const pps = readSet(ppsCount, 'PPS');
   if (sps.length === 0) fail('no SPS');
+  if (pps.length === 0) fail('no PPS');
+  // The outputs read the SPS for the picture size and codec string: refuse here what they could not use.
+  for (const [i, set] of sps.entries()) {
+    try {
+      codec.parseSps(set);
+    } catch (error) {
+      if (!(error instanceof codec.CodecError)) throw error;
+      fail(`SPS ${i} is invalid: ${error.message}`);
+    }
+  }
+  for (const [i, set] of pps.entries()) {
+    if ((set[0]! & 0x1f) !== codec.NalType.PPS) fail(`PPS ${i} has NAL type ${set[0]! & 0x1f}, not 8`);
+  }
   return {
     config: { codec: 'h264', sps, pps },
     profileIndication: bytes[1]!,
@@ -47,11 +61,28 @@ export function parseAvcDecoderConfigurationRecord(bytes: Uint8Array): AvcDecode
   };
 }
 
+export interface AvcFrameLimits {
+  /** Largest frame, in bytes of the FLV payload. Default `codec.MAX_ACCESS_UNIT_BYTES` (4 MiB). */
+  readonly maxFrameBytes?: number;
+  /** Most NAL units in one frame. Default `codec.MAX_NALS_PER_ACCESS_UNIT` (1,024). */
+  readonly maxNalUnits?: number;
+}
+
 /**
- * Checks that `data` is a whole number of length-prefixed NAL units and returns it with 4-byte prefixes (AVCC as
- * the packager takes it). With 4-byte prefixes already, the input is returned as is, not copied.
+ * Checks that `data` is a whole number of non-empty length-prefixed NAL units, at most `maxNalUnits` of them in at
+ * most `maxFrameBytes`, and returns it with 4-byte prefixes (AVCC as the packager takes it). With 4-byte prefixes
+ * already, the input is returned as is, not copied. Every check runs before anything is allocated.
  */
-export function toFourByteLengthPrefixes(data: Uint8Array, lengthSize: number): Uint8Array {
+export function toFourByteLengthPrefixes(
+  data: Uint8Array,
+  lengthSize: number,
+  limits: AvcFrameLimits = {},
+): Uint8Array {
+  const maxBytes = limits.maxFrameBytes ?? codec.MAX_ACCESS_UNIT_BYTES;
+  const maxNalus = limits.maxNalUnits ?? codec.MAX_NALS_PER_ACCESS_UNIT;
+  if (data.length > maxBytes) {
+    throw new FlvError('FRAME_TOO_LARGE', `video frame of ${data.length} bytes is above the ${maxBytes}-byte limit`);
+  }
   let at = 0;
   let naluCount = 0;
   let payloadBytes = 0;
@@ -61,6 +92,7 @@ export function toFourByteLengthPrefixes(data: Uint8Array, lengthSize: number): 
     }
     let n = 0;
     for (let i = 0; i < lengthSize; i++) n = n * 256 + data[at + i]!;
+    if (n === 0) throw new FlvError('EMPTY_NALU', `NAL unit at byte ${at} has length 0`);
     at += lengthSize;
     if (at + n > data.length) {
       throw new FlvError(
@@ -68,8 +100,10 @@ export function toFourByteLengthPrefixes(data: Uint8Array, lengthSize: number): 
         `NAL unit of ${n} bytes at byte ${at} overruns the ${data.length}-byte packet`,
       );
     }
+    if (++naluCount > maxNalus) {
+      throw new FlvError('TOO_MANY_NALUS', `video frame holds more than ${maxNalus} NAL units`);
+    }
     at += n;
-    naluCount++;
     payloadBytes += n;
   }
   if (lengthSize === 4) return data;

@@ -7,6 +7,10 @@ export type FlvErrorCode =
   | 'UNSUPPORTED_PACKET_TYPE'
   | 'INVALID_DECODER_CONFIG'
   | 'INVALID_NALU_LENGTH'
+  | 'EMPTY_NALU'
+  | 'TOO_MANY_NALUS'
+  | 'FRAME_TOO_LARGE'
+  | 'TOO_MANY_BAD_FRAMES'
   | 'MISSING_DECODER_CONFIG';
 
 /** Bytes that are not valid FLV, or valid FLV carrying something we do not ingest. */

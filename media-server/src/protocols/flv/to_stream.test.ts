@@ -1,14 +1,19 @@
+import { codec } from '@glint/llhls-packager';
 import { describe, expect, it } from 'vitest';
 import { parseAvcDecoderConfigurationRecord, toFourByteLengthPrefixes } from './avc.ts';
 import { FlvError } from './errors.ts';
-import { FlvToStream } from './to_stream.ts';
+import { DEFAULT_MAX_CONSECUTIVE_DROPPED_FRAMES, FlvToStream, type FlvToStreamOptions } from './to_stream.ts';
 
-const SPS = [0x67, 0x42, 0xc0, 0x1e, 0xd9];
-const PPS = [0x68, 0xce, 0x3c, 0x80];
+/** x264's baseline 320x240 parameter sets. */
+const SPS = [
+  0x67, 0x42, 0xc0, 0x0d, 0xd9, 0x01, 0x41, 0xfb, 0x01, 0x10, 0, 0, 3, 0, 0x10, 0, 0, 3, 0x03, 0xc0, 0xf1, 0x42, 0xa4,
+  0x80,
+];
+const PPS = [0x68, 0xcb, 0x83, 0xcb, 0x20];
 
 /** AVCDecoderConfigurationRecord with one SPS and one PPS. */
-function avcRecord(lengthSize = 4): number[] {
-  return [1, 0x42, 0xc0, 0x1e, 0xfc | (lengthSize - 1), 0xe1, 0, SPS.length, ...SPS, 1, 0, PPS.length, ...PPS];
+function avcRecord(lengthSize = 4, sps = SPS, pps = PPS): number[] {
+  return [1, 0x42, 0xc0, 0x0d, 0xfc | (lengthSize - 1), 0xe1, 0, sps.length, ...sps, 1, 0, pps.length, ...pps];
 }
 
 /** FLV video tag body: [frameType|codec 7][AVCPacketType][CompositionTime SI24][data]. */
@@ -17,8 +22,8 @@ function avcTag(frameType: number, packetType: number, compositionTimeMs: number
   return Uint8Array.from([(frameType << 4) | 7, packetType, ct >> 16, (ct >> 8) & 0xff, ct & 0xff, ...data]);
 }
 
-function configured(lengthSize = 4): FlvToStream {
-  const s = new FlvToStream();
+function configured(lengthSize = 4, options: FlvToStreamOptions = {}): FlvToStream {
+  const s = new FlvToStream(options);
   s.video(avcTag(1, 0, 0, avcRecord(lengthSize)), 0);
   return s;
 }
@@ -61,9 +66,69 @@ describe('FlvToStream video', () => {
     expect(one?.kind === 'video' && [...one.au.data]).toEqual([0, 0, 0, 1, 0x41]);
   });
 
-  it('refuses NAL unit lengths that overrun the packet', () => {
-    expect(codeOf(() => configured().video(avcTag(1, 1, 0, [0, 0, 0, 9, 0x65]), 0))).toMatch(/^INVALID_NALU_LENGTH/);
-    expect(codeOf(() => configured().video(avcTag(1, 1, 0, [0, 0, 0]), 0))).toMatch(/^INVALID_NALU_LENGTH/);
+  /** A stream that records what it dropped. */
+  function dropping(lengthSize = 4, options: FlvToStreamOptions = {}) {
+    const dropped: string[] = [];
+    const s = configured(lengthSize, { ...options, onDroppedFrame: (e) => dropped.push(`${e.code}: ${e.message}`) });
+    return { s, dropped };
+  }
+
+  it.each([
+    ['a length that overruns the packet', [0, 0, 0, 9, 0x65], 'INVALID_NALU_LENGTH: NAL unit of 9 bytes at byte 4'],
+    ['a cut-off length prefix', [0, 0, 0], 'INVALID_NALU_LENGTH: NAL unit length prefix at byte 0 is truncated'],
+    ['a zero length', [0, 0, 0, 1, 0x65, 0, 0, 0, 0], 'EMPTY_NALU: NAL unit at byte 5 has length 0'],
+  ])('drops a frame with %s, reports it, and delivers the next one', (_what, data, reported) => {
+    const { s, dropped } = dropping();
+    expect(s.video(avcTag(1, 1, 0, data), 0)).toBeUndefined();
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]).toContain(reported);
+    expect(s.video(avcTag(2, 1, 0, [0, 0, 0, 1, 0x41]), 33)?.kind).toBe('video');
+  });
+
+  it('drops 1 MiB of zeros with 1-byte NAL unit lengths at its first byte (it once became a million NAL units)', () => {
+    const { s, dropped } = dropping(1);
+    const body = new Uint8Array(5 + (1 << 20));
+    body.set(avcTag(1, 1, 0, []));
+    expect(s.video(body, 0)).toBeUndefined();
+    expect(dropped).toEqual(['EMPTY_NALU: NAL unit at byte 0 has length 0']);
+  });
+
+  it('caps NAL units per frame and the frame size', () => {
+    const { s, dropped } = dropping(1);
+    const nalus = (n: number) => Array.from({ length: n }, () => [1, 0x41]).flat();
+    const max = codec.MAX_NALS_PER_ACCESS_UNIT;
+    const ok = s.video(avcTag(2, 1, 0, nalus(max)), 0);
+    expect(ok?.kind === 'video' && ok.au.data.length).toBe(max * 5);
+    expect(s.video(avcTag(2, 1, 0, nalus(max + 1)), 0)).toBeUndefined();
+    expect(dropped).toEqual([`TOO_MANY_NALUS: video frame holds more than ${max} NAL units`]);
+
+    const big = new Uint8Array(5 + codec.MAX_ACCESS_UNIT_BYTES + 1);
+    big.set(avcTag(2, 1, 0, [0, 0, 0, 1, 0x41]));
+    const four = dropping(4);
+    expect(four.s.video(big, 0)).toBeUndefined();
+    expect(four.dropped).toEqual([
+      `FRAME_TOO_LARGE: video frame of ${codec.MAX_ACCESS_UNIT_BYTES + 1} bytes is above the 4194304-byte limit`,
+    ]);
+    const limited = dropping(4, { maxFrameBytes: 4, maxNalUnits: 1 });
+    expect(limited.s.video(avcTag(2, 1, 0, [0, 0, 0, 1, 0x41]), 0)).toBeUndefined();
+    expect(limited.s.video(avcTag(2, 1, 0, [0, 0, 0, 1, 0x41, 0, 0, 0, 1, 0x41]), 0)).toBeUndefined();
+    expect(limited.dropped.map((d) => d.split(':')[0])).toEqual(['FRAME_TOO_LARGE', 'FRAME_TOO_LARGE']);
+  });
+
+  it('drops the publisher (TOO_MANY_BAD_FRAMES) only after many bad frames in a row', () => {
+    const { s, dropped } = dropping(4, { maxConsecutiveDroppedFrames: 3 });
+    const bad = avcTag(2, 1, 0, [0, 0, 0, 0]);
+    const good = avcTag(2, 1, 0, [0, 0, 0, 1, 0x41]);
+    for (let round = 0; round < 3; round++) {
+      expect(s.video(bad, 0)).toBeUndefined();
+      expect(s.video(bad, 0)).toBeUndefined();
+      expect(s.video(good, 0)?.kind).toBe('video');
+    }
+    s.video(bad, 0);
+    s.video(bad, 0);
+    expect(codeOf(() => s.video(bad, 0))).toMatch(/^TOO_MANY_BAD_FRAMES: 3 video frames in a row were malformed/);
+    expect(dropped).toHaveLength(9);
+    expect(DEFAULT_MAX_CONSECUTIVE_DROPPED_FRAMES).toBe(150);
   });
 
   it('ignores end-of-sequence packets and command frames', () => {
@@ -153,6 +218,18 @@ describe('FlvToStream audio', () => {
     expect(new FlvToStream().audio(mp4a, 0)?.kind).toBe('audio-config');
   });
 
+  it.each([
+    [
+      'reserved sampling frequency index 13',
+      [0x16, 0x90],
+      'INVALID_DECODER_CONFIG: AAC AudioSpecificConfig is invalid',
+    ],
+    ['audio object type 0', [0x01, 0x90], 'INVALID_DECODER_CONFIG: AAC AudioSpecificConfig is invalid'],
+    ['channel configuration 0', [0x12, 0x00], 'UNSUPPORTED_CODEC: AAC: channelConfiguration 0 is not supported'],
+  ])('refuses an AudioSpecificConfig with %s', (_what, asc, why) => {
+    expect(codeOf(() => new FlvToStream().audio(Uint8Array.from([0xaf, 0, ...asc]), 0))).toContain(why);
+  });
+
   it('refuses a short AudioSpecificConfig and empty tags', () => {
     expect(codeOf(() => new FlvToStream().audio(Uint8Array.from([0xaf, 0, 0x12]), 0))).toMatch(
       /^INVALID_DECODER_CONFIG/,
@@ -165,7 +242,7 @@ describe('FlvToStream audio', () => {
 describe('AVCDecoderConfigurationRecord', () => {
   it('reads profile, level, length size and parameter sets', () => {
     const parsed = parseAvcDecoderConfigurationRecord(Uint8Array.from(avcRecord(2)));
-    expect(parsed).toMatchObject({ profileIndication: 0x42, levelIndication: 0x1e, lengthSize: 2 });
+    expect(parsed).toMatchObject({ profileIndication: 0x42, levelIndication: 0x0d, lengthSize: 2 });
   });
 
   it.each([
@@ -176,6 +253,18 @@ describe('AVCDecoderConfigurationRecord', () => {
     ['no SPS', [1, 0x42, 0xc0, 0x1e, 0xff, 0xe0, 0]],
   ])('refuses %s', (_what, bytes) => {
     expect(() => parseAvcDecoderConfigurationRecord(Uint8Array.from(bytes))).toThrow(FlvError);
+  });
+
+  it.each([
+    ['a 2-byte SPS', avcRecord(4, [0x67, 0x42]), 'SPS 0 is invalid: SPS of 2 bytes is too short'],
+    ['an SPS cut short', avcRecord(4, SPS.slice(0, 6)), 'SPS 0 is invalid: bitstream truncated'],
+    ['a PPS in the SPS list', avcRecord(4, PPS), 'SPS 0 is invalid: NAL type 8 is not an SPS (7)'],
+    ['an SPS in the PPS list', avcRecord(4, SPS, SPS), 'PPS 0 has NAL type 7, not 8'],
+    ['no PPS', [...avcRecord().slice(0, 8 + SPS.length), 0], 'no PPS'],
+  ])('refuses codec configuration the outputs cannot use: %s', (_what, bytes, why) => {
+    expect(codeOf(() => new FlvToStream().video(avcTag(1, 0, 0, bytes), 0))).toContain(
+      `INVALID_DECODER_CONFIG: AVCDecoderConfigurationRecord: ${why}`,
+    );
   });
 
   it('leaves 4-byte AVCC untouched', () => {

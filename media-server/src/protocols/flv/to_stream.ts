@@ -1,7 +1,8 @@
+import { codec } from '@glint/llhls-packager';
 import { decodeAmf0 } from '../rtmp/amf0.ts';
 import { onMetaDataOf } from '../rtmp/command.ts';
-import { parseAvcDecoderConfigurationRecord, toFourByteLengthPrefixes } from './avc.ts';
-import { FlvError } from './errors.ts';
+import { type AvcFrameLimits, parseAvcDecoderConfigurationRecord, toFourByteLengthPrefixes } from './avc.ts';
+import { FlvError, type FlvErrorCode } from './errors.ts';
 import type { MediaEvent } from './types.ts';
 
 /** FLV VideoTagHeader CodecID values (FLV 10.1 E.4.3.1; 12 is the common HEVC extension). */
@@ -71,6 +72,19 @@ const EX_METADATA = 4;
 const SOUND_FORMAT_AAC = 10;
 const SOUND_FORMAT_EX_HEADER = 9;
 
+/** Refuses an AudioSpecificConfig the outputs could not describe, with the setting to change when it is ours. */
+function checkAudioSpecificConfig(asc: Uint8Array): void {
+  try {
+    codec.parseAudioSpecificConfig(asc);
+  } catch (error) {
+    if (!(error instanceof codec.CodecError)) throw error;
+    if (error.code === 'UNSUPPORTED_CODEC_FEATURE') {
+      throw new FlvError('UNSUPPORTED_CODEC', `AAC: ${error.message}; set the encoder to AAC-LC, mono or stereo`);
+    }
+    throw new FlvError('INVALID_DECODER_CONFIG', `AAC AudioSpecificConfig is invalid: ${error.message}`);
+  }
+}
+
 function unsupportedCodec(kind: 'video' | 'audio', name: string): FlvError {
   const accepted = kind === 'video' ? 'H.264 (AVC)' : 'AAC';
   return new FlvError('UNSUPPORTED_CODEC', `${kind} codec ${name} is not supported; set the encoder to ${accepted}`);
@@ -87,13 +101,44 @@ function si24(b: Uint8Array, at: number): number {
   return v & 0x800000 ? v - 0x1000000 : v;
 }
 
+/** Errors that condemn one frame's content, not the connection: the frame is dropped and the stream goes on. */
+const FRAME_ERRORS: ReadonlySet<FlvErrorCode> = new Set([
+  'INVALID_NALU_LENGTH',
+  'EMPTY_NALU',
+  'TOO_MANY_NALUS',
+  'FRAME_TOO_LARGE',
+]);
+
+/** Video frames in a row that may be dropped before the publisher is: 5 s at 30 fps. */
+export const DEFAULT_MAX_CONSECUTIVE_DROPPED_FRAMES = 150;
+
+export interface FlvToStreamOptions extends AvcFrameLimits {
+  /**
+   * A video frame was dropped (empty or too many NAL units, too large, lengths that overrun it); the stream goes on.
+   * Log it: nothing else tells the streamer.
+   */
+  readonly onDroppedFrame?: (error: FlvError) => void;
+  /** After this many dropped video frames in a row, TOO_MANY_BAD_FRAMES is thrown (drop the publisher). Default 150. */
+  readonly maxConsecutiveDroppedFrames?: number;
+}
+
 /**
  * Turns FLV audio/video tag bodies (the payload of RTMP messages 8 and 9, too) into typed media events.
  * Keeps the NAL unit length size announced by the AVC sequence header; everything else is per tag.
- * Returns undefined for tags that carry nothing to deliver (end of sequence, command frames).
+ * Returns undefined for tags that carry nothing to deliver (end of sequence, command frames, dropped frames).
+ * Codec configuration the outputs could not use (an invalid SPS or AudioSpecificConfig) throws: without it the stream
+ * is unusable. A video frame whose NAL units are malformed is dropped and reported through `onDroppedFrame`.
  */
 export class FlvToStream {
+  readonly #options: FlvToStreamOptions;
+  readonly #maxConsecutiveDrops: number;
   #lengthSize: number | undefined;
+  #consecutiveDrops = 0;
+
+  constructor(options: FlvToStreamOptions = {}) {
+    this.#options = options;
+    this.#maxConsecutiveDrops = options.maxConsecutiveDroppedFrames ?? DEFAULT_MAX_CONSECUTIVE_DROPPED_FRAMES;
+  }
 
   video(body: Uint8Array, timestampMs: number): MediaEvent | undefined {
     if (body.length < 1) throw new FlvError('TRUNCATED', 'empty video tag');
@@ -154,10 +199,25 @@ export class FlvToStream {
       throw new FlvError('MISSING_DECODER_CONFIG', 'an AVC frame came before the AVC sequence header');
     }
     if (data.length === 0) return undefined;
+    let avcc: Uint8Array;
+    try {
+      avcc = toFourByteLengthPrefixes(data, this.#lengthSize, this.#options);
+    } catch (error) {
+      if (!(error instanceof FlvError) || !FRAME_ERRORS.has(error.code)) throw error;
+      this.#options.onDroppedFrame?.(error);
+      if (++this.#consecutiveDrops >= this.#maxConsecutiveDrops) {
+        throw new FlvError(
+          'TOO_MANY_BAD_FRAMES',
+          `${this.#consecutiveDrops} video frames in a row were malformed (last: ${error.message}); check the encoder`,
+        );
+      }
+      return undefined;
+    }
+    this.#consecutiveDrops = 0;
     return {
       kind: 'video',
       au: {
-        data: toFourByteLengthPrefixes(data, this.#lengthSize),
+        data: avcc,
         format: 'avcc',
         dts90k: timestampMs * 90,
         pts90k: (timestampMs + compositionTimeMs) * 90,
@@ -194,6 +254,7 @@ export class FlvToStream {
       if (payload.length < 2) {
         throw new FlvError('INVALID_DECODER_CONFIG', 'AAC AudioSpecificConfig is shorter than 2 bytes');
       }
+      checkAudioSpecificConfig(payload);
       return { kind: 'audio-config', config: { codec: 'aac', asc: payload.slice() }, timestampMs };
     }
     if (packetType !== 1) throw new FlvError('UNSUPPORTED_PACKET_TYPE', `AAC packet type ${packetType} is not defined`);
