@@ -8,9 +8,18 @@ export interface ChunkReaderLimits {
   readonly maxMessageBytes: number;
   /** Distinct chunk stream ids one peer may use; encoders use a handful. */
   readonly maxChunkStreams: number;
-  /** Bytes of partly received messages held across all chunk streams. */
+  /**
+   * Bytes held for partly received messages across all chunk streams. Each message gets one buffer of its announced
+   * length when its first chunk arrives, and that whole length counts here: this is the memory held, exactly.
+   */
   readonly maxPendingBytes: number;
 }
+
+/**
+ * The smallest Set Chunk Size we accept. Every encoder sends 128 (the default) or more; smaller sizes only multiply
+ * header parsing per payload byte.
+ */
+export const MIN_CHUNK_SIZE = 128;
 
 export const DEFAULT_CHUNK_READER_LIMITS: ChunkReaderLimits = {
   maxMessageBytes: 8 * 1024 * 1024,
@@ -30,9 +39,12 @@ interface ChunkStream {
   streamId: number;
   /** The last type 0-2 header carried an extended timestamp, so type 3 chunks carry one too. */
   extended: boolean;
-  pieces: Uint8Array[];
+  /** The message being received, allocated at its announced length by its first chunk; empty between messages. */
+  payload: Uint8Array;
   received: number;
 }
+
+const EMPTY = new Uint8Array(0);
 
 /**
  * Reassembles RTMP messages from a chunk stream (after the handshake). Set Chunk Size and Abort take effect inside
@@ -41,7 +53,7 @@ interface ChunkStream {
 export class ChunkReader {
   readonly #queue = new ByteQueue();
   readonly #streams = new Map<number, ChunkStream>();
-  readonly #limits: ChunkReaderLimits;
+  #limits: ChunkReaderLimits;
   #chunkSize = 128;
   #pendingBytes = 0;
 
@@ -51,6 +63,21 @@ export class ChunkReader {
 
   get chunkSize(): number {
     return this.#chunkSize;
+  }
+
+  /** Bytes allocated for partly received messages right now. */
+  get pendingBytes(): number {
+    return this.#pendingBytes;
+  }
+
+  /** Bytes received and not yet parsed (at most one chunk header and payload). */
+  get bufferedBytes(): number {
+    return this.#queue.length;
+  }
+
+  /** Changes limits from the next chunk on (e.g. raised once a publisher is trusted); messages in flight stay. */
+  setLimits(limits: Partial<ChunkReaderLimits>): void {
+    this.#limits = { ...this.#limits, ...limits };
   }
 
   /** Throws RtmpError on a protocol violation; the reader is then unusable. */
@@ -132,19 +159,21 @@ export class ChunkReader {
       );
     }
     const received = stream?.received ?? 0;
-    const pieceBytes = Math.min(this.#chunkSize, length - received);
-    if (q.length < at + pieceBytes) return 'need-more';
-    if (this.#pendingBytes + pieceBytes > this.#limits.maxPendingBytes) {
+    // A new message will hold its whole announced length: check before waiting for its bytes.
+    if (received === 0 && this.#pendingBytes + length > this.#limits.maxPendingBytes) {
       throw new RtmpError(
         'PENDING_BYTES_EXCEEDED',
-        `more than ${this.#limits.maxPendingBytes} bytes of partial messages`,
+        `a message of ${length} bytes on chunk stream ${chunkStreamId} would put more than ` +
+          `${this.#limits.maxPendingBytes} bytes in partly received messages`,
       );
     }
+    const pieceBytes = Math.min(this.#chunkSize, length - received);
+    if (q.length < at + pieceBytes) return 'need-more';
 
     // The whole chunk is here: commit the header.
     q.skip(at);
     if (stream === undefined) {
-      stream = { timestamp: 0, delta: 0, length, typeId, streamId, extended, pieces: [], received: 0 };
+      stream = { timestamp: 0, delta: 0, length, typeId, streamId, extended, payload: EMPTY, received: 0 };
       this.#streams.set(chunkStreamId, stream);
     }
     if (received === 0) {
@@ -163,16 +192,18 @@ export class ChunkReader {
     stream.typeId = typeId;
     stream.streamId = streamId;
 
-    if (pieceBytes > 0) {
-      stream.pieces.push(q.read(pieceBytes));
-      stream.received += pieceBytes;
-      this.#pendingBytes += pieceBytes;
+    if (received === 0) {
+      // Always a fresh buffer: the payload must not alias socket buffers that callers might keep alive.
+      stream.payload = length === 0 ? EMPTY : new Uint8Array(length);
+      this.#pendingBytes += length;
     }
+    q.readInto(stream.payload, received, pieceBytes);
+    stream.received += pieceBytes;
     if (stream.received < stream.length) return 'partial';
 
-    const payload = concat(stream.pieces, stream.length);
-    this.#pendingBytes -= stream.received;
-    stream.pieces = [];
+    const payload = stream.payload;
+    this.#pendingBytes -= stream.length;
+    stream.payload = EMPTY;
     stream.received = 0;
     const message: RtmpMessage = { chunkStreamId, timestamp: stream.timestamp, typeId, streamId, payload };
     this.#applyControl(message);
@@ -182,32 +213,22 @@ export class ChunkReader {
   #applyControl(message: RtmpMessage): void {
     if (message.typeId === MessageType.SetChunkSize) {
       const size = readControlU32(message.payload);
-      if (size === undefined || size === 0 || size > MAX_CHUNK_SIZE) {
+      if (size === undefined || size < MIN_CHUNK_SIZE || size > MAX_CHUNK_SIZE) {
         throw new RtmpError(
           'CHUNK_SIZE_INVALID',
-          `Set Chunk Size ${size ?? '(truncated)'} is outside 1..${MAX_CHUNK_SIZE}`,
+          `Set Chunk Size ${size ?? '(truncated)'} is outside ${MIN_CHUNK_SIZE}..${MAX_CHUNK_SIZE}; ` +
+            `encoders send ${MIN_CHUNK_SIZE} or more`,
         );
       }
       this.#chunkSize = size;
     } else if (message.typeId === MessageType.Abort) {
       const id = readControlU32(message.payload);
       const stream = id === undefined ? undefined : this.#streams.get(id);
-      if (stream !== undefined) {
-        this.#pendingBytes -= stream.received;
-        stream.pieces = [];
+      if (stream !== undefined && stream.received > 0) {
+        this.#pendingBytes -= stream.payload.length;
+        stream.payload = EMPTY;
         stream.received = 0;
       }
     }
   }
-}
-
-/** Always a fresh buffer: the payload must not alias socket buffers that callers might keep alive. */
-function concat(pieces: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -97,13 +97,13 @@ describe('ChunkReader', () => {
 
   it('reads the extended timestamp on type 3 chunks that continue or start a message', () => {
     const r = new ChunkReader();
-    r.push(bytes('02 000000 000004 01 00000000 00000004')); // chunk size 4
+    const [a, b, c, d] = ['aa'.repeat(128), 'bbbb', 'cc'.repeat(128), 'dddd'];
     const got = r.push(
-      bytes('04 ffffff 000006 09 01000000 01000000 aabbccdd c4 01000000 eeff c4 01000000 11223344 c4 01000000 5566'),
+      bytes(`04 ffffff 000082 09 01000000 01000000 ${a} c4 01000000 ${b} c4 01000000 ${c} c4 01000000 ${d}`),
     );
     expect(got.map((m) => [m.timestamp, hex(m.payload)])).toEqual([
-      [0x01000000, 'aabbccddeeff'],
-      [0x02000000, '112233445566'],
+      [0x01000000, a + b],
+      [0x02000000, c + d],
     ]);
   });
 
@@ -123,6 +123,8 @@ describe('ChunkReader', () => {
   it.each([
     ['a message larger than the limit', '03 000000 ffffff 14 00000000', 'MESSAGE_TOO_LARGE'],
     ['chunk size 0', '02 000000 000004 01 00000000 00000000', 'CHUNK_SIZE_INVALID'],
+    ['chunk size 1', '02 000000 000004 01 00000000 00000001', 'CHUNK_SIZE_INVALID'],
+    ['chunk size 127', '02 000000 000004 01 00000000 0000007f', 'CHUNK_SIZE_INVALID'],
     ['chunk size with the top bit set', '02 000000 000004 01 00000000 80000000', 'CHUNK_SIZE_INVALID'],
     ['a truncated Set Chunk Size', '02 000000 000002 01 00000000 0010', 'CHUNK_SIZE_INVALID'],
     ['a first chunk of type 1', '43 000000 000001 14 00', 'CHUNK_HEADER_INVALID'],
@@ -134,6 +136,37 @@ describe('ChunkReader', () => {
     ],
   ])('refuses %s', (_name, h, code) => {
     expect(rtmpErrorCode(() => new ChunkReader().push(bytes(h)))).toBe(code);
+  });
+
+  it('accepts chunk size 128, the smallest any encoder sends', () => {
+    const r = new ChunkReader();
+    r.push(bytes('02 000000 000004 01 00000000 00000080'));
+    expect(r.chunkSize).toBe(128);
+  });
+
+  it('holds a partly received message in one buffer of its length, counted whole from its first chunk', () => {
+    const w = new ChunkWriter();
+    const m = message(4, 0, 9, 1, 10_000);
+    const all = w.write(m);
+    const r = new ChunkReader({ maxMessageBytes: 10_000, maxPendingBytes: 10_000 });
+    expect(r.push(all.subarray(0, 12 + 128))).toEqual([]);
+    expect(r.pendingBytes).toBe(10_000);
+    expect(r.bufferedBytes).toBe(0);
+    expect(r.push(all.subarray(12 + 128))).toEqual([m]);
+    expect(r.pendingBytes).toBe(0);
+    // A second message on another chunk stream would need more than the limit while the first is in flight.
+    r.push(all.subarray(0, 12 + 128));
+    const other = new ChunkWriter().write(message(5, 0, 8, 1, 1));
+    expect(rtmpErrorCode(() => r.push(other))).toBe('PENDING_BYTES_EXCEEDED');
+  });
+
+  it('raises its limits when told, for the messages that follow', () => {
+    const r = new ChunkReader({ maxMessageBytes: 1000 });
+    const big = new ChunkWriter().write(message(4, 0, 9, 1, 5000));
+    expect(rtmpErrorCode(() => r.push(big))).toBe('MESSAGE_TOO_LARGE');
+    const raised = new ChunkReader({ maxMessageBytes: 1000 });
+    raised.setLimits({ maxMessageBytes: 5000, maxPendingBytes: 10_000 });
+    expect(raised.push(big).map((m) => m.payload.length)).toEqual([5000]);
   });
 
   it('refuses too many chunk streams and too many pending bytes', () => {

@@ -175,4 +175,42 @@ describe('RtmpServerConnection', () => {
     const controls = t.received.filter((m) => m.typeId === MessageType.UserControl);
     expect(controls.map((m) => [...m.payload])).toEqual([[0, 7, 0, 0, 0, 42]]);
   });
+
+  it('allows only small messages until the publish is accepted, and the normal limits after', () => {
+    const before = setup();
+    before.push(Buffer.concat([before.client.handshake(), before.client.publishSequence('k')]));
+    let error: unknown;
+    try {
+      before.push(before.client.media(9, 0, new Uint8Array(64 * 1024 + 1)));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RtmpError);
+    expect(error).toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
+    expect((error as Error).message).toContain('until a publish is accepted, messages are limited to 65536 bytes');
+
+    const after = setup();
+    after.push(Buffer.concat([after.client.handshake(), after.client.publishSequence('k')]));
+    after.take(after.conn.acceptPublish());
+    const keyframe = Uint8Array.from({ length: 1024 * 1024 }, (_, i) => (i === 0 ? 0x17 : i & 0xff));
+    after.push(after.client.media(9, 0, keyframe));
+    const last = after.events.at(-1);
+    expect(last?.type === 'media' && Buffer.from(last.body).equals(keyframe)).toBe(true);
+    expect(after.conn.heldBytes).toBe(0);
+  });
+
+  it('refuses more messages before acceptance than any encoder sends', () => {
+    const t = setup({ beforePublish: { maxMessages: 20 } });
+    t.push(Buffer.concat([t.client.handshake(), t.client.connect()]));
+    const ping = t.client.writer.write({
+      chunkStreamId: 2,
+      timestamp: 0,
+      typeId: 4,
+      streamId: 0,
+      payload: Uint8Array.of(0, 6, 0, 0, 0, 1),
+    });
+    expect(() => t.push(Buffer.concat(Array.from({ length: 20 }, () => ping)))).toThrowError(
+      expect.objectContaining({ code: 'TOO_MANY_MESSAGES' }),
+    );
+  });
 });

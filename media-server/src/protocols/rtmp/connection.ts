@@ -1,5 +1,5 @@
 import { type AmfObject, amfProperties } from './amf0.ts';
-import { ChunkReader, DEFAULT_CHUNK_READER_LIMITS } from './chunk_reader.ts';
+import { ChunkReader, type ChunkReaderLimits, DEFAULT_CHUNK_READER_LIMITS } from './chunk_reader.ts';
 import { ChunkWriter } from './chunk_writer.ts';
 import {
   commandMessage,
@@ -26,8 +26,11 @@ import {
 export interface RtmpConnectionOptions {
   /** Application names a client may connect to (the path segment before the stream key). */
   readonly apps: readonly string[];
+  /** Largest message once a publish is accepted; partly received messages may hold twice this. */
   readonly maxMessageBytes?: number;
   readonly maxChunkStreams?: number;
+  /** Limits until a publish is accepted: an anonymous peer only needs room for a few commands. */
+  readonly beforePublish?: Partial<BeforePublishLimits>;
   /** Chunk size we send with; large chunks cost fewer headers. */
   readonly outChunkSize?: number;
   /** Window we announce, and the one we ack by until the client announces its own. */
@@ -61,6 +64,21 @@ export type RtmpConnectionEvent =
   /** Something valid but unused (a fixed phrase, never peer data), for debug logs. */
   | { readonly type: 'ignored'; readonly what: string };
 
+export interface BeforePublishLimits {
+  /** Largest message before acceptance; connect and publish commands are a few hundred bytes. */
+  readonly maxMessageBytes: number;
+  /** Bytes held for partly received messages before acceptance. */
+  readonly maxPendingBytes: number;
+  /** Messages before acceptance; ffmpeg and OBS send under ten. Bounds the work an anonymous peer can ask for. */
+  readonly maxMessages: number;
+}
+
+export const DEFAULT_BEFORE_PUBLISH_LIMITS: BeforePublishLimits = {
+  maxMessageBytes: 64 * 1024,
+  maxPendingBytes: 64 * 1024,
+  maxMessages: 256,
+};
+
 type State = 'handshake' | 'await-connect' | 'connected' | 'authorizing' | 'publishing' | 'unpublished' | 'closed';
 
 const PUBLISH_STREAM_ID = 1;
@@ -78,6 +96,10 @@ export class RtmpServerConnection {
   readonly #options: RtmpConnectionOptions;
   readonly #handshake: ServerHandshake;
   readonly #reader: ChunkReader;
+  /** What the reader allows once the publish is accepted. */
+  readonly #publishLimits: ChunkReaderLimits;
+  readonly #beforePublish: BeforePublishLimits;
+  #messagesBeforePublish = 0;
   readonly #writer = new ChunkWriter();
   #state: State = 'handshake';
   #app = '';
@@ -90,16 +112,25 @@ export class RtmpServerConnection {
   constructor(options: RtmpConnectionOptions) {
     this.#options = options;
     this.#handshake = new ServerHandshake(options.handshake);
+    const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_CHUNK_READER_LIMITS.maxMessageBytes;
+    const maxChunkStreams = options.maxChunkStreams ?? DEFAULT_CHUNK_READER_LIMITS.maxChunkStreams;
+    this.#publishLimits = { maxMessageBytes, maxChunkStreams, maxPendingBytes: 2 * maxMessageBytes };
+    this.#beforePublish = { ...DEFAULT_BEFORE_PUBLISH_LIMITS, ...options.beforePublish };
     this.#reader = new ChunkReader({
-      maxMessageBytes: options.maxMessageBytes ?? DEFAULT_CHUNK_READER_LIMITS.maxMessageBytes,
-      maxChunkStreams: options.maxChunkStreams ?? DEFAULT_CHUNK_READER_LIMITS.maxChunkStreams,
-      maxPendingBytes: 2 * (options.maxMessageBytes ?? DEFAULT_CHUNK_READER_LIMITS.maxMessageBytes),
+      maxChunkStreams,
+      maxMessageBytes: Math.min(maxMessageBytes, this.#beforePublish.maxMessageBytes),
+      maxPendingBytes: Math.min(2 * maxMessageBytes, this.#beforePublish.maxPendingBytes),
     });
     this.#ackWindow = options.windowAckSize ?? 2_500_000;
   }
 
   get state(): State {
     return this.#state;
+  }
+
+  /** Bytes this connection holds for input not yet delivered: unparsed bytes plus partly received messages. */
+  get heldBytes(): number {
+    return this.#reader.bufferedBytes + this.#reader.pendingBytes;
   }
 
   push(bytes: Uint8Array): RtmpConnectionEvent[] {
@@ -114,8 +145,9 @@ export class RtmpServerConnection {
       rest = step.remainder;
     }
     if (rest.length > 0) {
-      for (const message of this.#reader.push(rest)) {
+      for (const message of this.#read(rest)) {
         if (this.#closed()) break;
+        this.#countBeforePublish();
         this.#onMessage(message);
       }
     }
@@ -126,6 +158,33 @@ export class RtmpServerConnection {
     return this.#flush();
   }
 
+  #read(bytes: Uint8Array): RtmpMessage[] {
+    try {
+      return this.#reader.push(bytes);
+    } catch (error) {
+      const limited = this.#state !== 'publishing' && this.#state !== 'unpublished';
+      if (limited && error instanceof RtmpError && error.code === 'MESSAGE_TOO_LARGE') {
+        throw new RtmpError(
+          error.code,
+          `${error.message}; until a publish is accepted, messages are limited to ` +
+            `${this.#beforePublish.maxMessageBytes} bytes`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  #countBeforePublish(): void {
+    if (this.#state === 'publishing' || this.#state === 'unpublished') return;
+    this.#messagesBeforePublish += 1;
+    if (this.#messagesBeforePublish > this.#beforePublish.maxMessages) {
+      throw new RtmpError(
+        'TOO_MANY_MESSAGES',
+        `more than ${this.#beforePublish.maxMessages} messages before a publish was accepted`,
+      );
+    }
+  }
+
   /** A method, not a field read, so that TypeScript does not narrow the state across message handlers. */
   #closed(): boolean {
     return this.#state === 'closed';
@@ -134,6 +193,7 @@ export class RtmpServerConnection {
   acceptPublish(): RtmpConnectionEvent[] {
     if (this.#state !== 'authorizing') return [];
     this.#state = 'publishing';
+    this.#reader.setLimits(this.#publishLimits);
     this.#sendMessage(userControlMessage(UserControlEvent.StreamBegin, this.#publishStreamId));
     this.#sendMessage(
       onStatusMessage(this.#publishStreamId, {
