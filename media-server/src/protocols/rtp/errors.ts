@@ -10,6 +10,8 @@ export type RtpErrorCode =
   | 'STAP_A_OVERRUN'
   | 'UNSUPPORTED_NAL_TYPE'
   | 'INVALID_NAL_TYPE'
+  | 'ACCESS_UNIT_TOO_LARGE'
+  | 'TOO_MANY_NALS'
   | 'INVALID_OPUS'
   | 'INVALID_ARGUMENT';
 

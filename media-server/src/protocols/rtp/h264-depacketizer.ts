@@ -1,4 +1,5 @@
 import { codec } from '@glint/llhls-packager';
+import { AccessUnitBuffer } from './access-unit-buffer.ts';
 import { RtpError } from './errors.ts';
 import { RtpNalType } from './h264-packetizer.ts';
 import { parseRtpPacket, type RtpPacket } from './packet.ts';
@@ -26,6 +27,13 @@ export interface DepacketizeResult {
 
 export interface H264DepacketizerOptions {
   readonly format?: 'annexb' | 'avcc';
+  /**
+   * Largest access unit, in bytes of its NAL units with a 4-byte prefix each; a larger one is dropped
+   * (ACCESS_UNIT_TOO_LARGE) and a keyframe is needed. Default `codec.MAX_ACCESS_UNIT_BYTES` (4 MiB).
+   */
+  readonly maxAccessUnitBytes?: number;
+  /** Most NAL units in one access unit (TOO_MANY_NALS past it). Default `codec.MAX_NALS_PER_ACCESS_UNIT` (1,024). */
+  readonly maxNalsPerAccessUnit?: number;
 }
 
 const NO_OUTPUT: DepacketizeResult = { accessUnits: [], errors: [] };
@@ -34,23 +42,29 @@ const NO_OUTPUT: DepacketizeResult = { accessUnits: [], errors: [] };
  * RTP (RFC 6184 packetization-mode 0 or 1, in order, possibly with loss) back to H.264 access units. An access unit
  * ends on the marker bit or when the timestamp changes. A sequence gap or a malformed payload drops the access units
  * it touches, and from then on only an IDR access unit is let out: `needsKeyframe` says so (ask the sender for one).
- * Until the first IDR, it needs a keyframe too.
+ * Until the first IDR, it needs a keyframe too. An access unit (FU-A reassembly included) is bounded in bytes and NAL
+ * units: one that grows past a limit is dropped the same way, and the rest of its packets are skipped unread.
  */
 export class H264Depacketizer {
   readonly #format: 'annexb' | 'avcc';
   #lastSeq: number | null = null;
   #timestamp: number | null = null;
-  #nals: Uint8Array[] = [];
+  readonly #au: AccessUnitBuffer;
   #broken = false;
   /** A timestamp whose remaining packets are dropped after a gap. */
   #brokenTimestamp: number | null = null;
-  #fu: { type: number; header: number; parts: Uint8Array[]; bytes: number } | null = null;
+  /** NAL type of the FU-A unit being reassembled in `#au`. */
+  #fuType: number | null = null;
   #needsKeyframe = true;
   droppedAccessUnits = 0;
   lostPackets = 0;
 
   constructor(options: H264DepacketizerOptions = {}) {
     this.#format = options.format ?? 'annexb';
+    this.#au = new AccessUnitBuffer(this.#format, {
+      maxBytes: options.maxAccessUnitBytes ?? codec.MAX_ACCESS_UNIT_BYTES,
+      maxNals: options.maxNalsPerAccessUnit ?? codec.MAX_NALS_PER_ACCESS_UNIT,
+    });
   }
 
   get needsKeyframe(): boolean {
@@ -92,13 +106,14 @@ export class H264Depacketizer {
       this.#brokenTimestamp = null;
     }
     this.#timestamp = timestamp;
-    try {
-      this.#payload(packet.payload);
-    } catch (error) {
-      if (!(error instanceof RtpError)) throw error;
-      errors.push(error);
-      this.#broken = true;
-      this.#fu = null;
+    if (!this.#broken) {
+      try {
+        this.#payload(packet.payload);
+      } catch (error) {
+        if (!(error instanceof RtpError)) throw error;
+        errors.push(error);
+        this.#breakCurrent();
+      }
     }
     if (marker) this.#finish(out);
     return out.length || errors.length ? { accessUnits: out, errors } : NO_OUTPUT;
@@ -110,9 +125,11 @@ export class H264Depacketizer {
     this.#lastSeq = null;
   }
 
+  /** The access unit being built is lost: its bytes are freed now, its remaining packets skipped. */
   #breakCurrent(): void {
     if (this.#timestamp !== null) this.#broken = true;
-    this.#fu = null;
+    this.#fuType = null;
+    this.#au.clear();
     this.#needsKeyframe = true;
   }
 
@@ -120,12 +137,11 @@ export class H264Depacketizer {
     const first = payload[0];
     if (first === undefined) throw new RtpError('EMPTY_PAYLOAD', 'H.264 RTP payload is empty');
     const type = first & 0x1f;
-    if (type !== RtpNalType.FU_A && this.#fu) {
-      this.#fu = null;
+    if (type !== RtpNalType.FU_A && this.#fuType !== null) {
       throw new RtpError('TRUNCATED_FU_A', 'an FU-A fragmented NAL unit ended without its end fragment');
     }
     if (type >= 1 && type <= 23) {
-      this.#nals.push(payload);
+      this.#au.add(payload);
       return;
     }
     switch (type) {
@@ -148,9 +164,10 @@ export class H264Depacketizer {
     }
   }
 
+  /** Each unit is checked before it is added; a bad one breaks the whole access unit, so none is kept anyway. */
   #stapA(payload: Uint8Array): void {
-    const nals: Uint8Array[] = [];
     let pos = 1;
+    if (pos >= payload.length) throw new RtpError('STAP_A_OVERRUN', 'STAP-A holds no NAL unit');
     while (pos < payload.length) {
       if (pos + 2 > payload.length) throw new RtpError('STAP_A_OVERRUN', `STAP-A size field at byte ${pos} is cut off`);
       const size = (payload[pos]! << 8) | payload[pos + 1]!;
@@ -162,11 +179,9 @@ export class H264Depacketizer {
       const nal = payload.subarray(pos, pos + size);
       const t = nal[0]! & 0x1f;
       if (t === 0 || t > 23) throw new RtpError('INVALID_NAL_TYPE', `STAP-A holds NAL type ${t}`);
-      nals.push(nal);
+      this.#au.add(nal);
       pos += size;
     }
-    if (nals.length === 0) throw new RtpError('STAP_A_OVERRUN', 'STAP-A holds no NAL unit');
-    this.#nals.push(...nals);
   }
 
   #fuA(payload: Uint8Array): void {
@@ -177,47 +192,38 @@ export class H264Depacketizer {
     const type = fuHeader & 0x1f;
     if (type === 0 || type > 23) throw new RtpError('INVALID_NAL_TYPE', `FU-A carries NAL type ${type}`);
     if (start && end) throw new RtpError('TRUNCATED_FU_A', 'FU-A fragment has both start and end bits');
-    const data = payload.subarray(2);
     if (start) {
-      if (this.#fu) throw new RtpError('FU_A_OUT_OF_ORDER', 'FU-A start while another NAL unit is unfinished');
-      this.#fu = { type, header: (payload[0]! & 0xe0) | type, parts: [data], bytes: data.length };
-      return;
+      if (this.#fuType !== null) {
+        throw new RtpError('FU_A_OUT_OF_ORDER', 'FU-A start while another NAL unit is unfinished');
+      }
+      this.#au.open((payload[0]! & 0xe0) | type);
+      this.#fuType = type;
+    } else if (this.#fuType === null) {
+      throw new RtpError('FU_A_OUT_OF_ORDER', 'FU-A continuation without its start fragment');
+    } else if (this.#fuType !== type) {
+      throw new RtpError('FU_A_OUT_OF_ORDER', `FU-A fragment of NAL type ${type} inside one of type ${this.#fuType}`);
     }
-    const fu = this.#fu;
-    if (!fu) throw new RtpError('FU_A_OUT_OF_ORDER', 'FU-A continuation without its start fragment');
-    if (fu.type !== type) {
-      this.#fu = null;
-      throw new RtpError('FU_A_OUT_OF_ORDER', `FU-A fragment of NAL type ${type} inside one of type ${fu.type}`);
-    }
-    fu.parts.push(data);
-    fu.bytes += data.length;
+    this.#au.append(payload.subarray(2));
     if (!end) return;
-    const nal = new Uint8Array(1 + fu.bytes);
-    nal[0] = fu.header;
-    let pos = 1;
-    for (const part of fu.parts) {
-      nal.set(part, pos);
-      pos += part.length;
-    }
-    this.#nals.push(nal);
-    this.#fu = null;
+    this.#au.close();
+    this.#fuType = null;
   }
 
   #finish(out: H264AccessUnit[]): void {
-    const nals = this.#nals;
     const timestamp = this.#timestamp;
-    const broken = this.#broken || this.#fu !== null;
-    this.#nals = [];
+    const broken = this.#broken || this.#fuType !== null;
     this.#timestamp = null;
     this.#broken = false;
-    this.#fu = null;
+    this.#fuType = null;
     if (timestamp === null) return;
     if (broken) {
+      this.#au.clear();
       this.droppedAccessUnits++;
       this.#needsKeyframe = true;
       return;
     }
-    if (nals.length === 0) return;
+    if (this.#au.isEmpty) return;
+    const { data, nals } = this.#au.take();
     const sps: Uint8Array[] = [];
     const pps: Uint8Array[] = [];
     let keyframe = false;
@@ -232,7 +238,6 @@ export class H264Depacketizer {
       return;
     }
     this.#needsKeyframe = false;
-    const data = this.#format === 'avcc' ? codec.toLengthPrefixed(nals) : joinAnnexB(nals);
     out.push({ nals, data, format: this.#format, timestamp, keyframe, sps, pps });
   }
 }

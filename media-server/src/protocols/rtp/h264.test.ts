@@ -123,6 +123,96 @@ describe('H.264 depacketizer: invalid payloads give typed errors and drop only t
   });
 });
 
+describe('H.264 depacketizer: bounded access units (a publisher cannot grow them)', () => {
+  const stap = Uint8Array.of(0x78, 0, 5, ...SPS, 0, 4, ...PPS, 0, 7, ...IDR);
+  const fu = (startEnd: number, data: Uint8Array) => Uint8Array.of(0x7c, startEnd | 5, ...data);
+
+  /** Feeds packets of one timestamp from `seq` on; returns what came out. */
+  function feedRun(d: H264Depacketizer, seq: number, ts: number, payloads: Uint8Array[], marker = false) {
+    const aus = [];
+    const errors = [];
+    for (const [i, p] of payloads.entries()) {
+      const r = d.pushBytes(rtp(p, seq + i, ts, marker && i === payloads.length - 1));
+      aus.push(...r.accessUnits);
+      errors.push(...r.errors);
+    }
+    return { aus, errors, next: seq + payloads.length };
+  }
+
+  function expectRecovery(d: H264Depacketizer, seq: number) {
+    expect(d.needsKeyframe).toBe(true);
+    const after = feedRun(d, seq, 9000, [stap], true);
+    expect(after.errors).toEqual([]);
+    expect(after.aus.map((a) => [a.timestamp, a.keyframe])).toEqual([[9000, true]]);
+    expect(d.needsKeyframe).toBe(false);
+  }
+
+  it('drops an access unit of more than 1,024 NAL units (no marker, one timestamp) and skips the rest of it', () => {
+    const d = new H264Depacketizer({ format: 'avcc' });
+    const first = feedRun(d, 1, 3000, [stap], true);
+    expect(first.aus).toHaveLength(1);
+    const slices = Array.from({ length: 5000 }, () => Uint8Array.of(0x41, 1));
+    const flood = feedRun(d, first.next, 6000, slices);
+    expect(flood.aus).toEqual([]);
+    // One error, at the 1,025th unit; the 3,975 packets after it are skipped unread.
+    expect(flood.errors.map((e) => `${e.code}: ${e.message}`)).toEqual([
+      'TOO_MANY_NALS: access unit holds more than 1024 NAL units',
+    ]);
+    expectRecovery(d, flood.next);
+    expect(d.droppedAccessUnits).toBe(1);
+  });
+
+  it('counts the units of a STAP-A, and takes exactly the limit', () => {
+    const d = new H264Depacketizer({ maxNalsPerAccessUnit: 3 });
+    expect(feedRun(d, 1, 3000, [stap], true).aus).toHaveLength(1);
+    const r = feedRun(d, 2, 6000, [Uint8Array.of(0x41, 1), stap], true);
+    expect(r.errors.map((e) => e.code)).toEqual(['TOO_MANY_NALS']);
+    expectRecovery(d, r.next);
+  });
+
+  it('drops an FU-A NAL unit that grows past 4 MiB (the default limit) and asks for a keyframe', () => {
+    const d = new H264Depacketizer({ format: 'avcc' });
+    feedRun(d, 1, 3000, [stap], true);
+    const chunk = new Uint8Array(1200).fill(0xab);
+    const fragments = [fu(0x80, chunk), ...Array.from({ length: 4000 }, () => fu(0, chunk))];
+    const r = feedRun(d, 2, 6000, fragments);
+    expect(r.aus).toEqual([]);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ name: 'RtpError', code: 'ACCESS_UNIT_TOO_LARGE' });
+    expect(r.errors[0]!.message).toMatch(/past the 4194304-byte limit/);
+    // The end fragment of the dropped unit is skipped too: no FU_A_OUT_OF_ORDER for it.
+    const end = feedRun(d, r.next, 6000, [fu(0x40, chunk)], true);
+    expect(end.errors).toEqual([]);
+    expect(end.aus).toEqual([]);
+    expectRecovery(d, end.next);
+  });
+
+  it('counts prefixes and FU-A bytes against maxAccessUnitBytes exactly', () => {
+    // SPS (5) + PPS (4) + IDR (7) with 4-byte prefixes: 28 bytes.
+    const exact = new H264Depacketizer({ format: 'avcc', maxAccessUnitBytes: 28 });
+    expect(feedRun(exact, 1, 3000, [stap], true).aus.map((a) => a.data.length)).toEqual([28]);
+    const tight = new H264Depacketizer({ format: 'avcc', maxAccessUnitBytes: 27 });
+    expect(feedRun(tight, 1, 3000, [stap], true).errors.map((e) => e.code)).toEqual(['ACCESS_UNIT_TOO_LARGE']);
+    // An FU-A unit of 1 + 3 × 2 bytes and its prefix: 11 bytes.
+    const frags = [fu(0x80, Uint8Array.of(1, 2)), fu(0, Uint8Array.of(3, 4)), fu(0x40, Uint8Array.of(5, 6))];
+    const d = new H264Depacketizer({ format: 'avcc', maxAccessUnitBytes: 11 });
+    const ok = feedRun(d, 1, 3000, frags, true);
+    expect(ok.aus.map((a) => [...a.data])).toEqual([[0, 0, 0, 7, 0x65, 1, 2, 3, 4, 5, 6]]);
+    const small = new H264Depacketizer({ format: 'annexb', maxAccessUnitBytes: 10 });
+    expect(feedRun(small, 1, 3000, frags, true).errors.map((e) => e.code)).toEqual(['ACCESS_UNIT_TOO_LARGE']);
+  });
+
+  it('rebuilds an FU-A unit and single units in Annex B', () => {
+    const d = new H264Depacketizer({ format: 'annexb' });
+    const r = feedRun(d, 1, 3000, [stap, fu(0x80, Uint8Array.of(1)), fu(0x40, Uint8Array.of(2))], true);
+    expect(r.aus.map((a) => [...a.data])).toEqual([
+      [0, 0, 0, 1, ...SPS, 0, 0, 0, 1, ...PPS, 0, 0, 0, 1, ...IDR, 0, 0, 0, 1, 0x65, 1, 2],
+    ]);
+    expect(r.aus[0]!.nals.map((n) => [...n])).toEqual([[...SPS], [...PPS], [...IDR], [0x65, 1, 2]]);
+    expect(codec.splitAnnexB(r.aus[0]!.data)).toHaveLength(4);
+  });
+});
+
 describe('H.264 RTP round trip on real x264 output', () => {
   let aus: Uint8Array[][];
 
