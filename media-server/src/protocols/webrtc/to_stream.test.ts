@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { LivePackager, type Rendition } from '@glint/llhls-packager';
+import { codec, LivePackager, type Rendition } from '@glint/llhls-packager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamHub } from '../../stream/hub.ts';
 import type { StreamEvent } from '../../stream/types.ts';
@@ -11,7 +11,8 @@ import { requireTool } from '../flv/test_ffmpeg.ts';
 import { packetizeH264, RtpSequencer } from '../rtp/h264-packetizer.ts';
 import { OPUS_RTP_CODEC } from '../rtp/opus.ts';
 import { parseRtpPacket } from '../rtp/packet.ts';
-import { encodeH264AccessUnits } from '../rtp/test_h264.ts';
+import { encodeH264AccessUnits, isIdr } from '../rtp/test_h264.ts';
+import type { WebRtcBridgeError } from './errors.ts';
 import { captureOpusRtp, FakeRtpSource, waitFor } from './test_media.ts';
 import { whipToStream } from './to_stream.ts';
 
@@ -33,11 +34,13 @@ interface Timed {
 
 describe('whipToStream: WebRTC RTP → live stream → LL-HLS', () => {
   let timed: Timed[];
+  let aus: Uint8Array[][];
   let dir: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'glint-whip-'));
-    const [aus, opus] = await Promise.all([encodeH264AccessUnits(3, '640x360'), captureOpusRtp(3)]);
+    let opus: Buffer[];
+    [aus, opus] = await Promise.all([encodeH264AccessUnits(3, '640x360'), captureOpusRtp(3)]);
     const seq = new RtpSequencer({ ssrc: 7, payloadType: 102 });
     const video = aus.flatMap((au, i) =>
       seq
@@ -146,6 +149,86 @@ describe('whipToStream: WebRTC RTP → live stream → LL-HLS', () => {
     const before = source.keyframeRequests;
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(source.keyframeRequests).toBe(before);
+  });
+
+  /** Video only, from a fresh sequencer: access units (by NAL units) at 30 fps from `firstMs`. */
+  function videoRun(seq: RtpSequencer, units: readonly Uint8Array[][], firstIndex: number): Timed[] {
+    return units.flatMap((au, k) => {
+      const i = firstIndex + k;
+      const packets = seq.serialize(packetizeH264(au), VIDEO_TS0 + i * 3000);
+      return packets.map((packet) => ({ kind: 'video' as const, mediaMs: (i * 1000) / 30, packet }));
+    });
+  }
+
+  /** 400 NAL units of one byte each in one STAP-A. */
+  const TINY_NAL_STAP_A = Uint8Array.of(0x78, ...Array.from({ length: 400 }, () => [0, 1, 0x41]).flat());
+  const withSps = (au: readonly Uint8Array[], sps: Uint8Array) =>
+    au.map((nal) => (codec.nalType(nal) === codec.NalType.SPS ? sps : nal));
+  const codes = (errors: unknown[]) => errors.map((e) => `${(e as WebRtcBridgeError).code}: ${(e as Error).message}`);
+
+  it('refuses a 2-byte SPS: no config and no access unit reach the stream until a good keyframe', () => {
+    const { events, feed, errors, bridge } = setup();
+    const seq = new RtpSequencer({ ssrc: 9, payloadType: 102, initialSequence: 100 });
+    expect(isIdr(aus[0]!) && isIdr(aus[30]!)).toBe(true);
+    feed(videoRun(seq, [withSps(aus[0]!, Uint8Array.of(0x67, 0x42)), ...aus.slice(1, 30)], 0));
+    expect(events.filter((e) => e.kind === 'video-config' || e.kind === 'video')).toEqual([]);
+    expect(codes(errors)).toEqual([
+      "INVALID_VIDEO_CONFIG: the publisher's SPS 0 is invalid (SPS of 2 bytes is too short); " +
+        'its keyframe is dropped and another one requested',
+    ]);
+    expect(bridge.stats.droppedAccessUnits).toBe(30);
+    feed(videoRun(seq, aus.slice(30), 30));
+    expect(events.filter((e) => e.kind === 'video-config')).toHaveLength(1);
+    expect(events.filter((e) => e.kind === 'video')).toHaveLength(aus.length - 30);
+  });
+
+  it('drops a keyframe whose new SPS is invalid and the frames that depend on it, asking for another', () => {
+    const { events, feed, errors, bridge, source } = setup();
+    const seq = new RtpSequencer({ ssrc: 9, payloadType: 102, initialSequence: 65000 });
+    feed(videoRun(seq, aus.slice(0, 30), 0));
+    const requestsBefore = source.keyframeRequests;
+    const sps = aus[30]!.find((n) => codec.nalType(n) === codec.NalType.SPS)!;
+    feed(videoRun(seq, [withSps(aus[30]!, sps.subarray(0, 6)), ...aus.slice(31, 60)], 30));
+    expect(source.keyframeRequests).toBeGreaterThan(requestsBefore);
+    expect(codes(errors)).toEqual([expect.stringMatching(/^INVALID_VIDEO_CONFIG: .*bitstream truncated/)]);
+    feed(videoRun(seq, aus.slice(60), 60));
+    const video = events.flatMap((e) => (e.kind === 'video' ? [e.au] : []));
+    expect(video).toHaveLength(aus.length - 30);
+    expect(video[30]?.keyframe).toBe(true);
+    expect(video[30]?.pts90k).toBe(60 * 3000);
+    expect(events.filter((e) => e.kind === 'video-config')).toHaveLength(1);
+    expect(bridge.stats.droppedAccessUnits).toBe(30);
+  });
+
+  it.each([
+    [
+      'a marker-less access unit of 1.6 million 1-byte NAL units in STAP-A',
+      () => TINY_NAL_STAP_A,
+      'TOO_MANY_NALS: access unit holds more than 1024 NAL units',
+    ],
+    [
+      'an FU-A NAL unit that never ends (4.8 MB)',
+      (i: number) => Uint8Array.of(0x7c, i === 0 ? 0x85 : 0x05, ...new Uint8Array(1200)),
+      'ACCESS_UNIT_TOO_LARGE: access unit grows past the 4194304-byte limit',
+    ],
+  ])('drops %s, asks for a keyframe, and resumes at the next one', (_what, payload, error) => {
+    const { events, feed, errors, bridge, source } = setup();
+    const seq = new RtpSequencer({ ssrc: 9, payloadType: 102, initialSequence: 1 });
+    feed(videoRun(seq, aus.slice(0, 15), 0));
+    const requestsBefore = source.keyframeRequests;
+    const flood = Array.from({ length: 4000 }, (_, i) => ({
+      kind: 'video' as const,
+      mediaMs: 600,
+      packet: seq.serialize([{ payload: payload(i), marker: false }], VIDEO_TS0 + 18 * 3000)[0]!,
+    }));
+    feed(flood);
+    expect(codes(errors)).toEqual([expect.stringContaining(error)]);
+    expect(source.keyframeRequests).toBe(requestsBefore + 1);
+    feed(videoRun(seq, aus.slice(30, 45), 30));
+    const video = events.flatMap((e) => (e.kind === 'video' ? [e.au] : []));
+    expect(video).toHaveLength(30);
+    expect(video[15]).toMatchObject({ keyframe: true, pts90k: 30 * 3000 });
+    expect(bridge.stats.droppedAccessUnits).toBe(1);
   });
 
   it('feeds an LL-HLS packager whose init and parts ffprobe reads as H.264 and Opus', async () => {

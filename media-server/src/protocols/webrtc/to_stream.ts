@@ -1,8 +1,8 @@
-import type { H264Config } from '@glint/llhls-packager';
+import { codec, type H264Config } from '@glint/llhls-packager';
 import type { MediaKind, RtpSource } from '../../sfu/types.ts';
 import type { LiveStream } from '../../stream/live-stream.ts';
 import { RtpError } from '../rtp/errors.ts';
-import { H264Depacketizer } from '../rtp/h264-depacketizer.ts';
+import { type H264AccessUnit, H264Depacketizer } from '../rtp/h264-depacketizer.ts';
 import { readOpusPayload } from '../rtp/opus.ts';
 import { parseRtpPacket } from '../rtp/packet.ts';
 import { RtpTimestampUnwrapper, rescaleTicks } from '../rtp/timestamps.ts';
@@ -15,11 +15,18 @@ export interface WhipToStreamOptions {
   readonly keyframeRetryMs?: number;
   /** Access unit format pushed to the stream. Default 'avcc' (what the packager stores, no conversion). */
   readonly format?: 'annexb' | 'avcc';
+  /** Largest video access unit, bytes; a larger one is dropped and a keyframe requested. Default 4 MiB. */
+  readonly maxAccessUnitBytes?: number;
+  /** Most NAL units in one video access unit. Default 1,024. */
+  readonly maxNalsPerAccessUnit?: number;
   /** Wall clock (ms), for aligning the first packet of each track. */
   readonly clock?: () => number;
   /** The publisher went away: end the stream (e.g. `hub.end(stream, 'disconnect')`). */
   readonly onSourceClose: () => void;
-  /** A malformed packet or an unsupported codec; the bridge goes on. Log it. */
+  /**
+   * A malformed packet, an access unit past a limit, an invalid SPS or an unsupported codec; the bridge drops what it
+   * broke and goes on. Log it.
+   */
   readonly onError?: (error: RtpError | WebRtcBridgeError, kind: MediaKind) => void;
 }
 
@@ -62,10 +69,61 @@ class TrackTimeline {
   }
 }
 
-function sameConfig(a: H264Config | null, sps: readonly Uint8Array[], pps: readonly Uint8Array[]): boolean {
-  if (!a || a.sps.length !== sps.length || a.pps.length !== pps.length) return false;
-  const eq = (x: readonly Uint8Array[], y: readonly Uint8Array[]) => x.every((v, i) => Buffer.compare(v, y[i]!) === 0);
-  return eq(a.sps, sps) && eq(a.pps, pps);
+/** The first SPS the outputs could not use, as a bridge error; undefined when every SPS parses. */
+function invalidSps(sps: readonly Uint8Array[]): WebRtcBridgeError | undefined {
+  for (const [i, set] of sps.entries()) {
+    try {
+      codec.parseSps(set);
+    } catch (error) {
+      if (!(error instanceof codec.CodecError)) throw error;
+      return new WebRtcBridgeError(
+        'INVALID_VIDEO_CONFIG',
+        `the publisher's SPS ${i} is invalid (${error.message}); its keyframe is dropped and another one requested`,
+      );
+    }
+  }
+  return undefined;
+}
+
+function sameSets(x: readonly Uint8Array[], y: readonly Uint8Array[]): boolean {
+  return x.length === y.length && x.every((v, i) => Buffer.compare(v, y[i]!) === 0);
+}
+
+/**
+ * Which depacketized access units reach the stream: none before the first parameter sets, none carrying an SPS the
+ * outputs could not parse, and after such a one none until the next good keyframe (they could not be decoded).
+ */
+class VideoConfigGate {
+  #config: H264Config | null = null;
+  #awaitingKeyframe = false;
+  /** Access units dropped for an invalid SPS, or while waiting for the keyframe after one. */
+  dropped = 0;
+
+  /** A keyframe is needed: none with usable parameter sets came yet, or the last one was dropped. */
+  get stuck(): boolean {
+    return this.#awaitingKeyframe || this.#config === null;
+  }
+
+  /** Undefined: drop the access unit. Otherwise it passes, after `config` when that is new. */
+  admit(au: H264AccessUnit, report: (error: WebRtcBridgeError) => void): { config: H264Config | null } | undefined {
+    const current = this.#config;
+    // A known SPS was checked when it came first; a new one is checked before it reaches any output.
+    const invalid = au.sps.length > 0 && !(current && sameSets(current.sps, au.sps)) ? invalidSps(au.sps) : undefined;
+    if (invalid || (this.#awaitingKeyframe && !au.keyframe)) {
+      if (invalid) report(invalid);
+      this.#awaitingKeyframe = true;
+      this.dropped++;
+      return undefined;
+    }
+    this.#awaitingKeyframe = false;
+    const changed =
+      au.sps.length > 0 &&
+      au.pps.length > 0 &&
+      !(current && sameSets(current.sps, au.sps) && sameSets(current.pps, au.pps));
+    if (changed) this.#config = { codec: 'h264', sps: au.sps, pps: au.pps };
+    if (!this.#config) return undefined; // an IDR without parameter sets before any: wait for the next one
+    return { config: changed ? this.#config : null };
+  }
 }
 
 /**
@@ -104,20 +162,22 @@ export function whipToStream(source: RtpSource, stream: LiveStream, options: Whi
 
   const video = source.codecs.video;
   if (video && video.mimeType.toLowerCase() === 'video/h264') {
-    const depacketizer = new H264Depacketizer({ format: options.format ?? 'avcc' });
+    const depacketizer = new H264Depacketizer({
+      format: options.format ?? 'avcc',
+      ...(options.maxAccessUnitBytes === undefined ? {} : { maxAccessUnitBytes: options.maxAccessUnitBytes }),
+      ...(options.maxNalsPerAccessUnit === undefined ? {} : { maxNalsPerAccessUnit: options.maxNalsPerAccessUnit }),
+    });
     const timeline = new TrackTimeline(video.clockRate);
-    let config: H264Config | null = null;
+    const gate = new VideoConfigGate();
     unsubscribe.push(
       source.onRtp('video', (bytes) => {
         const now = arrival();
         const result = depacketizer.pushBytes(bytes);
         for (const error of result.errors) report(error, 'video');
         for (const au of result.accessUnits) {
-          if (au.sps.length > 0 && au.pps.length > 0 && !sameConfig(config, au.sps, au.pps)) {
-            config = { codec: 'h264', sps: au.sps, pps: au.pps };
-            stream.push({ kind: 'video-config', config });
-          }
-          if (!config) continue; // an IDR without parameter sets before any: wait for the next one
+          const admitted = gate.admit(au, (error) => report(error, 'video'));
+          if (!admitted) continue;
+          if (admitted.config) stream.push({ kind: 'video-config', config: admitted.config });
           const pts90k = timeline.to90k(au.timestamp, origin, now);
           stream.push({
             kind: 'video',
@@ -125,9 +185,9 @@ export function whipToStream(source: RtpSource, stream: LiveStream, options: Whi
           });
           stats.videoAccessUnits++;
         }
-        stats.droppedAccessUnits = depacketizer.droppedAccessUnits;
+        stats.droppedAccessUnits = depacketizer.droppedAccessUnits + gate.dropped;
         stats.lostVideoPackets = depacketizer.lostPackets;
-        if ((depacketizer.needsKeyframe || !config) && now - lastRequestMs >= retryMs) requestKeyframe(now);
+        if ((depacketizer.needsKeyframe || gate.stuck) && now - lastRequestMs >= retryMs) requestKeyframe(now);
       }),
     );
     const timer = setInterval(() => requestKeyframe(clock()), options.keyframeIntervalMs ?? 1000);
