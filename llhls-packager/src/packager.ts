@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   aacCodecString,
   avcCodecString,
@@ -23,8 +24,26 @@ export interface PackagerOptions {
   readonly partTargetMs?: number;
   /** Segment target; segments cut at the first keyframe after it (a longer GOP wins). Default 1000 ms. */
   readonly segmentTargetMs?: number;
-  /** Complete segments kept per rendition; default 24 (enough for delta updates to skip). */
-  readonly windowSegments?: number;
+  /**
+   * The longest a video segment grows without a keyframe; past it the segment is cut anyway and the next one starts
+   * with a frame that is not independent (and is not marked so). Bounds memory, the playlist and TARGETDURATION
+   * when a source sends no keyframes. Default 4 segment targets.
+   */
+  readonly maxSegmentMs?: number;
+  /** Keyframe requests (`onKeyframeNeeded`) start once none has come for this long; default 2 segment targets. */
+  readonly keyframeRequestMs?: number;
+  /**
+   * The live window in target durations; default 18: three times the skip boundary (CAN-SKIP-UNTIL is six target
+   * durations), so a delta update leaves out two thirds of the playlist.
+   */
+  readonly windowTargetDurations?: number;
+  /** At most this many complete segments per rendition, however short they are; default 72. */
+  readonly maxWindowSegments?: number;
+  /**
+   * This broadcast's id: the folder of every media URI, so URIs (served immutable) never repeat across broadcasts.
+   * Letters, digits, `_` and `-`; default a fresh time-ordered random id.
+   */
+  readonly broadcastId?: string;
   /** PART-HOLD-BACK in part targets; default 3, the spec's minimum recommendation. */
   readonly partHoldBackParts?: number;
   /** Which tracks the stream carries; the multivariant playlist waits for these. Default both. */
@@ -56,6 +75,18 @@ interface AudioState {
 }
 
 const AUDIO_GROUP = 'audio';
+const BROADCAST_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A rendition has gone `sinceKeyframeSec` without a keyframe. */
+export interface KeyframeRequest {
+  readonly rendition: 'video' | 'audio';
+  readonly sinceKeyframeSec: number;
+}
+
+/** Time-ordered (start time in base 36) and random, so two broadcasts never share one even in the same millisecond. */
+export function newBroadcastId(nowMs: number): string {
+  return `${Math.max(0, Math.floor(nowMs)).toString(36)}${randomBytes(4).toString('hex')}`;
+}
 
 /**
  * A live LL-HLS packager for one stream: H.264 and AAC/Opus access units in, CMAF parts, segments and playlist models
@@ -63,6 +94,7 @@ const AUDIO_GROUP = 'audio';
  */
 export class LivePackager {
   readonly #opts: Required<Omit<PackagerOptions, 'sink' | 'expect'>> & { sink: SegmentSink | undefined };
+  readonly #keyframeListeners = new Listeners<[KeyframeRequest]>('keyframe request');
   #expect: { readonly video: boolean; readonly audio: boolean };
   #video: VideoState | null = null;
   #audio: AudioState | null = null;
@@ -76,17 +108,46 @@ export class LivePackager {
   droppedSamples = 0;
 
   constructor(options: PackagerOptions = {}) {
+    const segmentTargetMs = options.segmentTargetMs ?? 1000;
+    const clock = options.clock ?? Date.now;
     this.#opts = {
       partTargetMs: options.partTargetMs ?? 200,
-      segmentTargetMs: options.segmentTargetMs ?? 1000,
-      windowSegments: options.windowSegments ?? 24,
+      segmentTargetMs,
+      maxSegmentMs: options.maxSegmentMs ?? 4 * segmentTargetMs,
+      keyframeRequestMs: options.keyframeRequestMs ?? 2 * segmentTargetMs,
+      windowTargetDurations: options.windowTargetDurations ?? 18,
+      maxWindowSegments: options.maxWindowSegments ?? 72,
+      broadcastId: options.broadcastId ?? newBroadcastId(clock()),
       partHoldBackParts: options.partHoldBackParts ?? 3,
-      clock: options.clock ?? Date.now,
+      clock,
       sink: options.sink,
       names: options.names ?? { video: 'video', audio: 'audio' },
     };
     this.#expect = options.expect ?? { video: true, audio: true };
     if (this.#opts.partHoldBackParts < 2) throw new RangeError('PART-HOLD-BACK must be at least 2 part targets');
+    if (this.#opts.maxSegmentMs < segmentTargetMs) {
+      throw new RangeError('maxSegmentMs must be at least the segment target');
+    }
+    if (this.#opts.windowTargetDurations < 7) {
+      throw new RangeError('the window must be longer than the skip boundary (6 target durations): at least 7');
+    }
+    if (this.#opts.maxWindowSegments < 3) throw new RangeError('the window needs room for at least 3 segments');
+    if (!BROADCAST_ID.test(this.#opts.broadcastId)) {
+      throw new RangeError('a broadcast id is 1 to 64 letters, digits, "_" or "-"');
+    }
+  }
+
+  /** The folder of this broadcast's media URIs; an archive keys its files by it. */
+  get broadcastId(): string {
+    return this.#opts.broadcastId;
+  }
+
+  /**
+   * Hears when video has gone without a keyframe for `keyframeRequestMs` (and again each time as long): forward it
+   * to the source as a keyframe request. Past `maxSegmentMs` the segment is cut without one.
+   */
+  onKeyframeNeeded(listener: (request: KeyframeRequest) => void): () => void {
+    return this.#keyframeListeners.add(listener);
   }
 
   get renditions(): Rendition[] {
@@ -129,7 +190,7 @@ export class LivePackager {
     const pps = config.pps[0];
     if (!sps || !pps) throw new RangeError('an H.264 config needs at least one SPS and one PPS');
     const info = parseSps(sps);
-    const rendition = this.#video?.rendition ?? this.#newRendition('video', 90000, false);
+    const rendition = this.#video?.rendition ?? this.#newRendition('video', 90000, false, undefined);
     rendition.setInit(
       writeInitSegment([
         { trackId: 1, kind: 'video', timescale: 90000, width: info.width, height: info.height, sps: [sps], pps: [pps] },
@@ -195,7 +256,7 @@ export class LivePackager {
     const rendition =
       previous && previous.sampleRate === state.sampleRate
         ? previous.rendition
-        : this.#newRendition('audio', state.sampleRate, this.#expect.video);
+        : this.#newRendition('audio', state.sampleRate, this.#expect.video, previous?.rendition);
     rendition.setInit(init);
     this.#audio = { ...state, rendition, nextDts: previous?.rendition === rendition ? previous.nextDts : null };
     this.#linkBoundaries();
@@ -307,18 +368,31 @@ export class LivePackager {
     };
   }
 
-  #newRendition(kind: 'video' | 'audio', timescale: number, followBoundaries: boolean): Rendition {
+  /** A track's rendition; one that replaces `previous` (a new sample rate) continues its numbering. */
+  #newRendition(
+    kind: 'video' | 'audio',
+    timescale: number,
+    followBoundaries: boolean,
+    previous: Rendition | undefined,
+  ): Rendition {
+    const opts = this.#opts;
     const rendition = new Rendition({
-      name: this.#opts.names[kind],
+      name: opts.names[kind],
       kind,
       timescale,
-      partTargetSec: this.#opts.partTargetMs / 1000,
-      segmentTargetSec: this.#opts.segmentTargetMs / 1000,
-      windowSegments: this.#opts.windowSegments,
-      partHoldBackParts: this.#opts.partHoldBackParts,
+      uriFolder: opts.broadcastId,
+      partTargetSec: opts.partTargetMs / 1000,
+      segmentTargetSec: opts.segmentTargetMs / 1000,
+      maxSegmentSec: opts.maxSegmentMs / 1000,
+      keyframeRequestSec: opts.keyframeRequestMs / 1000,
+      onKeyframeNeeded: (sinceKeyframeSec) => this.#keyframeListeners.emit({ rendition: kind, sinceKeyframeSec }),
+      windowTargetDurations: opts.windowTargetDurations,
+      maxWindowSegments: opts.maxWindowSegments,
+      partHoldBackParts: opts.partHoldBackParts,
       followBoundaries,
       wallMs: (dts) => this.#anchorWallMs + ((dts / timescale) * 1000 - this.#offset90k / 90),
-      sink: this.#opts.sink,
+      sink: opts.sink,
+      ...(previous ? { start: previous.successorStart } : {}),
     });
     rendition.onChange(() => this.#listeners.emit());
     return rendition;

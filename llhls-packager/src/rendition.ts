@@ -8,10 +8,24 @@ export interface RenditionOptions {
   readonly name: string;
   readonly kind: 'video' | 'audio';
   readonly timescale: number;
+  /**
+   * Folder of every media URI (init, parts, segments), relative to the playlist: one per broadcast, so a URI served
+   * `immutable` never names other bytes later (a new broadcast restarts the numbering in a new folder).
+   */
+  readonly uriFolder: string;
   readonly partTargetSec: number;
   readonly segmentTargetSec: number;
-  /** Complete segments kept in the playlist and in memory. */
-  readonly windowSegments: number;
+  /** Video: the longest a segment grows without a keyframe before it is cut anyway. */
+  readonly maxSegmentSec: number;
+  /** Video: a keyframe is asked for once none has come for this long. */
+  readonly keyframeRequestSec: number;
+  readonly onKeyframeNeeded?: (sinceKeyframeSec: number) => void;
+  /** The window's length in target durations (its complete segments, kept in the playlist and in memory). */
+  readonly windowTargetDurations: number;
+  /** ...and at most this many segments, however short they are. */
+  readonly maxWindowSegments: number;
+  /** Where numbering starts: a rendition that replaces another continues its numbers instead of reusing them. */
+  readonly start?: RenditionStart;
   /** PART-HOLD-BACK in part targets (the spec asks for at least 3). */
   readonly partHoldBackParts: number;
   /** Audio beside video cuts where the video cut. */
@@ -26,9 +40,20 @@ export interface StoredPart extends PartModel {
   readonly bytes: Uint8Array;
 }
 
-interface StoredSegment extends SegmentModel {
+export interface StoredSegment extends SegmentModel {
+  /** Its parts while they are recent enough to be listed or fetched; empty once only the segment is kept. */
   readonly parts: readonly StoredPart[];
-  readonly bytes: number;
+  /** The segment: its parts' bytes, concatenated once when it completes (the parts are views into it). */
+  readonly bytes: Uint8Array;
+}
+
+/** The numbers a rendition starts from; see `Rendition.successorStart`. */
+export interface RenditionStart {
+  readonly msn: number;
+  readonly partId: number;
+  readonly fragmentSequence: number;
+  readonly initVersion: number;
+  readonly discontinuitySequence: number;
 }
 
 interface OpenSegment {
@@ -47,6 +72,11 @@ export interface Position {
 
 /** Keep EXT-X-PART lines for segments within about three target durations of the end (RFC 8216bis 6.2.2). */
 const PART_LINES_TARGET_DURATIONS = 3;
+/**
+ * Complete segments whose parts stay fetchable: the two whose parts are listed, and two more for clients holding a
+ * playlist a segment or two old. Older segments keep only their bytes.
+ */
+const SEGMENTS_WITH_PARTS = 4;
 
 /**
  * One track's LL-HLS output: init segment, a sliding window of segments made of parts, and the model its playlist
@@ -58,20 +88,22 @@ export class Rendition {
   readonly timescale: number;
   readonly #opts: RenditionOptions;
   readonly #segmenter: Segmenter;
-  #init: { bytes: Uint8Array; uri: string; version: number } | null = null;
-  /** Every init segment this rendition has had (few: one per reconfiguration), for segments that still need them. */
+  #init: { bytes: Uint8Array; uri: string } | null = null;
+  #initVersion: number;
+  /** The init segments that the window's segments, the open one or the next one still need. */
   readonly #inits = new Map<string, Uint8Array>();
   readonly #segments: StoredSegment[] = [];
   readonly #parts = new Map<number, StoredPart>();
   #open: OpenSegment | null = null;
-  #nextMsn = 0;
-  #nextPartId = 0;
-  #fragmentSequence = 1;
-  #discontinuityPending = false;
-  #discontinuitySequence = 0;
+  #nextMsn: number;
+  #nextPartId: number;
+  #fragmentSequence: number;
+  #discontinuityPending: boolean;
+  #discontinuitySequence: number;
   #maxSegmentSec = 0;
   #ended = false;
   #bitsInWindow = 0;
+  #windowSec = 0;
   #peakBitrate = 0;
   readonly #listeners = new Listeners('rendition');
   /** Decode time where the next segment starts, reported to whoever aligns other renditions. */
@@ -82,12 +114,39 @@ export class Rendition {
     this.name = opts.name;
     this.kind = opts.kind;
     this.timescale = opts.timescale;
+    const start = opts.start;
+    this.#nextMsn = start?.msn ?? 0;
+    this.#nextPartId = start?.partId ?? 0;
+    this.#fragmentSequence = start?.fragmentSequence ?? 1;
+    this.#initVersion = start?.initVersion ?? 0;
+    this.#discontinuitySequence = start?.discontinuitySequence ?? 0;
+    // A rendition that replaces another starts after a discontinuity: its timestamps and init differ.
+    this.#discontinuityPending = start !== undefined;
+    const onKeyframeNeeded = opts.onKeyframeNeeded;
     this.#segmenter = new Segmenter({
       kind: opts.kind,
       partTargetTicks: Math.floor(opts.partTargetSec * opts.timescale),
       segmentTargetTicks: Math.round(opts.segmentTargetSec * opts.timescale),
+      maxSegmentTicks: Math.round(opts.maxSegmentSec * opts.timescale),
+      keyframeRequestTicks: Math.round(opts.keyframeRequestSec * opts.timescale),
       followBoundaries: opts.followBoundaries,
+      ...(onKeyframeNeeded ? { onKeyframeNeeded: (ticks: number) => onKeyframeNeeded(ticks / opts.timescale) } : {}),
     });
+  }
+
+  /**
+   * The numbers a rendition that replaces this one (same name, new timescale) starts from, so no URI or MSN repeats;
+   * this window's discontinuities count as removed.
+   */
+  get successorStart(): RenditionStart {
+    const gone = this.#segments.filter((s) => s.discontinuity).length + (this.#open?.discontinuity ? 1 : 0);
+    return {
+      msn: this.#nextMsn,
+      partId: this.#nextPartId,
+      fragmentSequence: this.#fragmentSequence,
+      initVersion: this.#initVersion,
+      discontinuitySequence: this.#discontinuitySequence + gone,
+    };
   }
 
   get init(): { readonly bytes: Uint8Array; readonly uri: string } | null {
@@ -102,13 +161,39 @@ export class Rendition {
   setInit(bytes: Uint8Array): void {
     if (this.#init && Buffer.compare(this.#init.bytes, bytes) === 0) return;
     if (this.#init) this.#flush();
-    const version = (this.#init?.version ?? -1) + 1;
-    this.#init = { bytes, uri: `init${version}.mp4`, version };
+    this.#init = { bytes, uri: `${this.#opts.uriFolder}/init${this.#initVersion++}.mp4` };
     this.#inits.set(this.#init.uri, bytes);
+    this.#pruneInits();
+  }
+
+  /** The folder this rendition's media URIs live in (its broadcast's). */
+  get uriFolder(): string {
+    return this.#opts.uriFolder;
   }
 
   initByUri(uri: string): Uint8Array | undefined {
     return this.#inits.get(uri);
+  }
+
+  /** Init segments held: those the window still references, and the current one. */
+  get initCount(): number {
+    return this.#inits.size;
+  }
+
+  /** Parts held in memory (fetchable by URI). */
+  get heldParts(): number {
+    return this.#parts.size;
+  }
+
+  /** Media bytes held: the window's segments and the open segment's parts. */
+  get heldBytes(): number {
+    const open = this.#open?.parts.reduce((n, p) => n + p.bytes.byteLength, 0) ?? 0;
+    return this.#segments.reduce((n, s) => n + s.bytes.byteLength, open);
+  }
+
+  /** Segments cut without a keyframe because the source sent none for the longest segment's duration. */
+  get forcedCuts(): number {
+    return this.#segmenter.forcedCuts;
   }
 
   addBoundary(dts: number): void {
@@ -166,13 +251,22 @@ export class Rendition {
     return this.#nextPartId;
   }
 
+  /**
+   * Never below any segment's duration rounded to the nearest integer (RFC 8216bis 4.4.3.1), the open segment's
+   * included: a long GOP raises it before its segment completes. The hard segment bound caps it.
+   */
   get targetDurationSec(): number {
-    return Math.max(Math.ceil(this.#opts.segmentTargetSec - 1e-9), Math.round(this.#maxSegmentSec));
+    const openSec = this.#open?.parts.reduce((sum, p) => sum + p.durationSec, 0) ?? 0;
+    return Math.max(
+      Math.ceil(this.#opts.segmentTargetSec - 1e-9),
+      Math.round(this.#maxSegmentSec),
+      Math.round(openSec),
+    );
   }
 
   /** Peak and average bitrate over the window (bits/s), for the multivariant playlist. */
   get bitrate(): { peak: number; average: number } {
-    const seconds = this.#segments.reduce((sum, s) => sum + s.durationSec, 0);
+    const seconds = this.#windowSec;
     const average = seconds > 0 ? this.#bitsInWindow / seconds : 0;
     if (seconds > 0) return { peak: Math.max(this.#peakBitrate, average), average };
     // Before the first complete segment, estimate from the parts so far.
@@ -215,7 +309,7 @@ export class Rendition {
       discontinuitySequence: this.#discontinuitySequence,
       segments: this.#segments,
       current: open,
-      preloadHintUri: this.#ended ? null : partUri(this.#nextPartId),
+      preloadHintUri: this.#ended ? null : this.#partUri(this.#nextPartId),
       partsForLastSegments,
       renditionReports: reports,
       ended: this.#ended,
@@ -238,7 +332,7 @@ export class Rendition {
       const id = this.#nextPartId++;
       const part: StoredPart = {
         id,
-        uri: partUri(id),
+        uri: this.#partUri(id),
         bytes,
         durationSec: cut.durationTicks / this.timescale,
         independent: cut.independent,
@@ -272,39 +366,95 @@ export class Rendition {
     if (!open || open.parts.length === 0) return;
     this.#open = null;
     const durationSec = open.parts.reduce((sum, p) => sum + p.durationSec, 0);
-    const bytes = open.parts.reduce((sum, p) => sum + p.bytes.byteLength, 0);
-    const segment: StoredSegment = { ...open, uri: `s${open.msn}.m4s`, durationSec, bytes };
+    // One buffer per segment; the parts become views into it, so holding both costs nothing extra.
+    const bytes = Buffer.concat(open.parts.map((p) => p.bytes));
+    let offset = 0;
+    const parts = open.parts.map((p): StoredPart => {
+      const view = bytes.subarray(offset, offset + p.bytes.byteLength);
+      offset += p.bytes.byteLength;
+      const part = { ...p, bytes: view };
+      this.#parts.set(part.id, part);
+      return part;
+    });
+    const segment: StoredSegment = {
+      ...open,
+      parts,
+      uri: `${this.#opts.uriFolder}/s${open.msn}.m4s`,
+      durationSec,
+      bytes,
+    };
     this.#segments.push(segment);
     this.#maxSegmentSec = Math.max(this.#maxSegmentSec, durationSec);
-    this.#bitsInWindow += bytes * 8;
-    if (durationSec > 0) this.#peakBitrate = Math.max(this.#peakBitrate, (bytes * 8) / durationSec);
-    while (this.#segments.length > this.#opts.windowSegments) {
-      const gone = this.#segments.shift();
-      if (!gone) break;
-      this.#bitsInWindow -= gone.bytes * 8;
-      if (gone.discontinuity) this.#discontinuitySequence++;
-      for (const part of gone.parts) this.#parts.delete(part.id);
+    this.#bitsInWindow += bytes.byteLength * 8;
+    this.#windowSec += durationSec;
+    if (durationSec > 0) this.#peakBitrate = Math.max(this.#peakBitrate, (bytes.byteLength * 8) / durationSec);
+    this.#archive(segment);
+    this.#slideWindow();
+  }
+
+  /**
+   * Keeps the window at `windowTargetDurations` (by default three times the skip boundary, so delta updates skip),
+   * at most `maxWindowSegments`, and never under three target durations; older parts are dropped, their segments'
+   * bytes kept.
+   */
+  #slideWindow(): void {
+    const target = this.targetDurationSec;
+    const keepSec = Math.max(3, this.#opts.windowTargetDurations) * target;
+    for (;;) {
+      const oldest = this.#segments[0];
+      if (!oldest) break;
+      const tooMany = this.#segments.length > this.#opts.maxWindowSegments;
+      if (!tooMany && this.#windowSec - oldest.durationSec < keepSec) break;
+      this.#segments.shift();
+      this.#bitsInWindow -= oldest.bytes.byteLength * 8;
+      this.#windowSec -= oldest.durationSec;
+      if (oldest.discontinuity) this.#discontinuitySequence++;
+      this.#dropParts(oldest);
     }
-    const init = this.#init;
-    if (init && this.#opts.sink) {
-      try {
-        this.#opts.sink.onSegment({
-          rendition: this.name,
-          msn: segment.msn,
-          durationSec,
-          programDateTimeMs: segment.programDateTimeMs,
-          discontinuity: segment.discontinuity,
-          init: init.bytes,
-          parts: segment.parts.map((p) => p.bytes),
-        });
-      } catch (error) {
-        // A failing sink must not stop the live stream; the packager's owner logs through its own sink wrapper.
-        process.emitWarning(`segment sink failed for ${this.name}/${segment.msn}: ${String(error)}`);
-      }
+    const older = this.#segments.length - SEGMENTS_WITH_PARTS - 1;
+    for (let i = older; i >= 0; i--) {
+      const segment = this.#segments[i];
+      if (!segment || segment.parts.length === 0) break;
+      this.#dropParts(segment);
+      this.#segments[i] = { ...segment, parts: [] };
+    }
+    this.#pruneInits();
+  }
+
+  #dropParts(segment: StoredSegment): void {
+    for (const part of segment.parts) this.#parts.delete(part.id);
+  }
+
+  /** Forgets init segments no segment in the window (nor the open or next one) refers to. */
+  #pruneInits(): void {
+    if (this.#inits.size <= 1) return;
+    const used = new Set(this.#segments.map((s) => s.mapUri));
+    if (this.#open) used.add(this.#open.mapUri);
+    if (this.#init) used.add(this.#init.uri);
+    for (const uri of this.#inits.keys()) if (!used.has(uri)) this.#inits.delete(uri);
+  }
+
+  #archive(segment: StoredSegment): void {
+    const init = this.#inits.get(segment.mapUri);
+    if (!init || !this.#opts.sink) return;
+    try {
+      this.#opts.sink.onSegment({
+        broadcastId: this.#opts.uriFolder,
+        rendition: this.name,
+        msn: segment.msn,
+        durationSec: segment.durationSec,
+        programDateTimeMs: segment.programDateTimeMs,
+        discontinuity: segment.discontinuity,
+        init,
+        parts: segment.parts.map((p) => p.bytes),
+      });
+    } catch (error) {
+      // A failing sink must not stop the live stream; the packager's owner logs through its own sink wrapper.
+      process.emitWarning(`segment sink failed for ${this.name}/${segment.msn}: ${String(error)}`);
     }
   }
-}
 
-export function partUri(id: number): string {
-  return `p${id}.m4s`;
+  #partUri(id: number): string {
+    return `${this.#opts.uriFolder}/p${id}.m4s`;
+  }
 }

@@ -106,8 +106,11 @@ describe('packager output read by independent parsers', () => {
     if (!video) throw new Error('no video');
     const model = video.model([]);
     expect(model.segments.length).toBe(6);
-    for (const segment of model.segments) {
-      expect(segment.durationSec).toBeCloseTo(1, 2);
+    for (const segment of model.segments) expect(segment.durationSec).toBeCloseTo(1, 2);
+    // Only the newest segments keep their parts (older ones are served whole); every one of those is checked.
+    const withParts = model.segments.filter((s) => s.parts.length > 0);
+    expect(withParts.length).toBeGreaterThanOrEqual(4);
+    for (const segment of withParts) {
       expect(segment.parts[0]?.independent).toBe(true);
       for (const part of segment.parts) expect(part.durationSec).toBeLessThanOrEqual(0.2 + 1e-9);
     }
@@ -145,7 +148,7 @@ describe('restart and end', () => {
     const read = readWithMp4box(
       Buffer.concat([
         video?.init?.bytes ?? new Uint8Array(),
-        ...(model?.segments ?? []).flatMap((s) => video?.segment(s.msn)?.parts.map((x) => x.bytes) ?? []),
+        ...(model?.segments ?? []).map((s) => video?.segment(s.msn)?.bytes ?? new Uint8Array()),
       ]),
     );
     const dts = (read.samples.get(1) ?? []).map((s) => s.dts);

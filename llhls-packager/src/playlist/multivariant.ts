@@ -2,9 +2,13 @@ import { PLAYLIST_VERSION } from './media.ts';
 import type { MultivariantModel } from './model.ts';
 import { attributes, quoted } from './tags.ts';
 
-/** Renders the multivariant playlist: one EXT-X-MEDIA per shared audio rendition, one EXT-X-STREAM-INF per variant. */
+/**
+ * Renders the multivariant playlist: one EXT-X-MEDIA per shared audio rendition, one EXT-X-STREAM-INF per variant.
+ * No EXT-X-INDEPENDENT-SEGMENTS: a source that stops sending keyframes gets segments cut without one (see the
+ * packager's `maxSegmentMs`), and the playlist must not claim otherwise.
+ */
 export function renderMultivariantPlaylist(model: MultivariantModel): string {
-  const out = ['#EXTM3U', `#EXT-X-VERSION:${PLAYLIST_VERSION}`, '#EXT-X-INDEPENDENT-SEGMENTS'];
+  const out = ['#EXTM3U', `#EXT-X-VERSION:${PLAYLIST_VERSION}`];
   model.audio.forEach((audio, index) => {
     out.push(
       `#EXT-X-MEDIA:${attributes([

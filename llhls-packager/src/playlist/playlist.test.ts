@@ -13,16 +13,18 @@ function expectGolden(text: string, name: string): void {
   expect(text).toBe(readFileSync(join(vectors, name), 'utf8'));
 }
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+/** Media URIs live in the broadcast's folder, as the packager writes them (see `newBroadcastId`). */
+const B = 'mww2n400c0ffee11';
 
 function segment(msn: number, extra: Partial<SegmentModel> = {}): SegmentModel {
   return {
     msn,
-    uri: `s${msn}.m4s`,
+    uri: `${B}/s${msn}.m4s`,
     durationSec: 1,
     programDateTimeMs: T0 + msn * 1000,
     discontinuity: false,
-    mapUri: 'init0.mp4',
-    parts: [0, 1, 2, 3, 4].map((i) => ({ uri: `p${msn * 5 + i}.m4s`, durationSec: 0.2, independent: i === 0 })),
+    mapUri: `${B}/init0.mp4`,
+    parts: [0, 1, 2, 3, 4].map((i) => ({ uri: `${B}/p${msn * 5 + i}.m4s`, durationSec: 0.2, independent: i === 0 })),
     ...extra,
   };
 }
@@ -40,13 +42,13 @@ function model(count: number, extra: Partial<MediaPlaylistModel> = {}): MediaPla
       msn: count,
       programDateTimeMs: T0 + count * 1000,
       discontinuity: false,
-      mapUri: 'init0.mp4',
+      mapUri: `${B}/init0.mp4`,
       parts: [
-        { uri: `p${count * 5}.m4s`, durationSec: 0.2, independent: true },
-        { uri: `p${count * 5 + 1}.m4s`, durationSec: 0.2, independent: false },
+        { uri: `${B}/p${count * 5}.m4s`, durationSec: 0.2, independent: true },
+        { uri: `${B}/p${count * 5 + 1}.m4s`, durationSec: 0.2, independent: false },
       ],
     },
-    preloadHintUri: `p${count * 5 + 2}.m4s`,
+    preloadHintUri: `${B}/p${count * 5 + 2}.m4s`,
     partsForLastSegments: 2,
     renditionReports: [{ uri: '../audio/index.m3u8', lastMsn: count, lastPart: 1 }],
     ended: false,
@@ -73,13 +75,13 @@ describe('media playlist', () => {
     expect(parsed.partTargetDuration).toBe(0.2);
     expect(parsed.lowLatencyCompatibility).toMatchObject({ canBlockReload: true, canSkipUntil: 6, partHoldBack: 0.6 });
     const complete = parsed.segments.filter((s) => s.uri);
-    expect(complete.map((s) => s.uri)).toEqual(['s0.m4s', 's1.m4s', 's2.m4s', 's3.m4s']);
+    expect(complete.map((s) => s.uri)).toEqual([0, 1, 2, 3].map((i) => `${B}/s${i}.m4s`));
     // Only segments within three target durations of the end keep their parts.
     expect(complete.map((s) => s.parts.length)).toEqual([0, 0, 5, 5]);
     expect(complete.every((s) => s.programDateTime instanceof Date)).toBe(true);
     const allParts = parsed.segments.flatMap((s) => s.parts);
     const hint = allParts.find((p) => p.hint);
-    expect(hint?.uri).toBe('p22.m4s');
+    expect(hint?.uri).toBe(`${B}/p22.m4s`);
     expect(parsed.renditionReports[0]).toMatchObject({ uri: '../audio/index.m3u8', lastMSN: 4, lastPart: 1 });
     expect(parsed.endlist).toBe(false);
   });
@@ -109,15 +111,15 @@ describe('media playlist', () => {
   it('marks a restart with EXT-X-DISCONTINUITY, a new map, and counts discontinuities that left the window', () => {
     const segments = [
       segment(7),
-      segment(8, { discontinuity: true, mapUri: 'init1.mp4' }),
-      segment(9, { mapUri: 'init1.mp4' }),
+      segment(8, { discontinuity: true, mapUri: `${B}/init1.mp4` }),
+      segment(9, { mapUri: `${B}/init1.mp4` }),
     ];
     const text = renderMediaPlaylist(model(0, { segments, mediaSequence: 7, discontinuitySequence: 2, current: null }));
     expectGolden(text, 'media-discontinuity.m3u8');
     const parsed = parseMedia(text);
     expect(parsed.discontinuitySequenceBase).toBe(2);
     expect(parsed.segments[1]?.discontinuity).toBe(true);
-    expect(parsed.segments[1]?.map?.uri).toBe('init1.mp4');
+    expect(parsed.segments[1]?.map?.uri).toBe(`${B}/init1.mp4`);
   });
 });
 
@@ -139,6 +141,8 @@ describe('multivariant playlist', () => {
 
   it('renders STREAM-INF and the shared audio group exactly (golden)', () => {
     expectGolden(mv, 'multivariant.m3u8');
+    // Segments cut without a keyframe (a source that sends none) are possible: no blanket independence claim.
+    expect(mv).not.toContain('INDEPENDENT-SEGMENTS');
   });
 
   it('is read by hls-parser', () => {

@@ -111,3 +111,62 @@ describe('audio segmenter', () => {
     expect(segs).toHaveLength(2);
   });
 });
+
+describe('video without keyframes', () => {
+  const opts = { kind: 'video', partTargetTicks: 18000, segmentTargetTicks: 90000 } as const;
+  const oneKeyframe = (count: number) =>
+    Array.from({ length: count }, (_, i) => videoSample(i, Number.MAX_SAFE_INTEGER));
+
+  it('cuts a segment at 4 targets without a keyframe; the next one starts dependent and is not marked independent', () => {
+    const segmenter = new Segmenter(opts);
+    const segs = segments(run(segmenter, oneKeyframe(30 * 20)));
+    expect(segs.map((s) => s.reduce((sum, c) => sum + c.durationTicks, 0))).toEqual([
+      360000, 360000, 360000, 360000, 360000,
+    ]);
+    expect(segs[0]?.[0]?.independent).toBe(true);
+    for (const seg of segs.slice(1)) {
+      expect(seg[0]?.samples[0]?.keyframe).toBe(false);
+      expect(seg.every((c) => !c.independent)).toBe(true);
+    }
+    expect(segmenter.forcedCuts).toBe(4);
+  });
+
+  it('asks for a keyframe after 2 targets without one, again every 2 targets, and stops once one comes', () => {
+    const asked: number[] = [];
+    const segmenter = new Segmenter({ ...opts, onKeyframeNeeded: (since) => asked.push(since) });
+    const samples = oneKeyframe(30 * 7);
+    // A keyframe at 7 s: no request after it until 2 s later.
+    samples.push(...Array.from({ length: 30 * 3 }, (_, i) => videoSample(30 * 7 + i, 30 * 7)));
+    run(segmenter, samples);
+    expect(asked).toEqual([180000, 360000, 540000, 180000]);
+  });
+
+  it('asks for nothing when keyframes come every 2 targets, and cuts there', () => {
+    const asked: number[] = [];
+    const segmenter = new Segmenter({ ...opts, onKeyframeNeeded: (since) => asked.push(since) });
+    const segs = segments(
+      run(
+        segmenter,
+        Array.from({ length: 30 * 8 }, (_, i) => videoSample(i, 60)),
+      ),
+    );
+    expect(asked).toEqual([]);
+    expect(segmenter.forcedCuts).toBe(0);
+    expect(segs.every((s) => s[0]?.independent)).toBe(true);
+  });
+
+  it('asks for a keyframe while it waits for the first one', () => {
+    const asked: number[] = [];
+    const segmenter = new Segmenter({ ...opts, onKeyframeNeeded: (since) => asked.push(since) });
+    const cuts = run(
+      segmenter,
+      Array.from({ length: 30 * 5 }, (_, i) => videoSample(i + 1, Number.MAX_SAFE_INTEGER)),
+    );
+    expect(cuts).toEqual([]);
+    expect(asked).toEqual([180000, 360000]);
+  });
+
+  it('refuses a longest segment shorter than the target', () => {
+    expect(() => new Segmenter({ ...opts, maxSegmentTicks: 45000 })).toThrow(RangeError);
+  });
+});

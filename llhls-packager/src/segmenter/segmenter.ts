@@ -1,8 +1,10 @@
 /**
  * Cuts a track's samples into LL-HLS parts and segments. Pure: no I/O, no timers; times are in the track's
- * timescale. A part never exceeds the part target; a video segment ends only before a keyframe, once it has
- * reached the segment target (a longer GOP wins). Audio segments follow boundaries the caller announces (the
- * video's cuts) so renditions stay aligned, or cut on their own target when there is no video.
+ * timescale. A part never exceeds the part target; a video segment ends before a keyframe once it has reached the
+ * segment target (a longer GOP wins), up to a hard bound: a source that sends no keyframe for that long gets its
+ * segment cut anyway, and the next one starts with a frame that is not independent (and is not marked so). Audio
+ * segments follow boundaries the caller announces (the video's cuts) so renditions stay aligned, or cut on their
+ * own target when there is no video.
  */
 
 export interface Sample {
@@ -32,6 +34,15 @@ export interface SegmenterOptions {
   readonly segmentTargetTicks: number;
   /** Audio only: cut segments where the caller announces boundaries instead of on the target. */
   readonly followBoundaries?: boolean;
+  /**
+   * Video only: the longest a segment may grow without a keyframe before it is cut anyway (the next segment then
+   * starts with a dependent frame). Default 4 segment targets.
+   */
+  readonly maxSegmentTicks?: number;
+  /** Video only: ask for a keyframe once none has come for this long, and again each time as long. Default 2 targets. */
+  readonly keyframeRequestTicks?: number;
+  /** Video only: hears that a keyframe is overdue (forward it to the source: a PLI, an encoder request). */
+  readonly onKeyframeNeeded?: (sinceKeyframeTicks: number) => void;
 }
 
 export class Segmenter {
@@ -39,13 +50,27 @@ export class Segmenter {
   #part: Sample[] = [];
   #partStartDts = 0;
   #segmentStartDts: number | null = null;
+  /** The open segment began with a keyframe (false after a cut without one). */
+  #segmentIndependent = true;
   /** Video: the newest sample, held until the next one tells its duration. */
   #pending: Sample | null = null;
   #lastDuration = 0;
   readonly #boundaries: number[] = [];
+  readonly #maxSegmentTicks: number;
+  readonly #keyframeRequestTicks: number;
+  /** Decode time of the newest keyframe (or of the first frame that came without one), and of the newest request. */
+  #keyframeDts: number | null = null;
+  #requestDts: number | null = null;
+  /** Segments cut at the hard bound, without waiting for a keyframe. */
+  forcedCuts = 0;
 
   constructor(opts: SegmenterOptions) {
     this.#opts = opts;
+    this.#maxSegmentTicks = opts.maxSegmentTicks ?? 4 * opts.segmentTargetTicks;
+    this.#keyframeRequestTicks = opts.keyframeRequestTicks ?? 2 * opts.segmentTargetTicks;
+    if (this.#maxSegmentTicks < opts.segmentTargetTicks) {
+      throw new RangeError('the longest segment cannot be shorter than the segment target');
+    }
   }
 
   /** Announces that a segment should start at `dts` (audio following video). */
@@ -69,14 +94,18 @@ export class Segmenter {
     }
     if (this.#part.length > 0) cuts.push(this.#cut(true));
     this.#segmentStartDts = null;
+    this.#keyframeDts = null;
+    this.#requestDts = null;
     return cuts;
   }
 
   #pushVideo(sample: Sample): PartCut[] {
     const cuts: PartCut[] = [];
+    this.#watchKeyframes(sample);
     const prev = this.#pending;
     if (!prev) {
       if (this.#segmentStartDts === null && !sample.keyframe) return cuts; // a stream starts on a keyframe
+      if (this.#segmentStartDts === null) this.#segmentIndependent = true;
       this.#pending = sample;
       this.#startIfIdle(sample.dts);
       return cuts;
@@ -87,7 +116,16 @@ export class Segmenter {
     this.#pending = sample;
     const segmentAge = sample.dts - (this.#segmentStartDts ?? sample.dts);
     // Half a frame of slack: a 1 s GOP whose timestamps were rounded to milliseconds still cuts every second.
-    if (sample.keyframe && segmentAge + prev.duration / 2 >= this.#opts.segmentTargetTicks) {
+    const slack = prev.duration / 2;
+    // A segment that began without a keyframe ends at the first one: new viewers can start there.
+    const due = sample.keyframe
+      ? segmentAge + slack >= this.#opts.segmentTargetTicks || !this.#segmentIndependent
+      : segmentAge + slack >= this.#maxSegmentTicks;
+    if (due) {
+      // Without a keyframe the cut keeps memory and TARGETDURATION bounded; viewers already playing decode on (they
+      // hold the references), new ones wait for a keyframe, and the part is honestly not INDEPENDENT.
+      if (!sample.keyframe) this.forcedCuts++;
+      this.#segmentIndependent = sample.keyframe;
       cuts.push(this.#cut(true));
       this.#segmentStartDts = sample.dts;
       this.#partStartDts = sample.dts;
@@ -96,6 +134,23 @@ export class Segmenter {
       this.#partStartDts = sample.dts;
     }
     return cuts;
+  }
+
+  /**
+   * Asks for a keyframe when none has come for a while (inside a long segment, or while waiting for the first one),
+   * then again at the same interval until one does.
+   */
+  #watchKeyframes(sample: Sample): void {
+    if (sample.keyframe || this.#keyframeDts === null) {
+      this.#keyframeDts = sample.dts;
+      this.#requestDts = null;
+      return;
+    }
+    const since = sample.dts - this.#keyframeDts;
+    const last = this.#requestDts ?? this.#keyframeDts;
+    if (sample.dts - last < this.#keyframeRequestTicks) return;
+    this.#requestDts = sample.dts;
+    this.#opts.onKeyframeNeeded?.(since);
   }
 
   #pushAudio(sample: Sample): PartCut[] {

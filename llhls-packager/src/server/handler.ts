@@ -31,7 +31,9 @@ interface PartWait {
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-const PATH = /^([A-Za-z0-9_-]+)\/(index\.m3u8|init[0-9]+\.mp4|p([0-9]+)\.m4s|s([0-9]+)\.m4s)$/;
+/** `<rendition>/index.m3u8` (stable), or `<rendition>/<broadcast id>/<init, part or segment>` (immutable). */
+const PATH =
+  /^([A-Za-z0-9_-]+)\/(?:(index\.m3u8)|([A-Za-z0-9_-]+)\/(?:init[0-9]+\.mp4|p([0-9]+)\.m4s|s([0-9]+)\.m4s))$/;
 
 /**
  * The packager's HTTP face, mountable in any node:http server: `handle(req, res, path, query)` with `path` relative to
@@ -48,6 +50,7 @@ export class LlhlsHttp {
   readonly #unsubscribe: () => void;
   /** Rendered playlists per rendition and skip mode, dropped on every change: one render serves every waiter. */
   #rendered = new Map<string, Buffer>();
+  #closed = false;
 
   constructor(packager: LivePackager, options: LlhlsHttpOptions = {}) {
     this.#packager = packager;
@@ -63,8 +66,14 @@ export class LlhlsHttp {
     return this.#playlists.size + this.#parts.size + this.#starts.size;
   }
 
+  /** Closed: the sweep timer is stopped and the packager no longer heard. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Stops the sweep and answers everything still parked (503: the stream is gone). */
   close(): void {
+    this.#closed = true;
     clearInterval(this.#sweep);
     this.#unsubscribe();
     for (const w of this.#playlists.drain()) unavailable(w.res);
@@ -92,11 +101,12 @@ export class LlhlsHttp {
     const match = PATH.exec(path);
     const rendition = match?.[1] ? this.#packager.rendition(match[1]) : undefined;
     if (!match || !rendition) return notFound(res, 'no such playlist, part or segment');
-    const file = match[2] ?? '';
-    if (file === 'index.m3u8') return this.#mediaPlaylist(res, rendition, query);
-    if (match[3] !== undefined) return this.#part(res, rendition, Number(match[3]));
-    if (match[4] !== undefined) return this.#segment(res, rendition, Number(match[4]));
-    const init = rendition.initByUri(file);
+    if (match[2] !== undefined) return this.#mediaPlaylist(res, rendition, query);
+    // Another broadcast's URI is never answered with this one's bytes: those are cached as immutable.
+    if (match[3] !== rendition.uriFolder) return notFound(res, 'that media belongs to another broadcast');
+    if (match[4] !== undefined) return this.#part(res, rendition, Number(match[4]));
+    if (match[5] !== undefined) return this.#segment(res, rendition, Number(match[5]));
+    const init = rendition.initByUri(path.slice(path.indexOf('/') + 1));
     if (!init) return notFound(res, 'no such init segment');
     send(res, 200, rendition.kind === 'video' ? 'video/mp4' : 'audio/mp4', IMMUTABLE, init);
   }
@@ -145,17 +155,7 @@ export class LlhlsHttp {
   #segment(res: ServerResponse, rendition: Rendition, msn: number): void {
     const segment = rendition.segment(msn);
     if (!segment) return notFound(res, 'segment is not (or no longer) available');
-    res.writeHead(200, {
-      'Content-Type': mediaType(rendition),
-      'Content-Length': String(segment.parts.reduce((n, p) => n + p.bytes.byteLength, 0)),
-      'Cache-Control': IMMUTABLE,
-    });
-    if (res.req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    for (const part of segment.parts) res.write(part.bytes);
-    res.end();
+    send(res, 200, mediaType(rendition), IMMUTABLE, segment.bytes);
   }
 
   /** The spec answers a blocking request within three target durations. */

@@ -1,5 +1,7 @@
 /** Where completed segments go (the VOD archive plugs in here). Called once per segment, in order. */
 export interface CompletedSegment {
+  /** The broadcast this segment belongs to (the packager's broadcast id): an archive keeps one folder per id. */
+  readonly broadcastId: string;
   readonly rendition: string;
   readonly msn: number;
   readonly durationSec: number;
