@@ -59,6 +59,14 @@ export class Glint {
       reconnectGraceMs: options.config.reconnectGraceMs,
       onError: (error, channelId) => log.error({ err: error, channelId }, 'LL-HLS output failed'),
       onPart: (channelId) => this.metrics.parts.inc({ channel: channelId }),
+      endedRetentionMs: options.config.llhlsEndedRetentionMs,
+      maxSegmentMs: options.config.maxSegmentMs,
+      // The hub has no keyframe request for LL-HLS to forward yet (a WHIP bridge asks for PLIs by itself): report.
+      onKeyframeRequest: (channelId, request) =>
+        log[request.firstInBroadcast ? 'warn' : 'debug'](
+          { channelId, sinceKeyframeSec: request.sinceKeyframeSec },
+          'no keyframe from the source for a while; set its keyframe interval to the segment target (1 s)',
+        ),
     });
     this.hub.onStreamStart((stream) => {
       log.info({ channelId: stream.channelId, source: stream.source }, 'stream started');

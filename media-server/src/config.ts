@@ -16,6 +16,10 @@ export interface Config {
   readonly segmentTargetMs: number;
   /** A publisher that comes back within this long continues the same playlist after a discontinuity. */
   readonly reconnectGraceMs: number;
+  /** After EXT-X-ENDLIST a channel's LL-HLS output stays served this long, then is freed (its URLs answer 404). */
+  readonly llhlsEndedRetentionMs: number;
+  /** The longest LL-HLS video segment without a keyframe before it is cut anyway (bounds memory and the playlist). */
+  readonly maxSegmentMs: number;
   /** An RTMP publisher that sends nothing for this long is dropped. */
   readonly rtmpIdleTimeoutMs: number;
   readonly logLevel: string;
@@ -69,6 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     partTargetMs: int(env, 'GLINT_PART_TARGET_MS', 200),
     segmentTargetMs: int(env, 'GLINT_SEGMENT_TARGET_MS', 1000),
     reconnectGraceMs: int(env, 'GLINT_RECONNECT_GRACE_MS', 5000),
+    llhlsEndedRetentionMs: int(env, 'GLINT_LLHLS_ENDED_RETENTION_MS', 30_000),
+    maxSegmentMs: int(env, 'GLINT_MAX_SEGMENT_MS', 4 * int(env, 'GLINT_SEGMENT_TARGET_MS', 1000)),
     rtmpIdleTimeoutMs: int(env, 'GLINT_RTMP_IDLE_TIMEOUT_MS', 10000),
     logLevel: env.GLINT_LOG_LEVEL || 'info',
     webrtcBindAddress: env.GLINT_WEBRTC_BIND || '127.0.0.1',
