@@ -28,7 +28,8 @@ export function parseAvcDecoderConfigurationRecord(bytes: Uint8Array): AvcDecode
       const n = (bytes[at]! << 8) | bytes[at + 1]!;
       at += 2;
       if (n === 0 || at + n > bytes.length) fail(`${what} ${i} of ${n} bytes does not fit`);
-      out.push(bytes.slice(at, at + n));
+      // A copy (a Buffer's slice would be a view that keeps the whole message alive and aliases it).
+      out.push(new Uint8Array(bytes.subarray(at, at + n)));
       at += n;
     }
     return out;

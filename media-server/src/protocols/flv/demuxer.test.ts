@@ -30,6 +30,15 @@ function tag(type: number, timestampMs: number, body: number[]): number[] {
 }
 
 describe('FlvDemuxer', () => {
+  it('gives each tag a copy of its body, also when fed a large Buffer (whose slice() is a view)', () => {
+    const body = [0x17, 0, 0, 0, 0, 0xff, ...new Array(8192).fill(1)];
+    const input = Buffer.from([...HEADER, ...tag(9, 0, body)]);
+    const [video] = new FlvDemuxer().push(input);
+    video!.data[5] = 0xfc;
+    expect(input[HEADER.length + 11 + 5]).toBe(0xff);
+    expect(Buffer.isBuffer(video!.data)).toBe(false);
+  });
+
   it('reads the header and tags with 32-bit timestamps, one byte at a time', () => {
     const bytes = [...HEADER, ...tag(9, 0x01020304, [0x17, 2, 0, 0, 0]), ...tag(8, 5, [0xaf, 1, 9]), ...tag(7, 6, [1])];
     const demuxer = new FlvDemuxer();

@@ -53,7 +53,8 @@ export class FlvDemuxer {
       const size = (q.byteAt(1) << 16) | (q.byteAt(2) << 8) | q.byteAt(3);
       if (q.length < TAG_HEADER_BYTES + size) return tags;
       const header = q.read(TAG_HEADER_BYTES);
-      const data = q.read(size).slice();
+      // new Uint8Array copies; slice() would not when the queued bytes are Buffers (a Buffer's slice is a view).
+      const data = new Uint8Array(q.read(size));
       this.#skip = PREVIOUS_TAG_SIZE_BYTES;
       if ((b0 & 0x20) !== 0) throw new FlvError('ENCRYPTED_TAG', 'encrypted FLV tags are not supported');
       const type = TAG_TYPES[b0 & 0x1f];

@@ -255,7 +255,7 @@ export class FlvToStream {
         throw new FlvError('INVALID_DECODER_CONFIG', 'AAC AudioSpecificConfig is shorter than 2 bytes');
       }
       checkAudioSpecificConfig(payload);
-      return { kind: 'audio-config', config: { codec: 'aac', asc: payload.slice() }, timestampMs };
+      return { kind: 'audio-config', config: { codec: 'aac', asc: new Uint8Array(payload) }, timestampMs };
     }
     if (packetType !== 1) throw new FlvError('UNSUPPORTED_PACKET_TYPE', `AAC packet type ${packetType} is not defined`);
     if (payload.length === 0) return undefined;
