@@ -99,6 +99,9 @@ export class Glint {
         session.onEnd((reason) => log.info({ channelId: session.channelId, reason }, 'stream ended'));
       },
       idleTimeoutMs: options.config.rtmpIdleTimeoutMs,
+      publishDeadlineMs: options.config.rtmpPublishDeadlineMs,
+      maxConnections: options.config.rtmpMaxConnections,
+      maxConnectionsPerIp: options.config.rtmpMaxConnectionsPerIp,
       logger: log.child({ component: 'rtmp' }),
     });
     this.http = createHttpServer({

@@ -20,8 +20,14 @@ export interface Config {
   readonly llhlsEndedRetentionMs: number;
   /** The longest LL-HLS video segment without a keyframe before it is cut anyway (bounds memory and the playlist). */
   readonly maxSegmentMs: number;
-  /** An RTMP publisher that sends nothing for this long is dropped. */
+  /** An RTMP publisher that sends no media message for this long is dropped (a byte trickle does not count). */
   readonly rtmpIdleTimeoutMs: number;
+  /** An RTMP client must have done handshake, connect and an accepted publish this long after its socket opens. */
+  readonly rtmpPublishDeadlineMs: number;
+  /** Open RTMP connections at once, publishing or not; more are closed on arrival. */
+  readonly rtmpMaxConnections: number;
+  /** The same per client address (IPv6: per /64). */
+  readonly rtmpMaxConnectionsPerIp: number;
   readonly logLevel: string;
   /** Address the SFU's UDP sockets bind to. */
   readonly webrtcBindAddress: string;
@@ -76,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     llhlsEndedRetentionMs: int(env, 'GLINT_LLHLS_ENDED_RETENTION_MS', 30_000),
     maxSegmentMs: int(env, 'GLINT_MAX_SEGMENT_MS', 4 * int(env, 'GLINT_SEGMENT_TARGET_MS', 1000)),
     rtmpIdleTimeoutMs: int(env, 'GLINT_RTMP_IDLE_TIMEOUT_MS', 10000),
+    rtmpPublishDeadlineMs: int(env, 'GLINT_RTMP_PUBLISH_DEADLINE_MS', 5000),
+    rtmpMaxConnections: int(env, 'GLINT_RTMP_MAX_CONNECTIONS', 1000),
+    rtmpMaxConnectionsPerIp: int(env, 'GLINT_RTMP_MAX_CONNECTIONS_PER_IP', 20),
     logLevel: env.GLINT_LOG_LEVEL || 'info',
     webrtcBindAddress: env.GLINT_WEBRTC_BIND || '127.0.0.1',
     webrtcPublicIps: (env.GLINT_WEBRTC_PUBLIC_IPS || '')

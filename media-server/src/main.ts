@@ -2,10 +2,13 @@
 import { Glint } from './app.ts';
 import { loadConfig } from './config.ts';
 import { type DemoBroadcast, startDemoBroadcast } from './demo/broadcaster.ts';
+import { installProcessGuards } from './process-guards.ts';
 
 const config = loadConfig();
 const glint = new Glint({ config });
 const log = glint.logger;
+let demo: DemoBroadcast | null = null;
+installProcessGuards({ logger: log, beforeExit: () => demo?.stop() });
 
 try {
   await glint.start();
@@ -34,7 +37,6 @@ process.stdout.write(
   ].join('\n'),
 );
 
-let demo: DemoBroadcast | null = null;
 let stopping = false;
 function runDemo(attempt = 0): void {
   if (stopping || !glint.demoStreamKey) return;

@@ -199,7 +199,7 @@ describe('RtmpServerConnection', () => {
     expect(after.conn.heldBytes).toBe(0);
   });
 
-  it('refuses more messages before acceptance than any encoder sends', () => {
+  it('refuses more messages or bytes before acceptance than any encoder sends', () => {
     const t = setup({ beforePublish: { maxMessages: 20 } });
     t.push(Buffer.concat([t.client.handshake(), t.client.connect()]));
     const ping = t.client.writer.write({
@@ -210,7 +210,19 @@ describe('RtmpServerConnection', () => {
       payload: Uint8Array.of(0, 6, 0, 0, 0, 1),
     });
     expect(() => t.push(Buffer.concat(Array.from({ length: 20 }, () => ping)))).toThrowError(
-      expect.objectContaining({ code: 'TOO_MANY_MESSAGES' }),
+      expect.objectContaining({ code: 'BEFORE_PUBLISH_LIMIT', message: expect.stringContaining('20 messages') }),
+    );
+    const bytes = setup({ beforePublish: { maxBytes: 10_000 } });
+    const unused = bytes.client.writer.write({
+      chunkStreamId: 3,
+      timestamp: 0,
+      typeId: 99,
+      streamId: 0,
+      payload: new Uint8Array(3000),
+    });
+    bytes.push(Buffer.concat([bytes.client.handshake(), bytes.client.connect(), unused, unused]));
+    expect(() => bytes.push(unused)).toThrowError(
+      expect.objectContaining({ code: 'BEFORE_PUBLISH_LIMIT', message: expect.stringContaining('10000 bytes') }),
     );
   });
 });

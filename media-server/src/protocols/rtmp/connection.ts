@@ -71,12 +71,15 @@ export interface BeforePublishLimits {
   readonly maxPendingBytes: number;
   /** Messages before acceptance; ffmpeg and OBS send under ten. Bounds the work an anonymous peer can ask for. */
   readonly maxMessages: number;
+  /** Bytes before acceptance, handshake included (3073); an encoder sends about 5 KiB in all. */
+  readonly maxBytes: number;
 }
 
 export const DEFAULT_BEFORE_PUBLISH_LIMITS: BeforePublishLimits = {
   maxMessageBytes: 64 * 1024,
   maxPendingBytes: 64 * 1024,
   maxMessages: 256,
+  maxBytes: 256 * 1024,
 };
 
 type State = 'handshake' | 'await-connect' | 'connected' | 'authorizing' | 'publishing' | 'unpublished' | 'closed';
@@ -136,6 +139,12 @@ export class RtmpServerConnection {
   push(bytes: Uint8Array): RtmpConnectionEvent[] {
     if (this.#state === 'closed') return [];
     this.#bytesReceived += bytes.length;
+    if (this.#beforeAcceptance() && this.#bytesReceived > this.#beforePublish.maxBytes) {
+      throw new RtmpError(
+        'BEFORE_PUBLISH_LIMIT',
+        `more than ${this.#beforePublish.maxBytes} bytes before a publish was accepted`,
+      );
+    }
     let rest = bytes;
     if (this.#state === 'handshake') {
       const step = this.#handshake.push(bytes);
@@ -162,8 +171,7 @@ export class RtmpServerConnection {
     try {
       return this.#reader.push(bytes);
     } catch (error) {
-      const limited = this.#state !== 'publishing' && this.#state !== 'unpublished';
-      if (limited && error instanceof RtmpError && error.code === 'MESSAGE_TOO_LARGE') {
+      if (this.#beforeAcceptance() && error instanceof RtmpError && error.code === 'MESSAGE_TOO_LARGE') {
         throw new RtmpError(
           error.code,
           `${error.message}; until a publish is accepted, messages are limited to ` +
@@ -174,12 +182,16 @@ export class RtmpServerConnection {
     }
   }
 
+  #beforeAcceptance(): boolean {
+    return this.#state !== 'publishing' && this.#state !== 'unpublished';
+  }
+
   #countBeforePublish(): void {
-    if (this.#state === 'publishing' || this.#state === 'unpublished') return;
+    if (!this.#beforeAcceptance()) return;
     this.#messagesBeforePublish += 1;
     if (this.#messagesBeforePublish > this.#beforePublish.maxMessages) {
       throw new RtmpError(
-        'TOO_MANY_MESSAGES',
+        'BEFORE_PUBLISH_LIMIT',
         `more than ${this.#beforePublish.maxMessages} messages before a publish was accepted`,
       );
     }
