@@ -1,6 +1,7 @@
 /**
  * The packager alone, played by hls.js in low-latency mode in Chromium: H.264 with B-frames and AAC from ffmpeg,
- * fed in real time, served by the packager's own HTTP face. At least 15 s with no stall; prints the latency.
+ * fed in real time, served by the packager's own HTTP face. At least 15 s with no stall; prints the latency; hls.js
+ * gets delta updates (EXT-X-SKIP) once the playlist is longer than the skip boundary.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -61,10 +62,24 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
 });
 
-it('plays in hls.js lowLatencyMode for 15 s with no stall', async () => {
+it('plays in hls.js lowLatencyMode for 15 s with no stall, on delta updates (EXT-X-SKIP) once the window allows', async () => {
   const tab = await browser.newPage();
   const logs: string[] = [];
   tab.on('console', (m) => logs.push(m.text()));
+  // What the server answered to hls.js's delta-update requests (_HLS_skip=YES|v2), read from the responses.
+  const deltas = { requested: 0, skipped: 0, pending: [] as Promise<void>[] };
+  tab.on('response', (res) => {
+    if (!/[?&]_HLS_skip=(YES|v2)/.test(res.url())) return;
+    deltas.requested++;
+    deltas.pending.push(
+      res.text().then(
+        (body) => {
+          if (/^#EXT-X-SKIP:SKIPPED-SEGMENTS=[1-9]/m.test(body)) deltas.skipped++;
+        },
+        () => {},
+      ),
+    );
+  });
   await installProbe(tab);
   const { port } = server.address() as AddressInfo;
   await tab.goto(`http://127.0.0.1:${port}/`);
@@ -80,4 +95,11 @@ it('plays in hls.js lowLatencyMode for 15 s with no stall', async () => {
   expect(report.playedSec).toBeGreaterThan(report.wallSec - 0.5);
   // Latency is reported, not asserted: targets belong to benchmarks (this machine is shared and noisy).
   expect(report.latencySec.length).toBeGreaterThan(10);
+  // The window (18 s) is longer than the skip boundary (6 s): hls.js asks for delta updates and gets EXT-X-SKIP.
+  await Promise.all(deltas.pending);
+  console.log(`[packager → hls.js] delta updates: ${deltas.skipped} of ${deltas.requested} _HLS_skip requests skipped`);
+  expect(deltas.requested).toBeGreaterThan(0);
+  expect(deltas.skipped).toBeGreaterThan(0);
+  // A longer window holds segment bytes only: parts of the 4 newest complete segments and the open one remain.
+  for (const rendition of packager.renditions) expect(rendition.heldParts, rendition.name).toBeLessThanOrEqual(5 * 5);
 }, 90_000);

@@ -138,7 +138,8 @@ function splitAccessUnits(stream: Uint8Array): Uint8Array[] {
     current = [];
   };
   let hasPicture = false;
-  for (const nal of splitAnnexB(stream)) {
+  // A whole elementary stream, not one access unit: no per-unit NAL cap.
+  for (const nal of splitAnnexB(stream, Number.POSITIVE_INFINITY)) {
     const type = (nal[0] ?? 0) & 0x1f;
     // A delimiter opens a new unit once the current one holds a picture (parameter sets may precede the AUD).
     if (type === 9 && hasPicture) {
