@@ -123,3 +123,18 @@ export function toFourByteLengthPrefixes(
   }
   return out;
 }
+
+/**
+ * The SPS NAL units inside 4-byte length-prefixed frame data (some encoders repeat them before keyframes), as views.
+ * `data` must have passed `toFourByteLengthPrefixes`.
+ */
+export function inBandSps(data: Uint8Array): Uint8Array[] {
+  const found: Uint8Array[] = [];
+  let at = 0;
+  while (at + 4 < data.length) {
+    const n = data[at]! * 0x1000000 + ((data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!);
+    if ((data[at + 4]! & 0x1f) === codec.NalType.SPS) found.push(data.subarray(at + 4, at + 4 + n));
+    at += 4 + n;
+  }
+  return found;
+}

@@ -115,6 +115,19 @@ describe('FlvToStream video', () => {
     expect(limited.dropped.map((d) => d.split(':')[0])).toEqual(['FRAME_TOO_LARGE', 'FRAME_TOO_LARGE']);
   });
 
+  it('drops a frame whose in-band SPS does not parse, and passes one whose SPS does', () => {
+    const { s, dropped } = dropping();
+    const frame = (sps: number[]) => avcTag(1, 1, 0, [0, 0, 0, sps.length, ...sps, 0, 0, 0, 2, 0x65, 0x88]);
+    expect(s.video(frame([0x67, 0x42]), 0)).toBeUndefined();
+    expect(dropped).toEqual([
+      'INVALID_IN_BAND_SPS: the SPS inside a video frame is invalid: SPS of 2 bytes is too short',
+    ]);
+    expect(s.video(frame(SPS), 33)?.kind).toBe('video');
+    // x264's SPS with another level byte: new, parsed, passed.
+    expect(s.video(frame([SPS[0]!, SPS[1]!, SPS[2]!, 0x1f, ...SPS.slice(4)]), 66)?.kind).toBe('video');
+    expect(dropped).toHaveLength(1);
+  });
+
   it('drops the publisher (TOO_MANY_BAD_FRAMES) only after many bad frames in a row', () => {
     const { s, dropped } = dropping(4, { maxConsecutiveDroppedFrames: 3 });
     const bad = avcTag(2, 1, 0, [0, 0, 0, 0]);

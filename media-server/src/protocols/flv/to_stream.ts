@@ -1,7 +1,7 @@
 import { codec } from '@glint/llhls-packager';
 import { decodeAmf0 } from '../rtmp/amf0.ts';
 import { onMetaDataOf } from '../rtmp/command.ts';
-import { type AvcFrameLimits, parseAvcDecoderConfigurationRecord, toFourByteLengthPrefixes } from './avc.ts';
+import { type AvcFrameLimits, inBandSps, parseAvcDecoderConfigurationRecord, toFourByteLengthPrefixes } from './avc.ts';
 import { FlvError, type FlvErrorCode } from './errors.ts';
 import type { MediaEvent } from './types.ts';
 
@@ -104,6 +104,7 @@ function si24(b: Uint8Array, at: number): number {
 /** Errors that condemn one frame's content, not the connection: the frame is dropped and the stream goes on. */
 const FRAME_ERRORS: ReadonlySet<FlvErrorCode> = new Set([
   'INVALID_NALU_LENGTH',
+  'INVALID_IN_BAND_SPS',
   'EMPTY_NALU',
   'TOO_MANY_NALUS',
   'FRAME_TOO_LARGE',
@@ -114,7 +115,8 @@ export const DEFAULT_MAX_CONSECUTIVE_DROPPED_FRAMES = 150;
 
 export interface FlvToStreamOptions extends AvcFrameLimits {
   /**
-   * A video frame was dropped (empty or too many NAL units, too large, lengths that overrun it); the stream goes on.
+   * A video frame was dropped (empty or too many NAL units, too large, lengths that overrun it, an in-band SPS that
+   * does not parse); the stream goes on.
    * Log it: nothing else tells the streamer.
    */
   readonly onDroppedFrame?: (error: FlvError) => void;
@@ -133,6 +135,8 @@ export class FlvToStream {
   readonly #options: FlvToStreamOptions;
   readonly #maxConsecutiveDrops: number;
   #lengthSize: number | undefined;
+  /** SPS NAL units known to parse (the sequence header's, the last in-band one): not parsed again. */
+  #goodSps: readonly Uint8Array[] = [];
   #consecutiveDrops = 0;
 
   constructor(options: FlvToStreamOptions = {}) {
@@ -191,6 +195,7 @@ export class FlvToStream {
   #config(record: Uint8Array, timestampMs: number): MediaEvent {
     const parsed = parseAvcDecoderConfigurationRecord(record);
     this.#lengthSize = parsed.lengthSize;
+    this.#goodSps = parsed.config.sps;
     return { kind: 'video-config', config: parsed.config, timestampMs };
   }
 
@@ -202,6 +207,7 @@ export class FlvToStream {
     let avcc: Uint8Array;
     try {
       avcc = toFourByteLengthPrefixes(data, this.#lengthSize, this.#options);
+      this.#checkInBandSps(avcc);
     } catch (error) {
       if (!(error instanceof FlvError) || !FRAME_ERRORS.has(error.code)) throw error;
       this.#options.onDroppedFrame?.(error);
@@ -224,6 +230,20 @@ export class FlvToStream {
         keyframe,
       },
     };
+  }
+
+  /** An SPS repeated inside a frame reaches the outputs as much as the sequence header's: it must parse too. */
+  #checkInBandSps(avcc: Uint8Array): void {
+    for (const sps of inBandSps(avcc)) {
+      if (this.#goodSps.some((good) => Buffer.compare(good, sps) === 0)) continue;
+      try {
+        codec.parseSps(sps);
+      } catch (error) {
+        if (!(error instanceof codec.CodecError)) throw error;
+        throw new FlvError('INVALID_IN_BAND_SPS', `the SPS inside a video frame is invalid: ${error.message}`);
+      }
+      this.#goodSps = [...this.#goodSps.slice(-3), new Uint8Array(sps)];
+    }
   }
 
   audio(body: Uint8Array, timestampMs: number): MediaEvent | undefined {
