@@ -124,7 +124,8 @@ function splitAccessUnits(stream: Uint8Array): Uint8Array[] {
     current = [];
     hasPicture = false;
   };
-  for (const nal of codec.splitAnnexB(stream)) {
+  // A whole elementary stream, not one access unit: no per-unit NAL cap.
+  for (const nal of codec.splitAnnexB(stream, Number.POSITIVE_INFINITY)) {
     const type = (nal[0] ?? 0) & 0x1f;
     if (type === codec.NalType.AUD && hasPicture) flush();
     if (type >= 1 && type <= 5) hasPicture = true;

@@ -21,7 +21,8 @@ export async function encodeH264AccessUnits(seconds = 2, size = '1280x720'): Pro
     { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 },
   );
   const aus: Uint8Array[][] = [];
-  for (const nal of codec.splitAnnexB(new Uint8Array(stdout))) {
+  // A whole elementary stream, not one access unit: no per-unit NAL cap.
+  for (const nal of codec.splitAnnexB(new Uint8Array(stdout), Number.POSITIVE_INFINITY)) {
     if (codec.nalType(nal) === codec.NalType.AUD) aus.push([]);
     else aus.at(-1)?.push(nal);
   }
