@@ -275,6 +275,10 @@ describe('ingest limits over real RTMP', () => {
       expect(seen.video).toBe(media.filter(isFrame).length);
       expect(publisher.closed()).toBe(false);
       expect(glint.hub.isLive(CHANNEL)).toBe(true);
+      // Each bad frame was logged with its code; the key never was.
+      const dropped = logs.filter((l) => l.msg === 'rtmp video frame dropped');
+      expect(dropped.map((l) => [l.level, l.channelId, l.code])).toEqual(badFrames.map((f) => [40, CHANNEL, f.code]));
+      expect(dropped[0]?.err).toBe('NAL unit at byte 0 has length 0');
       expect(JSON.stringify(logs)).not.toContain(key);
     } finally {
       await probe?.stop();

@@ -58,7 +58,14 @@ export class RtmpClient {
   /** Who, in every log line: address and port tell concurrent clients apart. */
   readonly #peer: { readonly remoteAddress: string; readonly remotePort: number | undefined };
   readonly #connection: RtmpServerConnection;
-  readonly #toStream = new FlvToStream();
+  /** A malformed video frame is dropped and logged; the publish goes on (many in a row end it: TOO_MANY_BAD_FRAMES). */
+  readonly #toStream = new FlvToStream({
+    onDroppedFrame: (error) =>
+      this.#logger.warn(
+        { ...this.#peer, channelId: this.#session?.channelId, code: error.code, err: error.message },
+        'rtmp video frame dropped',
+      ),
+  });
   /** Refreshed only by progress (connect, publish, media), not by any byte: a trickle does not keep a socket. */
   readonly #idleTimer: NodeJS.Timeout;
   /** From accept to publish accepted; cleared at acceptance. */
