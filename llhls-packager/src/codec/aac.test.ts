@@ -8,20 +8,9 @@ import {
   stripAdts,
 } from './aac.ts';
 import { CodecError } from './errors.ts';
-import { ffmpeg, ffprobe, makeTempDir } from './test-tools.ts';
+import { ffmpeg, ffprobe, makeTempDir, packBits } from './test-tools.ts';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
-
-/** Packs (value, bit count) pairs MSB first, padding the last byte with zeros. */
-function packBits(fields: [number, number][]): Uint8Array {
-  const bits: number[] = [];
-  for (const [value, count] of fields) for (let i = count - 1; i >= 0; i--) bits.push(Math.floor(value / 2 ** i) % 2);
-  const out = new Uint8Array(Math.ceil(bits.length / 8));
-  bits.forEach((bit, i) => {
-    out[i >> 3]! |= bit << (7 - (i & 7));
-  });
-  return out;
-}
 
 describe('parseAudioSpecificConfig', () => {
   it('reads AAC-LC 44.1 kHz stereo (0x12 0x10)', () => {

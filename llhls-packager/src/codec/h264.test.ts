@@ -11,20 +11,9 @@ import {
   splitLengthPrefixed,
   toLengthPrefixed,
 } from './h264.ts';
-import { ffmpeg, ffprobe, makeTempDir } from './test-tools.ts';
+import { ffmpeg, ffprobe, makeTempDir, packBits } from './test-tools.ts';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
-
-/** Packs (value, bit count) pairs MSB first, padding the last byte with zeros. */
-function packBits(fields: [number, number][]): Uint8Array {
-  const bits: number[] = [];
-  for (const [value, count] of fields) for (let i = count - 1; i >= 0; i--) bits.push(Math.floor(value / 2 ** i) % 2);
-  const out = new Uint8Array(Math.ceil(bits.length / 8));
-  bits.forEach((bit, i) => {
-    out[i >> 3]! |= bit << (7 - (i & 7));
-  });
-  return out;
-}
 
 describe('splitAnnexB', () => {
   it('splits 3- and 4-byte start codes into subarrays of the input', () => {
@@ -237,45 +226,39 @@ describe('parseSps on bad input', () => {
   });
 
   it('rejects a picture larger than any level allows', () => {
-    // Baseline, level 3.0, sps id 0, log2_max_frame_num 4, poc type 2, 1 ref frame, no gaps; a width of 2^20
-    // macroblocks (ue: 20 zeros, a one, 20 zero bits), a height of 1, frame_mbs_only, direct_8x8, no crop, no VUI.
-    const sps = packBits([
-      [0x67, 8],
-      [66, 8],
-      [0, 8],
-      [30, 8],
-      [1, 1],
-      [1, 1],
-      [0b011, 3],
-      [0b010, 3],
-      [0, 1],
-      [1, 21],
-      [0, 20],
-      [1, 1],
-      [0b1100, 4],
-    ]);
-    expect(() => parseSps(sps)).toThrowError(
+    // Baseline, level 3.0, sps id 0, log2_max_frame_num 4, poc type 2, 1 ref frame, no gaps; the width (ue(v) bits);
+    // a height of 1, frame_mbs_only, direct_8x8, no crop, no VUI.
+    const spsWithWidth = (widthCode: [number, number][]) =>
+      packBits([
+        [0x67, 8],
+        [66, 8],
+        [0, 8],
+        [30, 8],
+        [1, 1],
+        [1, 1],
+        [0b011, 3],
+        [0b010, 3],
+        [0, 1],
+        ...widthCode,
+        [1, 1],
+        [0b1100, 4],
+      ]);
+    // 2^20 macroblocks: 20 zeros, a one, 20 zero bits.
+    expect(() =>
+      parseSps(
+        spsWithWidth([
+          [1, 21],
+          [0, 20],
+        ]),
+      ),
+    ).toThrowError(
       expect.objectContaining({
         code: 'INVALID_SPS',
         message: 'picture of 1048576x1 macroblocks exceeds every level (1056)',
       }),
     );
-    // The same SPS 20 macroblocks wide parses.
-    const ok = packBits([
-      [0x67, 8],
-      [66, 8],
-      [0, 8],
-      [30, 8],
-      [1, 1],
-      [1, 1],
-      [0b011, 3],
-      [0b010, 3],
-      [0, 1],
-      [0b000010100, 9],
-      [1, 1],
-      [0b1100, 4],
-    ]);
-    expect(parseSps(ok)).toMatchObject({ width: 320, height: 16 });
+    // 20 macroblocks: ue(19) = 0000 1 0100.
+    expect(parseSps(spsWithWidth([[0b000010100, 9]]))).toMatchObject({ width: 320, height: 16 });
   });
 
   it('avcCodecString rejects a non-SPS', () => {

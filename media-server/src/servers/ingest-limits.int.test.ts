@@ -22,6 +22,7 @@ import { encodeFlvFile, requireTool } from '../protocols/flv/test_ffmpeg.ts';
 import type { FlvTag } from '../protocols/flv/types.ts';
 import { TestRtmpClient } from '../protocols/rtmp/test_client.ts';
 import { until } from '../sfu/testing/until.ts';
+import { percentile, startProbe } from './testing/health-probe.ts';
 
 const CHANNEL = 'limits';
 const TAG_TYPE = { audio: 8, video: 9, script: 18 } as const;
@@ -138,41 +139,6 @@ function startPublisher(port: number): Publisher {
   };
 }
 
-interface Probe {
-  readonly latenciesMs: number[];
-  readonly rss: number[];
-  stop(): Promise<void>;
-}
-
-/** Asks /healthz every 10 ms and samples RSS until stopped: the server runs in this process, the publisher not. */
-function probeHealth(): Probe {
-  let running = true;
-  const latenciesMs: number[] = [];
-  const rss: number[] = [];
-  const loop = (async () => {
-    while (running) {
-      const startMs = performance.now();
-      await (await fetch(url('/healthz'))).arrayBuffer();
-      latenciesMs.push(performance.now() - startMs);
-      rss.push(process.memoryUsage().rss);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  })();
-  return {
-    latenciesMs,
-    rss,
-    stop: async () => {
-      running = false;
-      await loop;
-    },
-  };
-}
-
-const percentile = (values: readonly number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
-
 describe('ingest limits over real RTMP', () => {
   it('drops a 1 MiB all-zero frame with 1-byte NAL lengths (and its kin) at ingest; the stream keeps playing', async () => {
     const header = tags.find((t) => t.type === 'video' && (t.data[0]! & 0x0f) === 7 && t.data[1] === 0);
@@ -210,7 +176,7 @@ describe('ingest limits over real RTMP', () => {
     const attackBytes = badFrames.reduce((n, f) => n + f.body.length, 0);
 
     const publisher = startPublisher(glint.rtmpPort);
-    let probe: Probe | undefined;
+    let probe: Awaited<ReturnType<typeof startProbe>> | undefined;
     try {
       await publisher.send(opening);
       await until('publish accepted', () => glint.hub.isLive(CHANNEL));
@@ -229,7 +195,7 @@ describe('ingest limits over real RTMP', () => {
         return part >= 3 ? part : undefined;
       });
 
-      probe = probeHealth();
+      probe = await startProbe();
       await until('a baseline of probe samples', () => probe!.rss.length >= 10);
       const baselineRss = percentile(probe.rss, 50);
       const baselineP95 = percentile(probe.latenciesMs, 95);
@@ -251,11 +217,13 @@ describe('ingest limits over real RTMP', () => {
         20_000,
       );
       await until('the probe to run past the attack', () => probe!.latenciesMs.length >= samplesBefore + 20);
+      const { latenciesMs, rss } = probe;
       await probe.stop();
+      probe = undefined;
 
-      const during = probe.latenciesMs.slice(samplesBefore);
+      const during = latenciesMs.slice(samplesBefore);
       const p95 = percentile(during, 95);
-      const peakGrowthMb = (Math.max(...probe.rss) - baselineRss) / 1e6;
+      const peakGrowthMb = (Math.max(...rss) - baselineRss) / 1e6;
       const cpuMs = (cpu.user + cpu.system) / 1000;
       console.log(
         `[ingest limits] ${badFrames.length} bad frames, ${(attackBytes / 1e6).toFixed(1)} MB, read in ${cpuMs.toFixed(0)} ms ` +
