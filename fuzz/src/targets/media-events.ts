@@ -1,0 +1,49 @@
+import { codec } from '@glint/llhls-packager';
+import type { MediaEvent } from '@glint/media-server/test-support/fuzz-targets';
+import { invariant } from './target.ts';
+
+/**
+ * What FLV ingest hands on must be usable downstream: the packager and the WebRTC bridge parse the same SPS,
+ * AudioSpecificConfig and AVCC frames again, and a CodecError there is a 500 or a dropped viewer (issue 15, item 11).
+ * Returns the event's kind for the signature.
+ */
+export function checkMediaEvent(event: MediaEvent | undefined): string {
+  if (event === undefined) return '-';
+  switch (event.kind) {
+    case 'video-config':
+      invariant(event.config.sps.length > 0 && event.config.pps.length > 0, 'video config without SPS or PPS');
+      for (const sps of event.config.sps) {
+        codecMust(() => codec.parseSps(sps), 'an SPS that ingest accepted does not parse in the packager');
+      }
+      return 'vc';
+    case 'audio-config':
+      codecMust(
+        () => codec.parseAudioSpecificConfig(event.config.asc),
+        'an AudioSpecificConfig that ingest accepted does not parse in the packager',
+      );
+      return 'ac';
+    case 'video': {
+      let nals: Uint8Array[] = [];
+      codecMust(() => {
+        nals = codec.splitLengthPrefixed(event.au.data, 4);
+      }, 'a frame that ingest accepted does not split into NAL units in the packager');
+      invariant(nals.length > 0, 'a video frame without NAL units');
+      invariant(Number.isFinite(event.au.pts90k) && Number.isFinite(event.au.dts90k), 'a frame time is not finite');
+      return event.au.keyframe ? 'k' : 'v';
+    }
+    case 'audio':
+      invariant(event.frame.data.length > 0, 'an empty audio frame');
+      return 'a';
+    case 'metadata':
+      return 'm';
+  }
+}
+
+function codecMust(step: () => unknown, what: string): void {
+  try {
+    step();
+  } catch (error) {
+    if (error instanceof codec.CodecError) invariant(false, `${what}: ${error.code} ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,74 @@
+import { codec } from '@glint/llhls-packager';
+import {
+  H264Depacketizer,
+  parseRtpPacket,
+  RtpError,
+  serializeRtpPacket,
+} from '@glint/media-server/test-support/fuzz-targets';
+import { unframePackets } from '../framing.ts';
+import { generateRtp } from '../generators/rtp.ts';
+import { attempt, bucket, type FuzzTarget, invariant, sameBytes } from './target.ts';
+
+const RTP = 'media-server/src/protocols/rtp/';
+
+/**
+ * A run of RTP packets (each a u16 length and its bytes): every packet parsed and re-serialized, and the whole run
+ * through the H.264 depacketizer in both output formats.
+ */
+export const rtp: FuzzTarget = {
+  name: 'rtp',
+  description: 'parseRtpPacket (+ serialize round trip), H264Depacketizer.pushBytes (single NAL, STAP-A, FU-A)',
+  sources: [`${RTP}packet.ts`, `${RTP}h264-depacketizer.ts`],
+  typedErrors: [RtpError],
+  generate: generateRtp,
+  run(input) {
+    const packets = unframePackets(input);
+    const parsed = new Set<string>();
+    for (const bytes of packets) {
+      parsed.add(
+        attempt([RtpError], () => {
+          const p = parseRtpPacket(bytes);
+          const again = parseRtpPacket(serializeRtpPacket(p.header, p.payload));
+          invariant(sameBytes(again.payload, p.payload), 'RTP payload changes through serialize and parse');
+          const [a, b] = [again.header, p.header];
+          invariant(
+            a.marker === b.marker &&
+              a.payloadType === b.payloadType &&
+              a.sequenceNumber === b.sequenceNumber &&
+              a.timestamp === b.timestamp &&
+              a.ssrc === b.ssrc &&
+              (a.csrc ?? []).join() === (b.csrc ?? []).join() &&
+              sameBytes(a.extension?.data ?? new Uint8Array(0), b.extension?.data ?? new Uint8Array(0)),
+            'RTP header changes through serialize and parse',
+          );
+        }),
+      );
+    }
+    const signature = [...parsed].sort();
+    for (const format of ['annexb', 'avcc'] as const) {
+      const depacketizer = new H264Depacketizer({ format });
+      let units = 0;
+      const errors = new Set<string>();
+      for (const bytes of packets) {
+        const result = depacketizer.pushBytes(bytes);
+        for (const error of result.errors) {
+          invariant(error instanceof RtpError, 'the depacketizer reported an error that is not an RtpError');
+          errors.add(error.code);
+        }
+        for (const au of result.accessUnits) {
+          units++;
+          invariant(au.nals.length > 0, 'an access unit without NAL units');
+          for (const nal of au.nals) invariant(nal.length > 0, 'an empty NAL unit in an access unit');
+          if (format === 'avcc') {
+            let split = -1;
+            const outcome = attempt([codec.CodecError], () => (split = codec.splitLengthPrefixed(au.data, 4).length));
+            invariant(outcome === 'ok', `the packager refuses an access unit the depacketizer delivers: ${outcome}`);
+            invariant(split === au.nals.length, 'AVCC access unit data does not match its NAL units');
+          }
+        }
+      }
+      signature.push(`${format}:${bucket(units)}:${[...errors].sort().join(',')}:${depacketizer.needsKeyframe}`);
+    }
+    return signature.join('|');
+  },
+};
