@@ -19,6 +19,8 @@ export interface AttackPlan {
 }
 
 export interface AttackResult {
+  /** With `localPort`, tells clients apart: clients from different addresses may share a port. */
+  readonly localAddress: string;
   readonly localPort: number;
   readonly sentBytes: number;
   readonly closedAfterMs: number;
@@ -52,7 +54,7 @@ function run(port: number, from: string, bytes: Uint8Array): Promise<AttackResul
     socket.resume();
     socket.on('close', () => {
       closed = true;
-      resolve({ localPort, sentBytes, closedAfterMs: Date.now() - openedAtMs });
+      resolve({ localAddress: from, localPort, sentBytes, closedAfterMs: Date.now() - openedAtMs });
     });
     socket.on('connect', () => {
       localPort = socket.localPort ?? 0;
