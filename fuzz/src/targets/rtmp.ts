@@ -4,6 +4,8 @@ import {
   ChunkReader,
   type ChunkReaderLimits,
   ChunkWriter,
+  DEFAULT_BEFORE_PUBLISH_LIMITS,
+  DEFAULT_CHUNK_READER_LIMITS,
   decodeAmf0,
   encodeAmf0,
   FlvError,
@@ -42,9 +44,16 @@ function readChunks(
   limits: Partial<ChunkReaderLimits>,
 ): ReadResult & { readonly chunkSize: number } {
   const reader = new ChunkReader(limits);
+  const { maxMessageBytes, maxPendingBytes } = { ...DEFAULT_CHUNK_READER_LIMITS, ...limits };
   const messages: RtmpMessage[] = [];
   try {
-    for (const read of reads) messages.push(...reader.push(read));
+    for (const read of reads) {
+      messages.push(...reader.push(read));
+      // What a peer can make the reader hold: partial messages up to the pending limit, and unparsed bytes of at most
+      // one chunk (a basic header of 3, a message header of 11, an extended timestamp of 4, a piece of a message).
+      invariant(reader.pendingBytes <= maxPendingBytes, `${reader.pendingBytes} bytes held in partial messages`);
+      invariant(reader.bufferedBytes <= 18 + maxMessageBytes, `${reader.bufferedBytes} unparsed bytes held`);
+    }
   } catch (error) {
     return { messages, error, chunkSize: reader.chunkSize };
   }
@@ -170,7 +179,15 @@ export const rtmpConnection: FuzzTarget = {
     };
     handle(connection.push(HANDSHAKE));
     invariant(connection.state === 'await-connect', `state ${connection.state} after a complete handshake`);
-    for (const read of socketReads(input)) handle(connection.push(read));
+    for (const read of socketReads(input)) {
+      handle(connection.push(read));
+      if (connection.state !== 'publishing' && connection.state !== 'unpublished') {
+        // Before a publish is accepted, an anonymous peer gets a few commands' worth of memory and no more.
+        const { maxMessageBytes, maxPendingBytes } = DEFAULT_BEFORE_PUBLISH_LIMITS;
+        const bound = 18 + maxMessageBytes + maxPendingBytes;
+        invariant(connection.heldBytes <= bound, `${connection.heldBytes} bytes held before a publish`);
+      }
+    }
     return `${connection.state}:${[...seen].sort().join(',')}`;
   },
 };

@@ -3,6 +3,7 @@ import {
   H264Depacketizer,
   parseRtpPacket,
   RtpError,
+  readOpusPayload,
   serializeRtpPacket,
 } from '@glint/media-server/test-support/fuzz-targets';
 import { unframePackets } from '../framing.ts';
@@ -17,8 +18,9 @@ const RTP = 'media-server/src/protocols/rtp/';
  */
 export const rtp: FuzzTarget = {
   name: 'rtp',
-  description: 'parseRtpPacket (+ serialize round trip), H264Depacketizer.pushBytes (single NAL, STAP-A, FU-A)',
-  sources: [`${RTP}packet.ts`, `${RTP}h264-depacketizer.ts`],
+  description:
+    'parseRtpPacket (+ serialize round trip, Opus TOC), H264Depacketizer.pushBytes (single NAL, STAP-A, FU-A)',
+  sources: [`${RTP}packet.ts`, `${RTP}h264-depacketizer.ts`, `${RTP}access-unit-buffer.ts`, `${RTP}opus.ts`],
   typedErrors: [RtpError],
   generate: generateRtp,
   run(input) {
@@ -37,10 +39,16 @@ export const rtp: FuzzTarget = {
               a.sequenceNumber === b.sequenceNumber &&
               a.timestamp === b.timestamp &&
               a.ssrc === b.ssrc &&
+              a.extension?.profile === b.extension?.profile &&
               (a.csrc ?? []).join() === (b.csrc ?? []).join() &&
               sameBytes(a.extension?.data ?? new Uint8Array(0), b.extension?.data ?? new Uint8Array(0)),
             'RTP header changes through serialize and parse',
           );
+          // The same payload read as Opus (the audio of a WHIP publisher): a TOC gives 2.5 to 120 ms of samples.
+          attempt([RtpError], () => {
+            const { samples } = readOpusPayload(p.payload);
+            invariant(samples >= 120 && samples <= 5760, `an Opus packet of ${samples} samples`);
+          });
         }),
       );
     }

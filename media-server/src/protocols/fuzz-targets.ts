@@ -9,12 +9,19 @@ export { FlvError } from './flv/errors.ts';
 export { FlvToStream } from './flv/to_stream.ts';
 export type { FlvTag, MediaEvent } from './flv/types.ts';
 export { type AmfValue, amfProperties, decodeAmf0, encodeAmf0 } from './rtmp/amf0.ts';
-export { ChunkReader, type ChunkReaderLimits } from './rtmp/chunk_reader.ts';
+export { ChunkReader, type ChunkReaderLimits, DEFAULT_CHUNK_READER_LIMITS } from './rtmp/chunk_reader.ts';
 export { ChunkWriter } from './rtmp/chunk_writer.ts';
 export { commandMessage, decodeCommand, onMetaDataOf } from './rtmp/command.ts';
-export { type RtmpConnectionEvent, RtmpServerConnection } from './rtmp/connection.ts';
+export { DEFAULT_BEFORE_PUBLISH_LIMITS, type RtmpConnectionEvent, RtmpServerConnection } from './rtmp/connection.ts';
 export { RtmpError } from './rtmp/errors.ts';
 export { MessageType, type RtmpMessage } from './rtmp/message.ts';
-export { H264Depacketizer, packetizeH264, parseRtpPacket, RtpError, serializeRtpPacket } from './rtp/index.ts';
+export {
+  H264Depacketizer,
+  packetizeH264,
+  parseRtpPacket,
+  RtpError,
+  readOpusPayload,
+  serializeRtpPacket,
+} from './rtp/index.ts';
 export { adtsParamsFromAsc, toAdts } from './webrtc/adts.ts';
 export { WebRtcBridgeError } from './webrtc/errors.ts';
