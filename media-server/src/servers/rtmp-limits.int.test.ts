@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Glint } from '../app.ts';
+import { loadConfig } from '../config.ts';
 import { requireTool } from '../protocols/flv/test_ffmpeg.ts';
 import { TestRtmpClient } from '../protocols/rtmp/test_client.ts';
 import { until } from '../sfu/testing/until.ts';
@@ -274,4 +276,29 @@ describe('RTMP ingest limits (issue 15)', () => {
       process.off('unhandledRejection', onRejection);
     }
   }, 20_000);
+
+  it('takes its caps and deadline from the Glint configuration', async () => {
+    const glint = new Glint({
+      config: loadConfig({
+        GLINT_HOST: '127.0.0.1',
+        GLINT_HTTP_PORT: '0',
+        GLINT_RTMP_PORT: '0',
+        GLINT_DEMO_BROADCAST: 'false',
+        GLINT_LOG_LEVEL: 'silent',
+        GLINT_RTMP_MAX_CONNECTIONS_PER_IP: '2',
+        GLINT_RTMP_PUBLISH_DEADLINE_MS: '500',
+      }),
+    });
+    await glint.start();
+    try {
+      const held = [client(glint.rtmpPort, new Uint8Array(0)), client(glint.rtmpPort, new Uint8Array(0))];
+      await until('two connections', () => glint.rtmp.connectionCount === 2);
+      await withDeadline('the third to be refused', client(glint.rtmpPort, new Uint8Array(0)).closed);
+      expect(glint.rtmp.refusedConnections.overPerIp).toBe(1);
+      const closedAfterMs = await withDeadline('the deadline to close the others', held[0]!.closed);
+      expect(closedAfterMs).toBeGreaterThanOrEqual(400);
+    } finally {
+      await glint.stop();
+    }
+  });
 });
