@@ -8,6 +8,26 @@ export class UnsupportedCodecError extends Error {
   readonly code = 'UNSUPPORTED_CODEC';
 }
 
+export type OfferShapeCode =
+  | 'TOO_MANY_MEDIA_SECTIONS'
+  | 'UNSUPPORTED_MEDIA_SECTION'
+  | 'BUNDLE_REQUIRED'
+  | 'TOO_MANY_CANDIDATES';
+
+/**
+ * An offer whose shape we refuse before any socket is opened: more than one audio or video section, a section that
+ * is neither, no BUNDLE covering every section (each unbundled section costs a transport and its sockets), or a
+ * flood of candidates.
+ */
+export class OfferShapeError extends Error {
+  constructor(
+    readonly code: OfferShapeCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** werift refused the offer after our own checks passed (an SDP shape it cannot answer). */
 export class NegotiationError extends Error {
   readonly code = 'NEGOTIATION_FAILED';

@@ -1,5 +1,14 @@
 /** werift peer-connection settings shared by the publisher and subscriber legs: ICE-lite, pinned codecs. */
-import { type PeerConfig, RTCRtpCodecParameters, useFIR, useNACK, usePLI, useSdesMid } from 'werift';
+import { type NetworkInterfaceInfo, networkInterfaces } from 'node:os';
+import {
+  type PeerConfig,
+  type RTCCertificate,
+  RTCRtpCodecParameters,
+  useFIR,
+  useNACK,
+  usePLI,
+  useSdesMid,
+} from 'werift';
 import { PUBLISHER_H264_PROFILES } from './sdp-codecs.ts';
 
 export interface IceOptions {
@@ -50,19 +59,49 @@ function audioCodecs(): RTCRtpCodecParameters[] {
   ];
 }
 
+type Interfaces = Readonly<Record<string, readonly NetworkInterfaceInfo[] | undefined>>;
+
+/**
+ * The addresses put in host candidates: the bind address and the configured public IPs, nothing else (werift on
+ * its own also advertises every interface of the machine, including ones no socket listens on). Bound to
+ * 0.0.0.0, the sockets answer on every IPv4 interface: then loopback, the public IPs, and, when none are set, the
+ * machine's own IPv4 addresses.
+ */
+export function advertisedAddresses(ice: IceOptions, interfaces: () => Interfaces = networkInterfaces): string[] {
+  const bind = ice.bindAddress ?? '127.0.0.1';
+  const publicIps = ice.publicIps ?? [];
+  if (bind !== '0.0.0.0') return [...new Set([bind, ...publicIps])];
+  const own =
+    publicIps.length > 0
+      ? []
+      : Object.values(interfaces())
+          .flatMap((list) => list ?? [])
+          .filter((i) => i.family === 'IPv4' && !i.internal)
+          .map((i) => i.address);
+  return [...new Set(['127.0.0.1', ...publicIps, ...own])];
+}
+
 /**
  * ICE-lite, no STUN gathering (werift would otherwise look up a public STUN server on its own), only the
- * configured addresses, and no transport-wide congestion control header extension (it made Chromium's estimate
+ * advertised addresses, max-bundle, and no transport-wide congestion control header extension (it made Chromium's estimate
  * collapse on the publisher leg; see the werift note).
  */
-export function serverPeerConfig(ice: IceOptions, onStunRequest?: () => void): Partial<PeerConfig> {
+export function serverPeerConfig(
+  ice: IceOptions,
+  onStunRequest?: () => void,
+  certificate?: RTCCertificate,
+): Partial<PeerConfig> {
   const bind = ice.bindAddress ?? '127.0.0.1';
   const config: Partial<PeerConfig> = {
     iceLite: true,
     iceServers: [],
+    // No interface enumeration: host candidates are exactly the advertised addresses.
+    iceUseIpv4: false,
     iceUseIpv6: false,
     iceInterfaceAddresses: { udp4: bind },
-    iceAdditionalHostAddresses: [...new Set([bind === '0.0.0.0' ? '127.0.0.1' : bind, ...(ice.publicIps ?? [])])],
+    iceAdditionalHostAddresses: advertisedAddresses(ice),
+    // One transport for every section (checkOfferShape refuses offers that are not bundled).
+    bundlePolicy: 'max-bundle',
     codecs: { video: videoCodecs(), audio: audioCodecs() },
     headerExtensions: { video: [useSdesMid()], audio: [useSdesMid()] },
     // Called for each STUN request the peer sends: its consent checks are our liveness signal.
@@ -71,6 +110,7 @@ export function serverPeerConfig(ice: IceOptions, onStunRequest?: () => void): P
       return true;
     },
   };
+  if (certificate) config.certificates = [certificate];
   if (ice.portRange) config.icePortRange = [ice.portRange[0], ice.portRange[1]];
   return config;
 }

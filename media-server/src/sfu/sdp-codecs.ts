@@ -3,86 +3,22 @@
  * every H.264 variant the peer offered, sending with the first; pruning the offer to one payload type per m-section
  * makes what is negotiated (profile, packetization mode) exactly what we forward. Pure: text in, text out.
  */
-import { SdpParseError, UnsupportedCodecError } from './errors.ts';
+import { UnsupportedCodecError } from './errors.ts';
+import {
+  checkOfferShape,
+  DEFAULT_OFFER_LIMITS,
+  type OfferedCodec,
+  type OfferedMedia,
+  type OfferLimits,
+  parseFmtp,
+  parseOffer,
+} from './sdp-offer.ts';
 import type { MediaKind } from './types.ts';
 
-export interface OfferedCodec {
-  readonly payloadType: number;
-  /** e.g. 'H264', 'opus', 'rtx' as written in a=rtpmap. */
-  readonly name: string;
-  readonly clockRate: number;
-  readonly channels?: number;
-  readonly fmtp: Readonly<Record<string, string>>;
-  readonly fmtpLine: string;
-}
-
-export interface OfferedMedia {
-  readonly kind: string;
-  readonly mid: string | undefined;
-  readonly direction: string;
-  readonly codecs: readonly OfferedCodec[];
-}
+export { describeOffer, type OfferedCodec, type OfferedMedia, parseFmtp } from './sdp-offer.ts';
 
 /** Picks the payload type to keep in one m-section, or undefined to refuse the section. */
 export type CodecChooser = (media: OfferedMedia) => OfferedCodec | undefined;
-
-export function parseFmtp(line: string): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const part of line.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    params[part.slice(0, eq).trim().toLowerCase()] = part.slice(eq + 1).trim();
-  }
-  return params;
-}
-
-interface Section {
-  readonly lines: string[];
-}
-
-function splitSections(sdp: string): { session: string[]; media: Section[] } {
-  const lines = sdp.split(/\r?\n/).filter((l) => l.length > 0);
-  if (lines[0] !== 'v=0') throw new SdpParseError('the offer is not SDP: it must start with "v=0"');
-  const session: string[] = [];
-  const media: Section[] = [];
-  for (const line of lines) {
-    if (!/^[a-z]=/.test(line)) throw new SdpParseError(`the offer has a line that is not SDP: "${line.slice(0, 40)}"`);
-    if (line.startsWith('m=')) media.push({ lines: [line] });
-    else (media.at(-1)?.lines ?? session).push(line);
-  }
-  if (media.length === 0) throw new SdpParseError('the offer has no media sections (m= lines)');
-  return { session, media };
-}
-
-function describe(section: Section): OfferedMedia {
-  const [mLine = ''] = section.lines;
-  const m = /^m=(\S+) \d+(?:\/\d+)? \S+ (\S.*)$/.exec(mLine);
-  if (!m)
-    throw new SdpParseError(`malformed media line "${mLine.slice(0, 60)}" (it needs a port, a protocol and formats)`);
-  const payloadTypes = (m[2] ?? '').split(' ').filter(Boolean).map(Number);
-  const attr = (prefix: string) => section.lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
-  const codecs: OfferedCodec[] = [];
-  for (const pt of payloadTypes) {
-    const rtpmap = attr(`a=rtpmap:${pt} `)[0];
-    if (!rtpmap) continue;
-    const [name = '', clock = '0', channels] = rtpmap.split('/');
-    const fmtpLine = attr(`a=fmtp:${pt} `)[0] ?? '';
-    codecs.push({
-      payloadType: pt,
-      name,
-      clockRate: Number(clock),
-      ...(channels ? { channels: Number(channels) } : {}),
-      fmtp: parseFmtp(fmtpLine),
-      fmtpLine,
-    });
-  }
-  const direction = section.lines.find((l) => /^a=(sendrecv|sendonly|recvonly|inactive)$/.test(l))?.slice(2);
-  return { kind: m[1] ?? '', mid: attr('a=mid:')[0], direction: direction ?? 'sendrecv', codecs };
-}
-
-export function describeOffer(sdp: string): OfferedMedia[] {
-  return splitSections(sdp).media.map(describe);
-}
 
 /**
  * Keeps, in each audio/video m-section, the one codec `choose` picks plus its RTX. A section with nothing we can
@@ -93,27 +29,26 @@ export function pruneOffer(
   sdp: string,
   choose: Readonly<Record<MediaKind, CodecChooser>>,
   wanted: string,
-): { sdp: string; chosen: Partial<Record<MediaKind, OfferedCodec>> } {
-  const { session, media } = splitSections(sdp);
+  limits: OfferLimits = DEFAULT_OFFER_LIMITS,
+): { sdp: string; chosen: Partial<Record<MediaKind, OfferedCodec>>; kinds: MediaKind[] } {
+  const offer = parseOffer(sdp);
+  checkOfferShape(offer, limits);
   const chosen: Partial<Record<MediaKind, OfferedCodec>> = {};
-  const out: string[] = [...session];
-  for (const section of media) {
-    const described = describe(section);
-    const kind = described.kind;
-    if (kind !== 'audio' && kind !== 'video') {
-      out.push(...section.lines);
-      continue;
-    }
-    const pick = choose[kind](described);
+  const kinds: MediaKind[] = [];
+  const out: string[] = [...offer.session];
+  for (const section of offer.sections) {
+    const kind = section.kind as MediaKind; // checkOfferShape let only audio and video through
+    const pick = choose[kind](section);
     if (!pick) {
-      const offered = [...new Set(described.codecs.map((c) => c.name).filter((n) => !/^(rtx|red|ulpfec)$/i.test(n)))];
+      const offered = [...new Set(section.codecs.map((c) => c.name).filter((n) => !/^(rtx|red|ulpfec)$/i.test(n)))];
       throw new UnsupportedCodecError(
         `the ${kind} offered (${offered.join(', ') || 'no codecs'}) cannot be used; ${wanted}`,
       );
     }
-    chosen[kind] ??= pick;
+    chosen[kind] = pick;
+    kinds.push(kind);
     const keep = new Set([pick.payloadType]);
-    for (const c of described.codecs) {
+    for (const c of section.codecs) {
       if (c.name.toLowerCase() === 'rtx' && Number(c.fmtp.apt) === pick.payloadType) keep.add(c.payloadType);
     }
     const [mLine = ''] = section.lines;
@@ -124,7 +59,7 @@ export function pruneOffer(
       if (pt === undefined || keep.has(pt)) out.push(line);
     }
   }
-  return { sdp: `${out.join('\r\n')}\r\n`, chosen };
+  return { sdp: `${out.join('\r\n')}\r\n`, chosen, kinds };
 }
 
 function codecLinePayloadType(line: string): number | undefined {

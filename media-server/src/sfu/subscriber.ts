@@ -3,10 +3,11 @@
  * a viewer whose sends fail or pile up is ended without touching the others.
  */
 import { randomUUID } from 'node:crypto';
-import { RTCPeerConnection, type RTCRtpSender, RtcpPayloadSpecificFeedback } from 'werift';
+import { type RTCCertificate, RTCPeerConnection, type RTCRtpSender, RtcpPayloadSpecificFeedback } from 'werift';
 import { answerOffer } from './negotiate.ts';
 import { type IceOptions, serverPeerConfig } from './peer-config.ts';
 import { type PeerEndReason, type PeerWatch, watchPeer } from './peer-watch.ts';
+import { sessionLogTag } from './session-log-tag.ts';
 import type { MediaKind } from './types.ts';
 
 /** RFC 5104 §4.3.1: a payload-specific feedback message with FMT 4 is a Full Intra Request. */
@@ -16,18 +17,24 @@ export type SubscriberEndReason = PeerEndReason | 'unsubscribed' | 'source-ended
 
 export interface SubscriberOptions {
   readonly ice: IceOptions;
+  /** The process's DTLS certificate (see dtls-certificate.ts). */
+  readonly certificate?: RTCCertificate;
   readonly connectTimeoutMs: number;
   readonly disconnectedGraceMs: number;
   readonly idleTimeoutMs: number;
   /** Sends not yet settled before the viewer counts as stuck and is dropped. */
   readonly maxInFlightSends: number;
   readonly onKeyframeNeeded: () => void;
+  /** ICE and DTLS are done: media may flow (nothing is forwarded or transcoded for a viewer before this). */
+  readonly onConnected: (subscriber: Subscriber) => void;
   readonly onEnd: (subscriber: Subscriber, reason: SubscriberEndReason, error?: unknown) => void;
   readonly onCloseError: (subscriber: Subscriber, error: unknown) => void;
 }
 
 export class Subscriber {
+  /** The WHEP session id: whoever knows it can end the viewer, so it stays out of logs (see `logTag`). */
   readonly id = randomUUID();
+  readonly logTag = sessionLogTag(this.id);
   readonly channelId: string;
   readonly startedAtMs = Date.now();
   readonly #pc: RTCPeerConnection;
@@ -44,7 +51,7 @@ export class Subscriber {
   constructor(channelId: string, options: SubscriberOptions) {
     this.channelId = channelId;
     this.#options = options;
-    this.#pc = new RTCPeerConnection(serverPeerConfig(options.ice, () => this.#watch?.touch()));
+    this.#pc = new RTCPeerConnection(serverPeerConfig(options.ice, () => this.#watch?.touch(), options.certificate));
   }
 
   get connected(): boolean {
@@ -79,6 +86,7 @@ export class Subscriber {
       idleTimeoutMs: this.#options.idleTimeoutMs,
       onConnected: () => {
         this.#connected = true;
+        this.#options.onConnected(this);
         // A viewer starts decoding at a keyframe; a Chromium publisher sends none unless asked.
         this.#keyframeNeeded();
       },

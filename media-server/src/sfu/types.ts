@@ -39,6 +39,14 @@ export interface SubscriberInfo {
   readonly channelId: string;
 }
 
+export interface SubscribeOptions {
+  /**
+   * Called once, when the viewer has connected (ICE + DTLS done) or has ended, whichever comes first: the end of
+   * the time it holds resources without having proved it is a real peer.
+   */
+  readonly onSettled?: () => void;
+}
+
 /** The SFU as the HTTP layer (WHEP) and the bridges see it. */
 export interface Sfu {
   /** Makes `source` the channel's source; subscribers of the channel attach to it. */
@@ -46,7 +54,11 @@ export interface Sfu {
   removeSource(channelId: string): void;
   hasSource(channelId: string): boolean;
   /** A viewer's offer in, the answer out (ICE candidates included, no trickle). */
-  subscribe(channelId: string, offer: SessionDescription): Promise<{ id: string; answer: SessionDescription }>;
+  subscribe(
+    channelId: string,
+    offer: SessionDescription,
+    options?: SubscribeOptions,
+  ): Promise<{ id: string; answer: SessionDescription }>;
   unsubscribe(id: string): Promise<boolean>;
   subscriberCount(channelId?: string): number;
   close(): Promise<void>;

@@ -3,12 +3,13 @@
  * awaiting any of them. Keyframe requests from viewers are coalesced per channel before reaching the source.
  */
 import type { Logger } from 'pino';
+import { serverCertificate } from './dtls-certificate.ts';
 import { NoSourceError, SfuClosedError } from './errors.ts';
 import { KeyframeGate } from './keyframe-gate.ts';
 import type { IceOptions } from './peer-config.ts';
 import { chooseOpus, chooseViewerVideo, pruneOffer } from './sdp-codecs.ts';
 import { Subscriber, type SubscriberEndReason } from './subscriber.ts';
-import type { MediaKind, RtpSource, SessionDescription, Sfu, SubscriberInfo } from './types.ts';
+import type { MediaKind, RtpSource, SessionDescription, Sfu, SubscribeOptions, SubscriberInfo } from './types.ts';
 
 export interface WeriftSfuOptions {
   readonly ice?: IceOptions;
@@ -30,7 +31,10 @@ interface ChannelRoute {
   readonly gate: KeyframeGate;
   readonly subscribers: Set<Subscriber>;
   readonly detach: Array<() => void>;
-  /** RTP listeners on the source, attached only while someone watches (an RTMP source transcodes audio meanwhile). */
+  /**
+   * RTP listeners on the source, attached only while a connected viewer watches: an RTMP source transcodes audio
+   * (and re-encodes B-frame video) for as long as anyone listens, so a viewer that never completes ICE must not.
+   */
   forwarding: Array<() => void> | null;
 }
 
@@ -47,6 +51,11 @@ export class WeriftSfu implements Sfu {
   constructor(options: WeriftSfuOptions = {}) {
     this.#options = options;
     this.#log = options.logger;
+  }
+
+  /** The ICE settings of viewer connections; WHIP publishers take the same (one bind address, one set of IPs). */
+  get ice(): IceOptions {
+    return this.#options.ice ?? {};
   }
 
   addSource(source: RtpSource): void {
@@ -100,39 +109,55 @@ export class WeriftSfu implements Sfu {
     return this.#channels.has(channelId);
   }
 
-  async subscribe(channelId: string, offer: SessionDescription): Promise<{ id: string; answer: SessionDescription }> {
+  async subscribe(
+    channelId: string,
+    offer: SessionDescription,
+    options: SubscribeOptions = {},
+  ): Promise<{ id: string; answer: SessionDescription }> {
     if (this.#closed) throw new SfuClosedError();
     const route = this.#channels.get(channelId);
     if (!route) throw new NoSourceError(channelId);
     // Refuses a bad offer before any socket is opened.
-    const { sdp, chosen } = pruneOffer(
+    const { sdp, chosen, kinds } = pruneOffer(
       offer.sdp,
       { video: chooseViewerVideo(route.source.codecs.video?.sdpFmtpLine), audio: chooseOpus },
       VIEWER_CODEC_HINT,
     );
-    const kinds = sdp
-      .split(/\r?\n/)
-      .filter((l) => l.startsWith('m=audio') || l.startsWith('m=video'))
-      .map((l): MediaKind => (l.startsWith('m=video') ? 'video' : 'audio'));
+    const certificate = await serverCertificate();
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      options.onSettled?.();
+    };
     const subscriber = new Subscriber(channelId, {
       ice: this.#options.ice ?? {},
+      certificate,
       connectTimeoutMs: this.#options.connectTimeoutMs ?? 10_000,
       disconnectedGraceMs: this.#options.disconnectedGraceMs ?? 5_000,
       idleTimeoutMs: this.#options.idleTimeoutMs ?? 15_000,
       maxInFlightSends: this.#options.maxInFlightSends ?? 512,
       onKeyframeNeeded: () => route.gate.request(),
-      onEnd: (s, reason, error) => this.#forget(s, route, reason, error),
+      onConnected: (s) => {
+        settle();
+        // The source may have been replaced while this viewer connected; it is ended with the old one then.
+        if (this.#channels.get(channelId) === route) this.#startForwarding(route);
+        this.#log?.info({ channelId, subscriber: s.logTag, viewers: route.subscribers.size }, 'WHEP viewer connected');
+      },
+      onEnd: (s, reason, error) => {
+        settle();
+        this.#forget(s, route, reason, error);
+      },
       onCloseError: (s, error) =>
-        this.#log?.warn({ err: error, channelId, subscriber: s.id }, 'closing viewer peer connection failed'),
+        this.#log?.warn({ err: error, channelId, subscriber: s.logTag }, 'closing viewer peer connection failed'),
     });
     this.#subscribers.set(subscriber.id, subscriber);
     route.subscribers.add(subscriber);
-    this.#startForwarding(route);
     try {
       const answer = await subscriber.answer(sdp, kinds);
       if (subscriber.ended) throw new NoSourceError(channelId);
       this.#log?.info(
-        { channelId, subscriber: subscriber.id, video: chosen.video?.fmtpLine, viewers: route.subscribers.size },
+        { channelId, subscriber: subscriber.logTag, video: chosen.video?.fmtpLine, viewers: route.subscribers.size },
         'WHEP viewer answered',
       );
       return { id: subscriber.id, answer: { sdp: answer } };
@@ -185,10 +210,10 @@ export class WeriftSfu implements Sfu {
   #forget(subscriber: Subscriber, route: ChannelRoute, reason: SubscriberEndReason, error: unknown): void {
     this.#subscribers.delete(subscriber.id);
     route.subscribers.delete(subscriber);
-    if (route.subscribers.size === 0) this.#stopForwarding(route);
+    if (![...route.subscribers].some((s) => s.connected)) this.#stopForwarding(route);
     const fields = {
       channelId: subscriber.channelId,
-      subscriber: subscriber.id,
+      subscriber: subscriber.logTag,
       reason,
       viewers: route.subscribers.size,
     };

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Listeners } from '@glint/llhls-packager';
 import type { Logger } from 'pino';
-import { RTCPeerConnection, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import { type RTCCertificate, RTCPeerConnection, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import { serverCertificate } from './dtls-certificate.ts';
 import { answerOffer } from './negotiate.ts';
 import { type IceOptions, serverPeerConfig } from './peer-config.ts';
 import { type PeerEndReason, type PeerWatch, watchPeer } from './peer-watch.ts';
@@ -57,6 +58,8 @@ export class WhipPublisher implements RtpSource {
   readonly #log: Logger | undefined;
   readonly #rtp: Record<MediaKind, Listeners<[Buffer]>>;
   readonly #closeListeners: Listeners<[PublisherEndReason]>;
+  readonly #connectedListeners: Listeners<[]>;
+  #connected = false;
   readonly #packets: Record<MediaKind, number> = { video: 0, audio: 0 };
   readonly #bytes: Record<MediaKind, number> = { video: 0, audio: 0 };
   #videoTransceiver: RTCRtpTransceiver | undefined;
@@ -64,14 +67,20 @@ export class WhipPublisher implements RtpSource {
   #closed: PublisherEndReason | undefined;
   #watch: PeerWatch | undefined;
 
-  private constructor(channelId: string, codecs: Partial<Record<MediaKind, RtpCodec>>, options: WhipPublisherOptions) {
+  private constructor(
+    channelId: string,
+    codecs: Partial<Record<MediaKind, RtpCodec>>,
+    options: WhipPublisherOptions,
+    certificate: RTCCertificate,
+  ) {
     this.channelId = channelId;
     this.codecs = codecs;
     this.#log = options.logger;
     const onError = (error: unknown) => this.#log?.error({ err: error, channelId }, 'publisher listener failed');
     this.#rtp = { video: new Listeners(onError), audio: new Listeners(onError) };
     this.#closeListeners = new Listeners(onError);
-    this.#pc = new RTCPeerConnection(serverPeerConfig(options.ice ?? {}, () => this.#watch?.touch()));
+    this.#connectedListeners = new Listeners(onError);
+    this.#pc = new RTCPeerConnection(serverPeerConfig(options.ice ?? {}, () => this.#watch?.touch(), certificate));
   }
 
   /**
@@ -91,7 +100,7 @@ export class WhipPublisher implements RtpSource {
     const codecs: Partial<Record<MediaKind, RtpCodec>> = {};
     if (chosen.video) codecs.video = toRtpCodec('video', chosen.video);
     if (chosen.audio) codecs.audio = toRtpCodec('audio', chosen.audio);
-    const publisher = new WhipPublisher(channelId, codecs, options);
+    const publisher = new WhipPublisher(channelId, codecs, options, await serverCertificate());
     try {
       const answer = await publisher.#start(sdp, options);
       return { publisher, answer };
@@ -113,7 +122,12 @@ export class WhipPublisher implements RtpSource {
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       disconnectedGraceMs: options.disconnectedGraceMs ?? 5_000,
       idleTimeoutMs: options.idleTimeoutMs ?? 15_000,
-      onConnected: () => this.#log?.info({ channelId: this.channelId, publisher: this.id }, 'WHIP publisher connected'),
+      onConnected: () => {
+        this.#connected = true;
+        this.#log?.info({ channelId: this.channelId, publisher: this.id }, 'WHIP publisher connected');
+        this.#connectedListeners.emit();
+        this.#connectedListeners.clear();
+      },
       onEnd: (reason) => void this.close(reason),
     });
     return answer;
@@ -151,6 +165,12 @@ export class WhipPublisher implements RtpSource {
     });
   }
 
+  /** ICE and DTLS are done (once); a listener added later is not called. */
+  onConnected(listener: () => void): () => void {
+    if (this.#connected || this.#closed) return () => {};
+    return this.#connectedListeners.add(listener);
+  }
+
   onClose(listener: (reason: PublisherEndReason) => void): () => void {
     if (this.#closed) {
       const reason = this.#closed;
@@ -180,6 +200,7 @@ export class WhipPublisher implements RtpSource {
     this.#log?.info({ channelId: this.channelId, publisher: this.id, reason }, 'WHIP publisher ended');
     this.#rtp.video.clear();
     this.#rtp.audio.clear();
+    this.#connectedListeners.clear();
     try {
       await this.#pc.close();
     } catch (error) {
