@@ -125,6 +125,14 @@ export class Glint {
     this.webrtc = registerWebrtcRoutes(this.http, {
       sfu: this.sfu,
       logger: log.child({ component: 'webrtc' }),
+      publisherOptions: { ice: this.sfu.ice },
+      bodyTimeoutMs: options.config.webrtcBodyTimeoutMs,
+      offerAdmission: {
+        maxPending: options.config.webrtcMaxPending,
+        maxPendingPerAddress: options.config.webrtcMaxPendingPerIp,
+        offerBurst: options.config.webrtcOfferBurst,
+        offersPerSecond: options.config.webrtcOffersPerSec,
+      },
       authorize: (channelParam, key, remoteAddress) => this.#authorizeWhip(channelParam, key, remoteAddress),
       onPublish: (publisher, channelId) => this.#whipToHub(publisher, channelId),
     });

@@ -33,6 +33,15 @@ export interface Config {
   readonly webrtcBindAddress: string;
   /** Addresses advertised in ICE candidates (a server's public IPs); empty: the bind address. */
   readonly webrtcPublicIps: readonly string[];
+  /** WHIP/WHEP sessions answered but not yet connected (ICE + DTLS), in total; more get 503 + Retry-After. */
+  readonly webrtcMaxPending: number;
+  /** The same per client address (IPv6: per /64); more get 429 + Retry-After. */
+  readonly webrtcMaxPendingPerIp: number;
+  /** WHIP/WHEP offers a client address may send in a burst, and regains per second after it. */
+  readonly webrtcOfferBurst: number;
+  readonly webrtcOffersPerSec: number;
+  /** A WHIP/WHEP offer's body must arrive whole within this long. */
+  readonly webrtcBodyTimeoutMs: number;
   /** Open HTTP connections at once. */
   readonly httpMaxConnections: number;
   /** A client must send a whole HTTP request (headers and body) within this long. */
@@ -91,6 +100,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((ip) => ip.trim())
       .filter(Boolean),
+    webrtcMaxPending: int(env, 'GLINT_WEBRTC_MAX_PENDING', 100),
+    webrtcMaxPendingPerIp: int(env, 'GLINT_WEBRTC_MAX_PENDING_PER_IP', 10),
+    webrtcOfferBurst: int(env, 'GLINT_WEBRTC_OFFER_BURST', 20),
+    webrtcOffersPerSec: int(env, 'GLINT_WEBRTC_OFFERS_PER_SEC', 5),
+    webrtcBodyTimeoutMs: int(env, 'GLINT_WEBRTC_BODY_TIMEOUT_MS', 10_000),
     httpMaxConnections: int(env, 'GLINT_HTTP_MAX_CONNECTIONS', 10_000),
     httpRequestTimeoutMs: int(env, 'GLINT_HTTP_REQUEST_TIMEOUT_MS', 10_000),
     metricsToken: env.GLINT_METRICS_TOKEN || undefined,

@@ -1,8 +1,10 @@
 /** HTTP details shared by the WHIP and WHEP routes: request checks and error replies. Pure where it can be. */
-import type { FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   NegotiationError,
   NoSourceError,
+  OfferShapeError,
   SdpParseError,
   SfuClosedError,
   UnsupportedCodecError,
@@ -10,6 +12,8 @@ import {
 
 export const SDP_TYPE = 'application/sdp';
 export const DEFAULT_MAX_SDP_BYTES = 64 * 1024;
+/** An offer is a few KiB: the whole body must arrive within this long of the headers. */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 /** A refusal the client can act on: an HTTP status, a stable code, one sentence. */
 export class HttpRefusal extends Error {
@@ -55,6 +59,7 @@ export function toRefusal(error: unknown, maxSdpBytes = DEFAULT_MAX_SDP_BYTES): 
   if (error instanceof HttpRefusal) return error;
   if (error instanceof SdpParseError) return new HttpRefusal(400, error.code, `malformed SDP offer: ${error.message}`);
   if (error instanceof NegotiationError) return new HttpRefusal(400, error.code, error.message);
+  if (error instanceof OfferShapeError) return new HttpRefusal(400, error.code, error.message);
   // 406 as the brief's convention for "nothing in your offer we can use"; the message names what to change.
   if (error instanceof UnsupportedCodecError) return new HttpRefusal(406, error.code, error.message);
   if (error instanceof NoSourceError) return new HttpRefusal(404, error.code, error.message);
@@ -73,10 +78,100 @@ export function toRefusal(error: unknown, maxSdpBytes = DEFAULT_MAX_SDP_BYTES): 
   return undefined;
 }
 
+function tooLarge(maxBytes: number): HttpRefusal {
+  return new HttpRefusal(
+    413,
+    'OFFER_TOO_LARGE',
+    `the SDP offer is too large; send one offer of at most ${maxBytes} bytes`,
+    // The rest of the body is not read: the connection cannot carry another request.
+    { Connection: 'close' },
+  );
+}
+
+/**
+ * Reads a request body of at most `maxBytes` that must be complete within `timeoutMs`: a client trickling bytes
+ * holds a socket and a buffer, and the server-wide request deadline is longer than an offer needs.
+ */
+export function readBody(
+  body: Readable,
+  limits: { readonly maxBytes: number; readonly timeoutMs: number; readonly declaredBytes?: number },
+): Promise<Buffer> {
+  if (limits.declaredBytes !== undefined && limits.declaredBytes > limits.maxBytes) {
+    return Promise.reject(tooLarge(limits.maxBytes));
+  }
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const finish = (error: Error | undefined) => {
+      clearTimeout(timer);
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('aborted', onAborted);
+      if (error) {
+        // Keep consuming (and dropping) what still comes, so the refusal can be written and the socket closed.
+        body.resume();
+        reject(error);
+      } else resolve(Buffer.concat(chunks, bytes));
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > limits.maxBytes) finish(tooLarge(limits.maxBytes));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(undefined);
+    const onError = (error: Error) => finish(error);
+    const onAborted = () =>
+      finish(new HttpRefusal(400, 'BODY_ABORTED', 'the request was aborted before its body ended'));
+    const timer = setTimeout(
+      () =>
+        finish(
+          new HttpRefusal(
+            408,
+            'BODY_TIMEOUT',
+            `the SDP offer did not arrive within ${Math.round(limits.timeoutMs / 1000)} s; send it in one request`,
+            { Connection: 'close' },
+          ),
+        ),
+      limits.timeoutMs,
+    );
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('aborted', onAborted);
+  });
+}
+
 export function sendRefusal(reply: FastifyReply, refusal: HttpRefusal): FastifyReply {
   return reply.code(refusal.status).headers(refusal.headers).send({ code: refusal.code, message: refusal.message });
 }
 
 export function methodNotAllowed(allow: string): HttpRefusal {
   return new HttpRefusal(405, 'METHOD_NOT_ALLOWED', `this resource accepts ${allow} only`, { Allow: allow });
+}
+
+export function corsHeaders(reply: FastifyReply): void {
+  reply.header('Access-Control-Allow-Origin', '*');
+  reply.header('Access-Control-Expose-Headers', 'Location, ETag, Link, Accept-Patch');
+}
+
+export function preflight(allow: string) {
+  return async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply
+      .code(204)
+      .header('Allow', allow)
+      .header('Access-Control-Allow-Methods', allow)
+      .header('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match')
+      .header('Access-Control-Max-Age', '86400')
+      .send();
+}
+
+export function answerReply(reply: FastifyReply, location: string, etag: string, sdp: string): FastifyReply {
+  return reply.code(201).header('Location', location).header('ETag', etag).type(SDP_TYPE).send(sdp);
+}
+
+export function unauthorized(code: string, message: string, error?: string): HttpRefusal {
+  return new HttpRefusal(401, code, message, {
+    'WWW-Authenticate': error ? `Bearer realm="glint", error="${error}"` : 'Bearer realm="glint"',
+  });
 }

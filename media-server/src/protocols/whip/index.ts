@@ -1,5 +1,10 @@
 export { bearerToken, HttpRefusal, mediaType } from './http.ts';
 export {
+  DEFAULT_OFFER_ADMISSION_LIMITS,
+  OfferAdmission,
+  type OfferAdmissionLimits,
+} from './offer-admission.ts';
+export {
   type PublishAuthorization,
   registerWebrtcRoutes,
   type WebrtcRoutesDeps,

@@ -160,9 +160,25 @@ describe('WHIP publish → SFU → WHEP view', () => {
     const count = viewers[1]?.packets.length ?? 0;
     await until('the remaining viewer to keep receiving', () => (viewers[1]?.packets.length ?? 0) > count + 10);
 
+    // WHIP DELETE needs the stream key that started the session (RFC 9725 §4.3), not just the session id.
+    const anonymous = await fetch(publisher.resource, { method: 'DELETE' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(await anonymous.json()).toMatchObject({ code: 'MISSING_STREAM_KEY' });
+    const otherKey = await fetch(publisher.resource, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${t.keys.beta}` },
+    });
+    expect(otherKey.status).toBe(401);
+    expect(await otherKey.json()).toMatchObject({ code: 'BAD_STREAM_KEY' });
+    expect(t.sfu.hasSource('alpha')).toBe(true);
+
     // WHIP DELETE ends the publish: the source goes, its viewers are closed, the channel is free again.
     publisher.stop();
-    const end = await fetch(publisher.resource, { method: 'DELETE' });
+    const end = await fetch(publisher.resource, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${t.keys.alpha}` },
+    });
     expect(end.status).toBe(200);
     expect(t.sfu.hasSource('alpha')).toBe(false);
     expect(t.sfu.subscriberCount()).toBe(0);
@@ -261,7 +277,8 @@ describe('viewer lifecycle', () => {
     const source = new FakeSource('gamma');
     t.sfu.addSource(source);
     const viewer = await view('gamma');
-    expect(source.keyframeRequests).toBe(1);
+    // The client may see `connected` before the server does: wait for the server's keyframe request.
+    await until('the keyframe request of the connected viewer', () => source.keyframeRequests === 1, 5000);
     source.close();
     expect(t.sfu.hasSource('gamma')).toBe(false);
     expect(t.sfu.subscriberCount()).toBe(0);

@@ -1,28 +1,42 @@
 /**
  * WHIP (RFC 9725) ingest and WHEP viewing as one encapsulated Fastify plugin:
  *   POST   /whip/:channel        offer in (Bearer stream key), answer out, 201 + Location
- *   DELETE /whip/session/:id     ends the publish
+ *   DELETE /whip/session/:id     ends the publish (Bearer: the same stream key)
  *   POST   /whep/:channel        anonymous viewer offer, answer out, 201 + Location
  *   DELETE /whep/session/:id     ends the viewer
  * No trickle ICE and no ICE restart: the answer carries every candidate (ICE-lite), so PATCH is 405 (RFC 9725
  * §4.3.1). OPTIONS answers CORS preflights so browser publishers can read Location and ETag.
+ *
+ * Anonymous clients are bounded before anything is allocated: offers per address (token bucket), sessions not yet
+ * connected (per address and in total), the offer's shape (one audio and one video section, bundled), and the
+ * time the body may take to arrive. Session ids are capabilities and stay out of logs (see sessionLogTag).
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { sessionLogTag } from '../../sfu/session-log-tag.ts';
 import type { Sfu } from '../../sfu/types.ts';
 import { WhipPublisher, type WhipPublisherOptions } from '../../sfu/whip-publisher.ts';
 import {
+  answerReply,
   bearerToken,
+  corsHeaders,
+  DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_SDP_BYTES,
   HttpRefusal,
   methodNotAllowed,
-  SDP_TYPE,
+  preflight,
+  readBody,
   sdpBody,
   sendRefusal,
   toRefusal,
+  unauthorized,
 } from './http.ts';
-import { WhipSessions } from './whip-sessions.ts';
+import { NegotiationQueue } from './negotiation-queue.ts';
+import { OfferAdmission, type OfferAdmissionLimits, type PendingLease } from './offer-admission.ts';
+import { offerGate } from './offer-gate.ts';
+import { sessionKeyMatches, WhipSessions } from './whip-sessions.ts';
 
 export type PublishAuthorization =
   | {
@@ -51,12 +65,17 @@ export interface WebrtcRoutesDeps {
   readonly onPublish?: (publisher: WhipPublisher, channelId: string) => void;
   readonly publisherOptions?: WhipPublisherOptions;
   readonly maxSdpBytes?: number;
+  /** The whole offer must arrive within this long; default 10 s. */
+  readonly bodyTimeoutMs?: number;
+  /** Offer rate and not-yet-connected sessions per address and in total; defaults in offer-admission.ts. */
+  readonly offerAdmission?: Partial<OfferAdmissionLimits>;
   readonly logger?: Logger;
 }
 
 /** What the plugin exposes for metrics, tests and shutdown. */
 export interface WebrtcRoutesHandle {
   readonly whipSessions: WhipSessions;
+  readonly offerAdmission: OfferAdmission;
   /** Ends every WHIP publish (on shutdown); viewers go with `sfu.close()`. */
   closeAll(): Promise<void>;
 }
@@ -66,37 +85,29 @@ const SESSION_METHODS = 'DELETE, OPTIONS';
 const COLLECTION_METHODS = 'POST, OPTIONS';
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'POST'] as const;
 
-function corsHeaders(reply: FastifyReply): void {
-  reply.header('Access-Control-Allow-Origin', '*');
-  reply.header('Access-Control-Expose-Headers', 'Location, ETag, Link, Accept-Patch');
-}
-
-function preflight(allow: string) {
-  return async (_request: FastifyRequest, reply: FastifyReply) =>
-    reply
-      .code(204)
-      .header('Allow', allow)
-      .header('Access-Control-Allow-Methods', allow)
-      .header('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match')
-      .header('Access-Control-Max-Age', '86400')
-      .send();
-}
-
-function answerReply(reply: FastifyReply, location: string, etag: string, sdp: string): FastifyReply {
-  return reply.code(201).header('Location', location).header('ETag', etag).type(SDP_TYPE).send(sdp);
-}
-
-export function webrtcRoutes(deps: WebrtcRoutesDeps, handle: { whipSessions: WhipSessions }): FastifyPluginAsync {
+export function webrtcRoutes(
+  deps: WebrtcRoutesDeps,
+  handle: { whipSessions: WhipSessions; offerAdmission: OfferAdmission },
+): FastifyPluginAsync {
   const maxSdpBytes = deps.maxSdpBytes ?? DEFAULT_MAX_SDP_BYTES;
+  const bodyTimeoutMs = deps.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const log = deps.logger;
   const sessions = handle.whipSessions;
+  const gate = offerGate(handle.offerAdmission, log);
+  const negotiations = new NegotiationQueue();
 
   return async (app: FastifyInstance) => {
-    // Every body arrives as bytes (bounded); the handlers decide what a wrong Content-Type means (415).
+    // Every body arrives as bytes, bounded in size and in time; the handlers decide what a wrong Content-Type
+    // means (415).
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxSdpBytes }, (_request, body, done) =>
-      done(null, body),
-    );
+    app.addContentTypeParser('*', async (request: FastifyRequest, payload: IncomingMessage) => {
+      const declared = Number(request.headers['content-length']);
+      return readBody(payload, {
+        maxBytes: maxSdpBytes,
+        timeoutMs: bodyTimeoutMs,
+        ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}),
+      });
+    });
     app.addHook('onRequest', async (_request, reply) => corsHeaders(reply));
     app.setErrorHandler((error, request, reply) => {
       const refusal = toRefusal(error, maxSdpBytes);
@@ -107,14 +118,10 @@ export function webrtcRoutes(deps: WebrtcRoutesDeps, handle: { whipSessions: Whi
     const prefix = app.prefix;
 
     // ---- WHIP ----
-    app.post('/whip/:channel', async (request, reply) => {
+    app.post('/whip/:channel', { onRequest: gate.throttle }, async (request, reply) => {
       const { channel } = request.params as { channel: string };
       const token = bearerToken(request.headers.authorization);
-      if (!token) {
-        throw new HttpRefusal(401, 'MISSING_STREAM_KEY', 'send your stream key as "Authorization: Bearer <key>"', {
-          'WWW-Authenticate': 'Bearer realm="glint"',
-        });
-      }
+      if (!token) throw unauthorized('MISSING_STREAM_KEY', 'send your stream key as "Authorization: Bearer <key>"');
       const offer = sdpBody(request.headers['content-type'], request.body);
       const decision = await deps.authorize(channel, token, request.ip);
       if (!decision.ok) {
@@ -125,28 +132,42 @@ export function webrtcRoutes(deps: WebrtcRoutesDeps, handle: { whipSessions: Whi
         throw new HttpRefusal(decision.status, decision.code, decision.message, headers);
       }
       const { channelId } = decision;
+      let lease: PendingLease;
+      try {
+        lease = gate.lease(request);
+      } catch (error) {
+        decision.release?.();
+        throw error;
+      }
       if (!sessions.reserve(channelId)) {
         decision.release?.();
-        throw new HttpRefusal(
-          409,
-          'ALREADY_LIVE',
-          `channel ${channelId} is already live; stop the other encoder first`,
-        );
+        lease.release();
+        throw new HttpRefusal(409, 'ALREADY_LIVE', `channel ${channel} is already live; stop the other encoder first`);
       }
       let publisher: WhipPublisher | undefined;
       try {
-        const created = await WhipPublisher.create(channelId, offer, {
-          ...deps.publisherOptions,
-          ...(log ? { logger: log.child({ component: 'whip' }) } : {}),
-        });
+        const created = await negotiations.run(() =>
+          WhipPublisher.create(channelId, offer, {
+            ...deps.publisherOptions,
+            ...(log ? { logger: log.child({ component: 'whip' }) } : {}),
+          }),
+        );
         publisher = created.publisher;
-        const session = sessions.add(channelId, publisher);
-        publisher.onClose(() => sessions.remove(session.id));
+        publisher.onConnected(lease.release);
+        const session = sessions.add(channelId, publisher, token);
+        publisher.onClose(() => {
+          lease.release();
+          sessions.remove(session.id);
+        });
         deps.sfu.addSource(publisher);
         deps.onPublish?.(publisher, channelId);
-        log?.info({ channelId, session: session.id, codecs: publisher.codecs }, 'WHIP publish answered');
+        log?.info(
+          { channelId, session: sessionLogTag(session.id), publisher: publisher.id, codecs: publisher.codecs },
+          'WHIP publish answered',
+        );
         return answerReply(reply, `${prefix}/whip/session/${session.id}`, session.etag, created.answer);
       } catch (error) {
+        lease.release();
         if (publisher) await publisher.close('failed');
         sessions.release(channelId);
         decision.release?.();
@@ -162,11 +183,25 @@ export function webrtcRoutes(deps: WebrtcRoutesDeps, handle: { whipSessions: Whi
       },
     });
 
+    // RFC 9725 §4.3: DELETE is authenticated as the POST was; the session id alone is not enough.
     app.delete('/whip/session/:id', async (request, reply) => {
       const { id } = request.params as { id: string };
+      const found = sessions.get(id);
+      if (!found) throw noSession('WHIP');
+      const token = bearerToken(request.headers.authorization);
+      if (!token) {
+        throw unauthorized('MISSING_STREAM_KEY', 'send the stream key that started the session as "Bearer <key>"');
+      }
+      if (!sessionKeyMatches(found, token)) {
+        log?.warn({ channelId: found.channelId, session: sessionLogTag(id), ip: request.ip }, 'WHIP DELETE refused');
+        throw unauthorized(
+          'BAD_STREAM_KEY',
+          'this is not the stream key that started the session; send that key',
+          'invalid_token',
+        );
+      }
       const session = sessions.remove(id);
-      if (!session) throw noSession('WHIP');
-      await session.publisher.close('deleted');
+      await session?.publisher.close('deleted');
       return reply.code(200).send();
     });
     app.options('/whip/session/:id', preflight(SESSION_METHODS));
@@ -181,11 +216,21 @@ export function webrtcRoutes(deps: WebrtcRoutesDeps, handle: { whipSessions: Whi
     });
 
     // ---- WHEP ----
-    app.post('/whep/:channel', async (request, reply) => {
+    app.post('/whep/:channel', { onRequest: gate.throttle }, async (request, reply) => {
       const { channel } = request.params as { channel: string };
       const offer = sdpBody(request.headers['content-type'], request.body);
       if (!CHANNEL.test(channel)) throw new HttpRefusal(404, 'NO_SUCH_CHANNEL', 'no such channel; check the link');
-      const { id, answer } = await deps.sfu.subscribe(channel, { sdp: offer });
+      const lease = gate.lease(request);
+      let subscribed: Awaited<ReturnType<Sfu['subscribe']>>;
+      try {
+        subscribed = await negotiations.run(() =>
+          deps.sfu.subscribe(channel, { sdp: offer }, { onSettled: lease.release }),
+        );
+      } catch (error) {
+        lease.release();
+        throw error;
+      }
+      const { id, answer } = subscribed;
       const etag = `"${randomBytes(9).toString('base64url')}"`;
       return answerReply(reply, `${prefix}/whep/session/${id}`, etag, answer.sdp);
     });
@@ -223,9 +268,11 @@ function noSession(kind: 'WHIP' | 'WHEP'): HttpRefusal {
  */
 export function registerWebrtcRoutes(app: FastifyInstance, deps: WebrtcRoutesDeps): WebrtcRoutesHandle {
   const whipSessions = new WhipSessions();
-  app.register(webrtcRoutes(deps, { whipSessions }));
+  const offerAdmission = new OfferAdmission(deps.offerAdmission);
+  app.register(webrtcRoutes(deps, { whipSessions, offerAdmission }));
   return {
     whipSessions,
+    offerAdmission,
     closeAll: async () => {
       await Promise.all(whipSessions.all().map((s) => s.publisher.close('shutdown')));
     },

@@ -6,8 +6,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { MemoryStreamKeyStore } from '../../platform/stream-keys.ts';
 import { WeriftSfu, type WeriftSfuOptions } from '../../sfu/werift-sfu.ts';
-import type { WhipPublisher } from '../../sfu/whip-publisher.ts';
+import type { WhipPublisher, WhipPublisherOptions } from '../../sfu/whip-publisher.ts';
 import { StreamHub } from '../../stream/hub.ts';
+import type { OfferAdmissionLimits } from './offer-admission.ts';
 import { type PublishAuthorization, registerWebrtcRoutes, type WebrtcRoutesHandle } from './routes.ts';
 
 export interface WebrtcTestServer {
@@ -23,7 +24,16 @@ export interface WebrtcTestServer {
 
 export async function startWebrtcTestServer(
   channels: readonly string[],
-  options: { sfu?: WeriftSfuOptions; publisherConnectTimeoutMs?: number; logger?: Logger } = {},
+  options: {
+    sfu?: WeriftSfuOptions;
+    publisherConnectTimeoutMs?: number;
+    /** ICE options and timeouts of WHIP publishers (the connect timeout above wins). */
+    publisherOptions?: WhipPublisherOptions;
+    logger?: Logger;
+    /** Offer rate and pending-session caps; the server's defaults unless given (a load test raises them). */
+    offerAdmission?: Partial<OfferAdmissionLimits>;
+    bodyTimeoutMs?: number;
+  } = {},
 ): Promise<WebrtcTestServer> {
   const store = new MemoryStreamKeyStore();
   const keys: Record<string, string> = {};
@@ -52,8 +62,13 @@ export async function startWebrtcTestServer(
     sfu,
     authorize,
     onPublish: (publisher) => published.push(publisher),
-    publisherOptions: { connectTimeoutMs: options.publisherConnectTimeoutMs ?? 10_000 },
+    publisherOptions: {
+      ...options.publisherOptions,
+      connectTimeoutMs: options.publisherConnectTimeoutMs ?? options.publisherOptions?.connectTimeoutMs ?? 10_000,
+    },
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.offerAdmission ? { offerAdmission: options.offerAdmission } : {}),
+    ...(options.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

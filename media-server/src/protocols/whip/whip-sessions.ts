@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { WhipPublisher } from '../../sfu/whip-publisher.ts';
 
 export interface WhipSession {
@@ -6,6 +6,17 @@ export interface WhipSession {
   readonly channelId: string;
   readonly etag: string;
   readonly publisher: WhipPublisher;
+  /** SHA-256 of the stream key that opened the session (the key itself is never kept). */
+  readonly keyHash: Buffer;
+}
+
+function hashKey(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}
+
+/** Whether `key` is the stream key that opened `session`, compared in constant time. */
+export function sessionKeyMatches(session: WhipSession, key: string): boolean {
+  return timingSafeEqual(hashKey(key), session.keyHash);
 }
 
 /**
@@ -35,12 +46,14 @@ export class WhipSessions {
     this.#busy.delete(channelId);
   }
 
-  add(channelId: string, publisher: WhipPublisher): WhipSession {
+  /** `streamKey` is hashed at once; DELETE must present it again (RFC 9725 §4.3: same authentication). */
+  add(channelId: string, publisher: WhipPublisher, streamKey: string): WhipSession {
     const session: WhipSession = {
       id: randomUUID(),
       channelId,
       etag: `"${randomBytes(9).toString('base64url')}"`,
       publisher,
+      keyHash: hashKey(streamKey),
     };
     this.#byId.set(session.id, session);
     return session;

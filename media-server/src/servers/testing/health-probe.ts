@@ -6,12 +6,15 @@ import { createServer, type Server } from 'node:http';
  * The server's responsiveness, as a health check sees it: an HTTP server in this process, polled every 25 ms, with
  * the process's RSS sampled alongside. Anything that blocks the event loop (a parser, a GC storm) shows up here.
  */
-export async function startProbe() {
-  const http: Server = createServer((_req, res) => res.end('{"status":"ok"}'));
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  const address = http.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/healthz`;
+export async function startProbe(options: { readonly url?: string } = {}) {
+  // With `url`, the server's own health route is polled (its HTTP stack is then part of what is measured).
+  const http: Server | undefined = options.url ? undefined : createServer((_req, res) => res.end('{"status":"ok"}'));
+  if (http) {
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+  }
+  const address = http?.address();
+  const url = options.url ?? `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/healthz`;
   const latenciesMs: number[] = [];
   const rss: number[] = [];
   let running = true;
@@ -30,7 +33,7 @@ export async function startProbe() {
     async stop() {
       running = false;
       await loop;
-      http.close();
+      http?.close();
     },
   };
 }
