@@ -55,6 +55,20 @@ export function profileLevelIdOf(sps: Uint8Array): string {
 }
 
 /**
+ * Why an SPS cannot describe the stream to WebRTC viewers (their SDP carries its profile-level-id), or undefined
+ * when it can. A publisher's bad codec data is dropped here, never turned into an error for every viewer.
+ */
+export function spsProblem(sps: Uint8Array | undefined): string | undefined {
+  if (!sps) return 'the config has no SPS';
+  try {
+    codec.parseSps(sps);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
  * An RTMP (or any) live stream as an RTP source for the SFU. Video: each access unit packetized per RFC 6184 mode 1
  * with SPS/PPS before every IDR, RTP timestamp = pts90k. Audio: AAC is transcoded to Opus by one ffmpeg that runs
  * only while someone listens for audio; an Opus stream (from WHIP) is sent as-is.
@@ -69,6 +83,8 @@ export class StreamRtpSource implements RtpSource {
   readonly #audioListeners = new Set<Listener>();
   readonly #closeListeners = new Set<() => void>();
   #videoConfig: H264Config | null = null;
+  /** A bad video config was reported and none valid came since: report the next bad one only after a good one. */
+  #badVideoConfigReported = false;
   #audioConfig: AudioConfig | null = null;
   #maxPts90k: number | null = null;
   #hasBFrames = false;
@@ -114,6 +130,7 @@ export class StreamRtpSource implements RtpSource {
   get codecs(): Readonly<Partial<Record<MediaKind, RtpCodec>>> {
     const codecs: Partial<Record<MediaKind, RtpCodec>> = {};
     const sps = this.#videoConfig?.sps[0];
+    // Only a config whose SPS parsed is kept (see #setVideoConfig), so profileLevelIdOf cannot throw here.
     if (sps) {
       // The re-encoder sends constrained baseline.
       const profile = this.#reencoding ? '42e01f' : profileLevelIdOf(sps);
@@ -140,6 +157,11 @@ export class StreamRtpSource implements RtpSource {
   /** The AAC→Opus ffmpeg's pid while it runs. */
   get audioTranscoderPid(): number | undefined {
     return this.#transcoder?.pid;
+  }
+
+  /** RTP listeners now, per kind: what decides whether the transcoders run. */
+  get listenerCounts(): Readonly<Record<MediaKind, number>> {
+    return { video: this.#videoListeners.size, audio: this.#audioListeners.size };
   }
 
   /** Latency samples of the running transcoder, or of the last one that ran. */
@@ -206,7 +228,7 @@ export class StreamRtpSource implements RtpSource {
   #onEvent(event: StreamEvent): void {
     switch (event.kind) {
       case 'video-config':
-        this.#videoConfig = event.config;
+        this.#setVideoConfig(event.config);
         return;
       case 'audio-config':
         this.#audioConfig = event.config;
@@ -328,7 +350,22 @@ export class StreamRtpSource implements RtpSource {
   #takeInBandConfig(nals: readonly Uint8Array[]): void {
     const sps = nals.filter((n) => (n[0]! & 0x1f) === codec.NalType.SPS);
     const pps = nals.filter((n) => (n[0]! & 0x1f) === codec.NalType.PPS);
-    if (sps.length > 0 && pps.length > 0) this.#videoConfig = { codec: 'h264', sps, pps };
+    if (sps.length > 0 && pps.length > 0) this.#setVideoConfig({ codec: 'h264', sps, pps });
+  }
+
+  /** Keeps a config whose SPS parses; drops any other with one error report (the last good config stays). */
+  #setVideoConfig(config: H264Config): void {
+    const problem = spsProblem(config.sps[0]);
+    if (problem === undefined) {
+      this.#videoConfig = config;
+      this.#badVideoConfigReported = false;
+      return;
+    }
+    if (this.#badVideoConfigReported) return;
+    this.#badVideoConfigReported = true;
+    this.#opts.onError?.(
+      new WebRtcBridgeError('INVALID_VIDEO_CONFIG', `video config dropped for WebRTC viewers: ${problem}`),
+    );
   }
 
   #onAudio(data: Uint8Array, pts90k: number): void {
