@@ -22,6 +22,8 @@ export interface FileCoverage {
   /** TypeScript lines inside functions whose first piece of code ran. */
   readonly lines: Ratio;
   readonly uncoveredFunctions: readonly string[];
+  /** TypeScript line numbers counted in `lines` whose code never ran. */
+  readonly uncoveredLines: readonly number[];
 }
 
 export function percent(r: Ratio): number {
@@ -136,12 +138,17 @@ export function fileCoverage(file: string, script: ScriptCoverage, generated: st
     if (seen === undefined || s.column < seen.column) firstOnLine.set(s.line, s);
   }
   let linesCovered = 0;
-  for (const s of firstOnLine.values()) if ((counts[s.offset] ?? 0) > 0) linesCovered++;
+  const uncoveredLines: number[] = [];
+  for (const [line, s] of firstOnLine) {
+    if ((counts[s.offset] ?? 0) > 0) linesCovered++;
+    else uncoveredLines.push(line);
+  }
   return {
     file,
     functions: { covered: functionsCovered, total: functionsTotal },
     lines: { covered: linesCovered, total: firstOnLine.size },
     uncoveredFunctions,
+    uncoveredLines: uncoveredLines.sort((a, b) => a - b),
   };
 }
 
@@ -173,12 +180,8 @@ export class CoverageRecorder {
     for (const file of files) {
       const script = result.find((s) => s.url.startsWith('file:') && new URL(s.url).pathname.endsWith(`/${file}`));
       if (script === undefined) {
-        out.push({
-          file,
-          functions: { covered: 0, total: 0 },
-          lines: { covered: 0, total: 0 },
-          uncoveredFunctions: [],
-        });
+        const none = { covered: 0, total: 0 };
+        out.push({ file, functions: none, lines: none, uncoveredFunctions: [], uncoveredLines: [] });
         continue;
       }
       const { scriptSource } = await this.#post<{ scriptSource: string }>('Debugger.getScriptSource', {

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { CampaignStats, Finding } from './campaign.ts';
 import { saveFinding } from './corpus.ts';
 import { MAX_INPUT_BYTES } from './mutate.ts';
-import { coverageTable, progressLine, summaryTable, type TargetResult } from './report.ts';
+import { coverageTable, progressLine, summaryTable, type TargetResult, uncoveredLines } from './report.ts';
 import { TARGETS, targetNamed } from './targets/index.ts';
 import type { WorkerInput, WorkerMessage } from './worker.ts';
 
@@ -164,6 +164,7 @@ for (const [i, target] of targets.entries()) {
 const total = results.reduce((a, r) => a + r.stats.inputs, 0);
 console.log(`\n${summaryTable(results)}`);
 if (!args['no-coverage'] && (args.verbose || findings.length === 0)) console.log(`\n${coverageTable(results)}`);
+if (!args['no-coverage'] && args.verbose) console.log(`\nlines never run:\n${uncoveredLines(results)}`);
 console.log(
   `\n${total.toLocaleString('en-US')} inputs in ${((performance.now() - started) / 1000).toFixed(1)} s, ` +
     `${findings.length} finding(s)${findings.length ? ', inputs under fuzz/corpus/crashes/' : ''}`,

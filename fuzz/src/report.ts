@@ -82,6 +82,29 @@ export function summaryTable(results: readonly TargetResult[]): string {
   );
 }
 
+/** 3, 4, 5, 9 → "3-5, 9". */
+function lineRanges(lines: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let j = i;
+    while (j + 1 < lines.length && lines[j + 1] === lines[j]! + 1) j++;
+    out.push(i === j ? `${lines[i]}` : `${lines[i]}-${lines[j]}`);
+    i = j;
+  }
+  return out.join(', ');
+}
+
+/** Per file: the lines that never ran, to see what the generators and seeds do not reach. */
+export function uncoveredLines(results: readonly TargetResult[]): string {
+  return results
+    .flatMap(({ stats, coverage }) =>
+      coverage
+        .filter((c) => c.uncoveredLines.length > 0)
+        .map((c) => `${stats.target}  ${c.file}: ${lineRanges(c.uncoveredLines)}`),
+    )
+    .join('\n');
+}
+
 export function coverageTable(results: readonly TargetResult[]): string {
   const rows = results.flatMap(({ stats, coverage }) =>
     coverage.map((c) => [

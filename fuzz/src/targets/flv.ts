@@ -8,7 +8,7 @@ import {
 } from '@glint/media-server/test-support/fuzz-targets';
 import { socketReads } from '../framing.ts';
 import { generateFlv } from '../generators/flv.ts';
-import { checkMediaEvent } from './media-events.ts';
+import { checkMediaEvent, flvLimitsFor } from './media-events.ts';
 import { errorCode, type FuzzTarget, invariant, sameBytes } from './target.ts';
 
 const FLV = 'media-server/src/protocols/flv/';
@@ -53,7 +53,7 @@ export const flv: FuzzTarget = {
       );
       if (split.error === undefined) invariant(sameTags(split.tags, whole.tags), 'tags depend on how reads are cut');
     }
-    const toStream = new FlvToStream();
+    const toStream = new FlvToStream(flvLimitsFor(input));
     const seen = new Set<string>();
     for (const tag of split.tags) {
       const event =

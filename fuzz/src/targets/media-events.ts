@@ -1,6 +1,13 @@
 import { codec } from '@glint/llhls-packager';
-import type { MediaEvent } from '@glint/media-server/test-support/fuzz-targets';
+import type { FlvToStreamOptions, MediaEvent } from '@glint/media-server/test-support/fuzz-targets';
+import { hashBytes } from '../random.ts';
 import { invariant } from './target.ts';
+
+/** Default limits mostly; one input in four gets limits small enough to reach (frame size, NAL units, bad frames). */
+export function flvLimitsFor(input: Uint8Array): FlvToStreamOptions {
+  if (hashBytes(input) % 4 !== 1) return {};
+  return { maxFrameBytes: 2048, maxNalUnits: 8, maxConsecutiveDroppedFrames: 3 };
+}
 
 /**
  * What FLV ingest hands on must be usable downstream: the packager and the WebRTC bridge parse the same SPS,

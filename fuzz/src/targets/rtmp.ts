@@ -7,6 +7,7 @@ import {
   DEFAULT_BEFORE_PUBLISH_LIMITS,
   DEFAULT_CHUNK_READER_LIMITS,
   decodeAmf0,
+  decodeAmf0Value,
   encodeAmf0,
   FlvError,
   FlvToStream,
@@ -21,7 +22,7 @@ import { socketReads } from '../framing.ts';
 import { generateAmf0 } from '../generators/amf0.ts';
 import { generateRtmpChunks } from '../generators/rtmp.ts';
 import { hashBytes } from '../random.ts';
-import { checkMediaEvent } from './media-events.ts';
+import { checkMediaEvent, flvLimitsFor } from './media-events.ts';
 import { bucket, errorCode, type FuzzTarget, invariant, sameBytes } from './target.ts';
 
 const RTMP = 'media-server/src/protocols/rtmp/';
@@ -32,11 +33,15 @@ interface ReadResult {
 }
 
 /**
- * The limits a connection reads with before a publish is accepted (64 KiB), or the defaults after (8 MiB messages,
- * allocated whole at their first chunk, which makes these inputs slow): chosen by the input, so a replay is the same.
+ * The limits a connection reads with before a publish is accepted (64 KiB), the defaults after (8 MiB messages,
+ * allocated whole at their first chunk, which makes these inputs slow), or tight ones that small inputs can reach:
+ * chosen by the input, so that a replay is the same.
  */
 function limitsFor(input: Uint8Array): Partial<ChunkReaderLimits> {
-  return hashBytes(input) % 4 === 0 ? {} : { maxMessageBytes: 64 * 1024, maxPendingBytes: 64 * 1024 };
+  const pick = hashBytes(input) % 8;
+  if (pick === 0) return {};
+  if (pick === 1) return { maxMessageBytes: 4096, maxPendingBytes: 6000, maxChunkStreams: 3 };
+  return { maxMessageBytes: 64 * 1024, maxPendingBytes: 64 * 1024 };
 }
 
 function readChunks(
@@ -129,6 +134,7 @@ export const amf0: FuzzTarget = {
   generate: generateAmf0,
   run(input) {
     const values = decodeAmf0(input);
+    if (input.length > 0) decodeAmf0Value(input, hashBytes(input) % input.length);
     const once = encodeAmf0(...values);
     const twice = encodeAmf0(...decodeAmf0(once));
     invariant(sameBytes(once, twice), 'AMF0 values change when encoded and decoded again');
@@ -161,7 +167,7 @@ export const rtmpConnection: FuzzTarget = {
       apps: ['live'],
       handshake: { timeMs: () => 0, randomBytes: (n) => new Uint8Array(n) },
     });
-    const toStream = new FlvToStream();
+    const toStream = new FlvToStream(flvLimitsFor(input));
     const seen = new Set<string>();
     const handle = (events: readonly RtmpConnectionEvent[]): void => {
       for (const event of events) {

@@ -6,9 +6,9 @@
 export { parseAvcDecoderConfigurationRecord, toFourByteLengthPrefixes } from './flv/avc.ts';
 export { FlvDemuxer } from './flv/demuxer.ts';
 export { FlvError } from './flv/errors.ts';
-export { FlvToStream } from './flv/to_stream.ts';
+export { FlvToStream, type FlvToStreamOptions } from './flv/to_stream.ts';
 export type { FlvTag, MediaEvent } from './flv/types.ts';
-export { type AmfValue, amfProperties, decodeAmf0, encodeAmf0 } from './rtmp/amf0.ts';
+export { type AmfValue, amfProperties, decodeAmf0, decodeAmf0Value, encodeAmf0 } from './rtmp/amf0.ts';
 export { ChunkReader, type ChunkReaderLimits, DEFAULT_CHUNK_READER_LIMITS } from './rtmp/chunk_reader.ts';
 export { ChunkWriter } from './rtmp/chunk_writer.ts';
 export { commandMessage, decodeCommand, onMetaDataOf } from './rtmp/command.ts';
