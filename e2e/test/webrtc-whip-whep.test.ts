@@ -127,9 +127,11 @@ describe('Chromium WHIP → werift SFU → Chromium WHEP', () => {
     );
     expect(del).toBe(200);
     expect(t.sfu.subscriberCount('studio')).toBe(0);
+    // WHIP DELETE carries the stream key, as the POST did (RFC 9725 §4.3).
     const end = await studio.evaluate(
-      async (url) => (await fetch(url, { method: 'DELETE' })).status,
-      published.resource ?? '',
+      async ({ url, key }) =>
+        (await fetch(url, { method: 'DELETE', headers: { Authorization: `Bearer ${key}` } })).status,
+      { url: published.resource ?? '', key: t.keys.studio ?? '' },
     );
     expect(end).toBe(200);
     expect(t.sfu.hasSource('studio')).toBe(false);
@@ -212,6 +214,11 @@ describe("OBS's WHIP request shape", () => {
     const again = await fetch(postUrl, { method: 'POST', headers, body: obsLikeOffer() });
     expect(again.status).toBe(201);
     const againLocation = new URL(again.headers.get('location') ?? '', postUrl).href;
-    expect((await fetch(againLocation, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(againLocation, { method: 'DELETE' })).status).toBe(401);
+    const againDeleted = await fetch(againLocation, {
+      method: 'DELETE',
+      headers: { Authorization: headers.Authorization },
+    });
+    expect(againDeleted.status).toBe(200);
   });
 });
