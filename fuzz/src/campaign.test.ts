@@ -5,7 +5,7 @@ import { TARGETS } from './targets/index.ts';
 
 /**
  * A short campaign per target with a fixed seed, so CI catches a parser change that throws an untyped error on
- * inputs near the seeds. `npm run fuzz` is the long run. Each target stops at 3,000 inputs or 0.7 s, whichever
+ * inputs near the seeds. `npm run fuzz` is the long run. Each target stops at 3,000 inputs or 0.5 s, whichever
  * comes first, so the file stays under 5 s on a busy machine.
  */
 describe('every fuzz target, up to a few thousand inputs', () => {
@@ -15,7 +15,7 @@ describe('every fuzz target, up to a few thousand inputs', () => {
       target,
       seeds: seedsFor(target.name),
       maxInputs: 3000,
-      durationMs: 700,
+      durationMs: 500,
       seed: 15,
       inputBudgetMs: 250,
       heapLimitBytes: 512 * 2 ** 20,

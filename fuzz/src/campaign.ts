@@ -77,11 +77,15 @@ function withStacks<T>(limit: number, step: () => T): T {
   }
 }
 
-/** What makes two crashes the same bug: the error class, its message without numbers, and where it was thrown. */
+/**
+ * What makes two crashes the same bug: the error class, its message up to the first colon (what follows is the
+ * detail of this input) without numbers, and where it was thrown.
+ */
 export function crashSignature(error: unknown): string {
   if (!(error instanceof Error)) return `non-error ${typeof error}`;
   const frame = (error.stack ?? '').split('\n').find((line) => line.trim().startsWith('at ')) ?? '';
-  return `${error.name}: ${error.message.replace(/\d+/g, 'N')} ${frame.trim().replace(/\?[^:)]*/, '')}`;
+  const what = error.message.split(':')[0]!.replace(/\d+/g, 'N');
+  return `${error.name}: ${what} ${frame.trim().replace(/\?[^:)]*/, '')}`;
 }
 
 /**

@@ -35,6 +35,10 @@ export function checkMediaEvent(event: MediaEvent | undefined): string {
         nals = codec.splitLengthPrefixed(event.au.data, 4);
       }, 'a frame that ingest accepted does not split into NAL units in the packager');
       invariant(nals.length > 0, 'a video frame without NAL units');
+      for (const nal of nals) {
+        if (codec.nalType(nal) !== codec.NalType.SPS) continue;
+        codecMust(() => codec.parseSps(nal), 'an in-band SPS that ingest passed on does not parse in the packager');
+      }
       invariant(Number.isFinite(event.au.pts90k) && Number.isFinite(event.au.dts90k), 'a frame time is not finite');
       return event.au.keyframe ? 'k' : 'v';
     }

@@ -169,11 +169,20 @@ export const rtmpConnection: FuzzTarget = {
     });
     const toStream = new FlvToStream(flvLimitsFor(input));
     const seen = new Set<string>();
+    let accepted = false;
     const handle = (events: readonly RtmpConnectionEvent[]): void => {
       for (const event of events) {
         if (event.type === 'send') continue;
-        seen.add(event.type === 'refused' ? `refused-${event.code}` : event.type);
-        if (event.type === 'publish-request') handle(connection.acceptPublish());
+        invariant(!seen.has('refused'), `a ${event.type} event after the connection refused its peer`);
+        seen.add(event.type === 'refused' ? 'refused' : event.type);
+        if (event.type === 'refused') seen.add(`refused-${event.code}`);
+        // Nothing of a stream reaches the server before its publish is accepted (the stream key is checked).
+        const delivers = event.type === 'media' || event.type === 'metadata';
+        invariant(!delivers || accepted, `a ${event.type} event before the publish was accepted`);
+        if (event.type === 'publish-request') {
+          accepted = true;
+          handle(connection.acceptPublish());
+        }
         if (event.type === 'media') {
           const media =
             event.kind === 'video'

@@ -61,12 +61,16 @@ export const rtp: FuzzTarget = {
       let units = 0;
       const errors = new Set<string>();
       for (const bytes of packets) {
+        // From the start, and after loss or a malformed payload, only a keyframe may come out first.
+        let needsKeyframe = depacketizer.needsKeyframe;
         const result = depacketizer.pushBytes(bytes);
         for (const error of result.errors) {
           invariant(error instanceof RtpError, 'the depacketizer reported an error that is not an RtpError');
           errors.add(error.code);
         }
         for (const au of result.accessUnits) {
+          invariant(au.keyframe || !needsKeyframe, 'a non-IDR access unit came out while a keyframe was needed');
+          needsKeyframe = false;
           units++;
           invariant(au.nals.length > 0, 'an access unit without NAL units');
           for (const nal of au.nals) invariant(nal.length > 0, 'an empty NAL unit in an access unit');
