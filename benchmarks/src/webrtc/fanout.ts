@@ -69,7 +69,10 @@ export async function runFanout(
 ): Promise<FanoutRun> {
   say(`encoding ${options.source.seconds} s of ${options.source.width}x${options.source.height} H.264`);
   const encoded = encodeRtpSource(scratch.dir('glint-bench-webrtc-'), options.source);
-  const server = await startWebrtcTestServer([CHANNEL]);
+  // Every load generator connects from 127.0.0.1: the per-address offer limits would refuse a fan-out of hundreds.
+  const server = await startWebrtcTestServer([CHANNEL], {
+    offerAdmission: { offerBurst: 100_000, offersPerSecond: 100_000, maxPending: 1000, maxPendingPerAddress: 1000 },
+  });
   try {
     return await measure(scratch, server, encoded, options, say);
   } finally {

@@ -112,7 +112,8 @@ export function webrtcRoutes(
     app.setErrorHandler((error, request, reply) => {
       const refusal = toRefusal(error, maxSdpBytes);
       if (refusal) return sendRefusal(reply, refusal);
-      log?.error({ err: error, url: request.url, method: request.method }, 'WebRTC request failed');
+      // The route pattern, not the URL: a session URL holds the session id.
+      log?.error({ err: error, route: request.routeOptions.url, method: request.method }, 'WebRTC request failed');
       return reply.code(500).send({ code: 'INTERNAL', message: 'internal error; try again, then report it' });
     });
     const prefix = app.prefix;
