@@ -30,7 +30,7 @@ const servers: WebrtcTestServer[] = [];
 const peers: RTCPeerConnection[] = [];
 
 async function server(options: Parameters<typeof startWebrtcTestServer>[1] = {}): Promise<WebrtcTestServer> {
-  const t = await startWebrtcTestServer(['alpha'], { sfu: { connectTimeoutMs: 1500 }, ...options });
+  const t = await startWebrtcTestServer(['alpha'], { sfu: { connectTimeoutMs: 3000 }, ...options });
   t.sfu.addSource(new FakeRtpSource('live', H264_ONLY));
   servers.push(t);
   return t;
@@ -126,7 +126,7 @@ describe('ICE candidates in the answer', () => {
 
   it('adds the configured public IPs, and nothing else', async () => {
     const ice = { publicIps: ['203.0.113.7'] };
-    const t = await server({ sfu: { ice, connectTimeoutMs: 1500 }, publisherOptions: { ice } });
+    const t = await server({ sfu: { ice, connectTimeoutMs: 3000 }, publisherOptions: { ice } });
     const viewer = await post(t, '/whep/live', viewOffer);
     expect(viewer.status).toBe(201);
     expect(candidateAddresses(viewer.body)).toEqual(['127.0.0.1 host', '203.0.113.7 host']);
@@ -158,7 +158,7 @@ describe('sessions that never connect', () => {
     expect(t.routes.offerAdmission.pending).toBe(5);
 
     // None does ICE: each is dropped at the connect timeout, and its place is free again.
-    await until('the silent viewers to be dropped', () => t.sfu.subscriberCount() === 0, 6000);
+    await until('the silent viewers to be dropped', () => t.sfu.subscriberCount() === 0, 10_000);
     expect(t.routes.offerAdmission.pending).toBe(0);
     expect((await post(t, '/whep/live', viewOffer, '127.0.0.3')).status).toBe(201);
   });
@@ -189,7 +189,8 @@ describe('sessions that never connect', () => {
   });
 
   it('rate-limits offers per address with a token bucket, before the body is read', async () => {
-    const t = await server({ offerAdmission: { offerBurst: 5, offersPerSecond: 1 } });
+    // One offer back every 10 s: the five below cannot earn a sixth however slow the machine.
+    const t = await server({ offerAdmission: { offerBurst: 5, offersPerSecond: 0.1 } });
     for (let i = 0; i < 5; i++) {
       const bad = await post(t, '/whep/live', 'not sdp', '127.0.0.4');
       expect(bad.status).toBe(400);
@@ -198,6 +199,16 @@ describe('sessions that never connect', () => {
     expect(limited.status).toBe(429);
     expect(code(limited)).toBe('OFFER_RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // Refused on its headers: a request whose body never comes is answered at once, not at the body deadline.
+    const url = new URL(t.url('/whep/live'));
+    const socket = connect({ port: Number(url.port), host: '127.0.0.1', localAddress: '127.0.0.4' });
+    socket.setEncoding('utf8');
+    const firstBytes = new Promise<string>((resolve) => socket.once('data', (chunk: string) => resolve(chunk)));
+    socket.write(
+      'POST /whep/live HTTP/1.1\r\nHost: x\r\nContent-Type: application/sdp\r\nContent-Length: 4000\r\n\r\n',
+    );
+    expect(await firstBytes).toMatch(/^HTTP\/1\.1 429 /);
+    socket.destroy();
     // Another address is not affected.
     expect((await post(t, '/whep/live', viewOffer, '127.0.0.5')).status).toBe(201);
   });
