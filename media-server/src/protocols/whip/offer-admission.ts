@@ -78,7 +78,7 @@ export class OfferAdmission {
   }
 
   /** Takes one offer from the address's bucket (cheap: call it before reading the body). */
-  takeOffer(address: string): Admission | { readonly ok: true } {
+  takeOffer(address: string): Exclude<Admission, { ok: true }> | { readonly ok: true } {
     const key = addressGroup(address);
     const now = this.#nowMs();
     const { offerBurst, offersPerSecond } = this.#limits;
@@ -105,9 +105,8 @@ export class OfferAdmission {
     return { ok: true };
   }
 
-  /** A lease for one not-yet-connected session, or the reason there is none now. */
-  lease(address: string): Admission {
-    const key = addressGroup(address);
+  /** Whether a lease could be had now (nothing is taken): lets a request be refused before its body is read. */
+  room(address: string): Exclude<Admission, { ok: true }> | { readonly ok: true } {
     if (this.#pending >= this.#limits.maxPending) {
       return {
         ok: false,
@@ -117,7 +116,7 @@ export class OfferAdmission {
         retryAfterSec: PENDING_RETRY_AFTER_SEC,
       };
     }
-    const mine = this.#pendingByAddress.get(key) ?? 0;
+    const mine = this.#pendingByAddress.get(addressGroup(address)) ?? 0;
     if (mine >= this.#limits.maxPendingPerAddress) {
       return {
         ok: false,
@@ -127,6 +126,15 @@ export class OfferAdmission {
         retryAfterSec: PENDING_RETRY_AFTER_SEC,
       };
     }
+    return { ok: true };
+  }
+
+  /** A lease for one not-yet-connected session, or the reason there is none now. */
+  lease(address: string): Admission {
+    const room = this.room(address);
+    if (!room.ok) return room;
+    const key = addressGroup(address);
+    const mine = this.#pendingByAddress.get(key) ?? 0;
     this.#pending++;
     this.#pendingByAddress.set(key, mine + 1);
     let held = true;

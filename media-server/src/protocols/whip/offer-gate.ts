@@ -9,7 +9,10 @@ import { HttpRefusal } from './http.ts';
 import type { Admission, OfferAdmission, PendingLease } from './offer-admission.ts';
 
 export interface OfferGate {
-  /** Takes one offer from the caller's bucket; throws the 429 refusal. Cheap: run it before the body is read. */
+  /**
+   * Takes one offer from the caller's bucket and checks the pending caps; throws the 429/503 refusal. Cheap: run it
+   * before the body is read.
+   */
   throttle(request: FastifyRequest): Promise<void>;
   /** A lease on one not-yet-connected session for the caller's address; throws the 429/503 refusal. */
   lease(request: FastifyRequest): PendingLease;
@@ -34,6 +37,9 @@ export function offerGate(admission: OfferAdmission, log: Logger | undefined, no
     throttle: async (request) => {
       const taken = admission.takeOffer(request.ip);
       if (!taken.ok) throw refuse(request, taken);
+      // Full already: refuse before reading and parsing a body that could not be served.
+      const room = admission.room(request.ip);
+      if (!room.ok) throw refuse(request, room);
     },
     lease: (request) => {
       const leased = admission.lease(request.ip);
