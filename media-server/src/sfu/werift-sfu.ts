@@ -124,6 +124,9 @@ export class WeriftSfu implements Sfu {
       VIEWER_CODEC_HINT,
     );
     const certificate = await serverCertificate();
+    // Generated on first use: the source may have ended, or the SFU closed, meanwhile.
+    if (this.#closed) throw new SfuClosedError();
+    if (this.#channels.get(channelId) !== route) throw new NoSourceError(channelId);
     let settled = false;
     const settle = () => {
       if (settled) return;
