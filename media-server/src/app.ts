@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { PublishAdmission } from './admission/publish-admission.ts';
 import type { Config } from './config.ts';
+import { LogBudget } from './limits/log-budget.ts';
 import { type Channel, MemoryStreamKeyStore, type StreamKeyStore } from './platform/stream-keys.ts';
 import { LlhlsOutputs } from './protocols/llhls/from_stream.ts';
 import { publishToHub } from './protocols/rtmp/to_stream.ts';
 import { StreamRtpSource, whipToStream } from './protocols/webrtc/index.ts';
-import { type PublishAuthorization, registerWebrtcRoutes, type WebrtcRoutesHandle } from './protocols/whip/index.ts';
+import { registerWebrtcRoutes, type WebrtcRoutesHandle, whipAuthorizer } from './protocols/whip/index.ts';
 import { createHttpServer } from './servers/http.ts';
 import { createMetrics, type Metrics } from './servers/metrics.ts';
 import { type PublishDecision, type PublishRequest, RtmpServer } from './servers/rtmp.ts';
@@ -52,6 +53,7 @@ export class Glint {
       liveStreams: () => this.hub.streams.length,
       blockedRequests: () => this.outputs.blockedRequests,
       webrtcViewers: () => this.sfu.subscriberCount(),
+      rtmpRefusedConnections: () => this.rtmp.refusedConnections,
     });
     this.outputs = new LlhlsOutputs({
       partTargetMs: options.config.partTargetMs,
@@ -83,12 +85,20 @@ export class Glint {
       this.demoStreamKey = store.add(DEMO_CHANNEL, options.config.demoStreamKey);
       this.keys = store;
     }
+    // Anyone can try keys: a guessing spray from many addresses must not become a warn line per attempt.
+    const refusalLogs = new LogBudget({
+      perWindow: 20,
+      windowMs: 10_000,
+      onSuppressed: (count, windowMs) => log.warn({ count, windowMs }, 'more publish refusals, logged at debug'),
+    });
     this.admission = new PublishAdmission({
       keys: this.keys,
       isLive: (channelId) => this.hub.isLive(channelId) || this.sfu.hasSource(channelId),
       onRefused: (code, attempt) => {
         this.metrics.publishRefusals.inc({ code });
-        log.warn({ code, channelParam: attempt.channelParam, remoteAddress: attempt.remoteAddress }, 'publish refused');
+        const fields = { code, channelParam: attempt.channelParam, remoteAddress: attempt.remoteAddress };
+        if (refusalLogs.take()) log.warn(fields, 'publish refused');
+        else log.debug(fields, 'publish refused');
       },
     });
     this.rtmp = new RtmpServer({
@@ -133,7 +143,7 @@ export class Glint {
         offerBurst: options.config.webrtcOfferBurst,
         offersPerSecond: options.config.webrtcOffersPerSec,
       },
-      authorize: (channelParam, key, remoteAddress) => this.#authorizeWhip(channelParam, key, remoteAddress),
+      authorize: whipAuthorizer(this.admission),
       onPublish: (publisher, channelId) => this.#whipToHub(publisher, channelId),
     });
   }
@@ -190,15 +200,6 @@ export class Glint {
       },
       onError: (err, kind) => this.logger.warn({ err, kind, channelId }, 'WHIP → stream bridge'),
     });
-  }
-
-  async #authorizeWhip(channelParam: string, key: string, remoteAddress: string): Promise<PublishAuthorization> {
-    const decision = await this.admission.admit({ streamKey: key, remoteAddress, channelParam });
-    if (!decision.ok) {
-      const { status, code, message, retryAfterSec } = decision;
-      return { ok: false, status, code, message, ...(retryAfterSec === undefined ? {} : { retryAfterSec }) };
-    }
-    return { ok: true, channelId: decision.channel.id, release: decision.release };
   }
 
   async #authorize(request: PublishRequest): Promise<PublishDecision> {

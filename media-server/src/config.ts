@@ -50,11 +50,12 @@ export interface Config {
   readonly metricsToken: string | undefined;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** An integer ≥ `min` (ports may be 0: any free port; caps and timeouts must be ≥ 1, or nothing is admitted). */
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   return value;
 }
 
@@ -80,8 +81,8 @@ function streamKey(env: NodeJS.ProcessEnv, name: string): string | undefined {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host: env.GLINT_HOST || '0.0.0.0',
-    httpPort: int(env, 'GLINT_HTTP_PORT', 8080),
-    rtmpPort: int(env, 'GLINT_RTMP_PORT', 1935),
+    httpPort: int(env, 'GLINT_HTTP_PORT', 8080, 0),
+    rtmpPort: int(env, 'GLINT_RTMP_PORT', 1935, 0),
     publicHost: env.GLINT_PUBLIC_HOST || 'localhost',
     demoStreamKey: streamKey(env, 'GLINT_DEMO_STREAM_KEY'),
     demoBroadcast: bool(env, 'GLINT_DEMO_BROADCAST', true),

@@ -29,4 +29,12 @@ describe('FailedAttemptThrottle', () => {
     expect(throttle.check('first')).toEqual({ allowed: true });
     expect(throttle.check('spray-9999').allowed).toBe(false);
   });
+
+  it('counts an IPv6 /64 as one address, so a client cannot rotate through its subnet', () => {
+    const throttle = new FailedAttemptThrottle({ maxFailures: 2, windowMs: 60_000 });
+    throttle.recordFailure('2001:db8:1:2::a');
+    throttle.recordFailure('2001:db8:1:2::b');
+    expect(throttle.check('2001:db8:1:2:ffff::1').allowed).toBe(false);
+    expect(throttle.check('2001:db8:1:3::a').allowed).toBe(true);
+  });
 });

@@ -1,6 +1,8 @@
+import { addressGroup } from '../limits/connection-caps.ts';
+
 /**
- * Per-address throttle on failed stream-key checks, shared by every ingest (RTMP, WHIP): an address that gets the
- * key wrong `maxFailures` times within `windowMs` is refused without a key check until the window has passed.
+ * Per-address throttle on failed stream-key checks, shared by every ingest (RTMP, WHIP): an address (an IPv4
+ * address or an IPv6 /64) that gets the key wrong `maxFailures` times within `windowMs` is refused without a key check until the window has passed.
  * Keys have ≥ 96 bits of randomness, so this is not what keeps them secret; it keeps a guessing client from
  * costing the key store (a database, later) a lookup per attempt, and makes the attempt visible in one log line.
  */
@@ -37,12 +39,13 @@ export class FailedAttemptThrottle {
 
   /** Whether `address` may try a key now. */
   check(address: string): AttemptCheck {
-    const entry = this.#current(address);
+    const entry = this.#current(addressGroup(address));
     if (entry === undefined || entry.failures < this.#limits.maxFailures) return { allowed: true };
     return { allowed: false, retryAfterMs: entry.windowStartMs + this.#limits.windowMs - this.#nowMs() };
   }
 
-  recordFailure(address: string): void {
+  recordFailure(remoteAddress: string): void {
+    const address = addressGroup(remoteAddress);
     const entry = this.#current(address);
     if (entry !== undefined) {
       entry.failures += 1;

@@ -40,6 +40,7 @@ describe('HTTP face', () => {
       'glint_blocked_playlist_requests 0',
       '# TYPE glint_ingest_bytes_total counter',
       '# TYPE glint_llhls_parts_total counter',
+      'glint_rtmp_refused_connections_total{reason="over_per_address"} 0',
       'glint_http_request_duration_seconds_bucket{le="0.005",route="/healthz",status="200"}',
     ]) {
       expect(text).toContain(name);

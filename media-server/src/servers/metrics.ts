@@ -5,6 +5,7 @@ export function createMetrics(sources: {
   liveStreams: () => number;
   blockedRequests: () => number;
   webrtcViewers: () => number;
+  rtmpRefusedConnections: () => { readonly overTotal: number; readonly overPerIp: number };
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'glint_' });
@@ -44,6 +45,19 @@ export function createMetrics(sources: {
     labelNames: ['channel'] as const,
     registers: [registry],
   });
+  // Counted by the RTMP server itself; read at scrape time (reset + inc keeps it a monotonic counter).
+  const rtmpRefusedConnections = new Counter({
+    name: 'glint_rtmp_refused_connections_total',
+    help: 'RTMP connections closed on arrival because the total or per-address cap was reached',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    collect() {
+      const refused = sources.rtmpRefusedConnections();
+      this.reset();
+      this.inc({ reason: 'over_total' }, refused.overTotal);
+      this.inc({ reason: 'over_per_address' }, refused.overPerIp);
+    },
+  });
   const publishRefusals = new Counter({
     name: 'glint_publish_refusals_total',
     help: 'Publish attempts refused, by reason code',
@@ -57,7 +71,17 @@ export function createMetrics(sources: {
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
     registers: [registry],
   });
-  return { registry, liveStreams, blocked, webrtcViewers, ingestBytes, parts, publishRefusals, httpDuration };
+  return {
+    registry,
+    liveStreams,
+    blocked,
+    webrtcViewers,
+    rtmpRefusedConnections,
+    ingestBytes,
+    parts,
+    publishRefusals,
+    httpDuration,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

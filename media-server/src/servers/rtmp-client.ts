@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
+import type { LogBudget } from '../limits/log-budget.ts';
 import { FlvError } from '../protocols/flv/errors.ts';
 import { FlvToStream } from '../protocols/flv/to_stream.ts';
 import type { MediaEvent } from '../protocols/flv/types.ts';
 import { type RtmpConnectionEvent, RtmpServerConnection } from '../protocols/rtmp/connection.ts';
 import { RtmpError } from '../protocols/rtmp/errors.ts';
 import { type PublishEndReason, PublishSession, type RtmpPublishSession } from '../protocols/rtmp/publish_session.ts';
-import type { LogBudget } from './log-budget.ts';
 
 /** The subset of pino the server uses; a pino logger fits as is. */
 export interface RtmpLogger {

@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { pino } from 'pino';
+import { type CapVerdict, ConnectionCaps } from '../limits/connection-caps.ts';
+import { LogBudget } from '../limits/log-budget.ts';
 import type { RtmpPublishSession } from '../protocols/rtmp/publish_session.ts';
-import { type CapVerdict, ConnectionCaps } from './connection-caps.ts';
-import { LogBudget } from './log-budget.ts';
 import { type PublishDecision, type PublishRequest, RtmpClient, type RtmpLogger } from './rtmp-client.ts';
 
 export type { PublishEndReason, RtmpPublishSession } from '../protocols/rtmp/publish_session.ts';

@@ -43,7 +43,12 @@ class Server {
       ...options,
     });
     this.hub.onStreamStart((stream) => this.outputs.onStreamStart(stream));
-    const metrics = createMetrics({ liveStreams: () => 0, blockedRequests: () => 0, webrtcViewers: () => 0 });
+    const metrics = createMetrics({
+      liveStreams: () => 0,
+      blockedRequests: () => 0,
+      webrtcViewers: () => 0,
+      rtmpRefusedConnections: () => ({ overTotal: 0, overPerIp: 0 }),
+    });
     this.#app = createHttpServer({ hub: this.hub, outputs: this.outputs, metrics, logger: pino({ level: 'silent' }) });
   }
 

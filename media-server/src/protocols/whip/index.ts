@@ -1,3 +1,4 @@
+export { whipAuthorizer } from './admit.ts';
 export { bearerToken, HttpRefusal, mediaType } from './http.ts';
 export {
   DEFAULT_OFFER_ADMISSION_LIMITS,

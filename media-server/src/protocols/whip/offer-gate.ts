@@ -4,7 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { LogBudget } from '../../servers/log-budget.ts';
+import { LogBudget } from '../../limits/log-budget.ts';
 import { HttpRefusal } from './http.ts';
 import type { Admission, OfferAdmission, PendingLease } from './offer-admission.ts';
 

@@ -1,15 +1,17 @@
 /**
  * A small Glint-like server for WebRTC tests: Fastify with the WHIP/WHEP routes, a WeriftSfu, a StreamHub and a
- * MemoryStreamKeyStore, on 127.0.0.1 port 0. The authorization mirrors what app.ts does for RTMP.
+ * MemoryStreamKeyStore, on 127.0.0.1 port 0, admitted by the same PublishAdmission as the real server.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { PublishAdmission } from '../../admission/publish-admission.ts';
 import { MemoryStreamKeyStore } from '../../platform/stream-keys.ts';
 import { WeriftSfu, type WeriftSfuOptions } from '../../sfu/werift-sfu.ts';
 import type { WhipPublisher, WhipPublisherOptions } from '../../sfu/whip-publisher.ts';
 import { StreamHub } from '../../stream/hub.ts';
+import { whipAuthorizer } from './admit.ts';
 import type { OfferAdmissionLimits } from './offer-admission.ts';
-import { type PublishAuthorization, registerWebrtcRoutes, type WebrtcRoutesHandle } from './routes.ts';
+import { registerWebrtcRoutes, type WebrtcRoutesHandle } from './routes.ts';
 
 export interface WebrtcTestServer {
   readonly app: FastifyInstance;
@@ -42,26 +44,18 @@ export async function startWebrtcTestServer(
   const sfu = new WeriftSfu({ ...options.sfu, ...(options.logger ? { logger: options.logger } : {}) });
   const published: WhipPublisher[] = [];
   const app = Fastify({ logger: false });
-  const authorize = async (channelParam: string, key: string): Promise<PublishAuthorization> => {
-    const channel = await store.verify(key);
-    if (!channel) return { ok: false, status: 401, code: 'BAD_STREAM_KEY', message: 'unknown stream key' };
-    if (channel.id !== channelParam) {
-      return {
-        ok: false,
-        status: 403,
-        code: 'KEY_NOT_FOR_CHANNEL',
-        message: `this key does not publish to ${channelParam}`,
-      };
-    }
-    if (hub.isLive(channel.id) || sfu.hasSource(channel.id)) {
-      return { ok: false, status: 409, code: 'ALREADY_LIVE', message: `channel ${channel.id} is already live` };
-    }
-    return { ok: true, channelId: channel.id };
-  };
+  // The same admission as the real server (app.ts), so WHIP tests run the real check.
+  const admission = new PublishAdmission({
+    keys: store,
+    isLive: (channelId) => hub.isLive(channelId) || sfu.hasSource(channelId),
+  });
   const routes = registerWebrtcRoutes(app, {
     sfu,
-    authorize,
-    onPublish: (publisher) => published.push(publisher),
+    authorize: whipAuthorizer(admission),
+    onPublish: (publisher, channelId) => {
+      admission.started(channelId);
+      published.push(publisher);
+    },
     publisherOptions: {
       ...options.publisherOptions,
       connectTimeoutMs: options.publisherConnectTimeoutMs ?? options.publisherOptions?.connectTimeoutMs ?? 10_000,
