@@ -1,43 +1,32 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Glint } from '../app.ts';
+import type { Glint } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { MemoryStreamKeyStore } from '../platform/stream-keys.ts';
 import { until } from '../sfu/testing/until.ts';
+import { startGlint, type TestGlint } from './testing/glint.ts';
 
-let glint: Glint | undefined;
+let t: TestGlint | undefined;
 let demoKey = '';
 const sockets: Socket[] = [];
 
 async function start(env: Record<string, string> = {}): Promise<Glint> {
-  const keys = new MemoryStreamKeyStore();
-  demoKey = keys.add({ id: 'demo', displayName: 'demo' });
-  keys.add({ id: 'other', displayName: 'other' });
-  glint = new Glint({
-    config: loadConfig({
-      GLINT_HOST: '127.0.0.1',
-      GLINT_HTTP_PORT: '0',
-      GLINT_RTMP_PORT: '0',
-      GLINT_LOG_LEVEL: 'silent',
-      ...env,
-    }),
-    keys,
-  });
-  await glint.start();
-  return glint;
+  t = await startGlint(['demo', 'other'], { GLINT_LOG_LEVEL: 'silent', ...env });
+  demoKey = t.keys.demo ?? '';
+  return t.glint;
 }
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
-  await glint?.stop();
-  glint = undefined;
+  await t?.stop();
+  t = undefined;
 });
 
-const url = (path: string) => `http://127.0.0.1:${glint?.httpPort}${path}`;
+const url = (path: string) => t?.http(path) ?? '';
 
 function openSocket(): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect(glint?.httpPort ?? 0, '127.0.0.1', () => resolve(socket));
+    const socket = connect(t?.glint.httpPort ?? 0, '127.0.0.1', () => resolve(socket));
     socket.on('error', reject);
     sockets.push(socket);
   });

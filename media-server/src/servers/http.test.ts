@@ -1,28 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Glint } from '../app.ts';
-import { loadConfig } from '../config.ts';
-import { MemoryStreamKeyStore } from '../platform/stream-keys.ts';
+import { startGlint, type TestGlint } from './testing/glint.ts';
 
-let glint: Glint;
-const url = (path: string) => `http://127.0.0.1:${glint.httpPort}${path}`;
+let t: TestGlint;
+const url = (path: string) => t.http(path);
 
 beforeAll(async () => {
-  const keys = new MemoryStreamKeyStore();
-  keys.add({ id: 'demo', displayName: 'demo' });
-  glint = new Glint({
-    config: loadConfig({
-      GLINT_HOST: '127.0.0.1',
-      GLINT_HTTP_PORT: '0',
-      GLINT_RTMP_PORT: '0',
-      GLINT_LOG_LEVEL: 'silent',
-    }),
-    keys,
-  });
-  await glint.start();
+  t = await startGlint(['demo'], { GLINT_LOG_LEVEL: 'silent' });
 });
 
 afterAll(async () => {
-  await glint.stop();
+  await t.stop();
 });
 
 describe('HTTP face', () => {

@@ -6,9 +6,8 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
-import { Glint } from '../../app.ts';
-import { loadConfig } from '../../config.ts';
-import { MemoryStreamKeyStore } from '../../platform/stream-keys.ts';
+import type { Glint } from '../../app.ts';
+import { startGlint, type TestGlint } from '../../servers/testing/glint.ts';
 import { percentile, startProbe } from '../../servers/testing/health-probe.ts';
 import { type StunResponder, startStunResponder } from '../../sfu/testing/stun-responder.ts';
 import { udpSocketCount, until } from '../../sfu/testing/until.ts';
@@ -21,6 +20,7 @@ const ATTACK_MS = 4000;
 const ADDRESSES = 20;
 /** Offers per second from each address: twice the allowed rate, so every limit is reached. */
 const OFFERS_PER_SEC = 10;
+let t: TestGlint;
 let glint: Glint;
 let key: string;
 let stun: StunResponder;
@@ -28,24 +28,14 @@ const peers: RTCPeerConnection[] = [];
 
 beforeAll(async () => {
   stun = await startStunResponder();
-  const keys = new MemoryStreamKeyStore();
-  key = keys.add({ id: 'live', displayName: 'live' });
-  glint = new Glint({
-    config: loadConfig({
-      GLINT_HOST: '127.0.0.1',
-      GLINT_HTTP_PORT: '0',
-      GLINT_RTMP_PORT: '0',
-      GLINT_LOG_LEVEL: 'silent',
-      GLINT_DEMO_BROADCAST: 'false',
-    }),
-    keys,
-  });
-  await glint.start();
+  t = await startGlint(['live'], { GLINT_LOG_LEVEL: 'silent' });
+  glint = t.glint;
+  key = t.keys.live ?? '';
 });
 
 afterAll(async () => {
   for (const pc of peers) await pc.close();
-  await glint?.stop();
+  await t?.stop();
   await stun?.close();
 });
 
