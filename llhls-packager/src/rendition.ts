@@ -102,6 +102,9 @@ export class Rendition {
   #discontinuitySequence: number;
   #maxSegmentSec = 0;
   #ended = false;
+  readonly #partTargetTicks: number;
+  /** A segment's short last part waiting for the next part (see #addCut). */
+  #heldPart: PartCut | null = null;
   #bitsInWindow = 0;
   #windowSec = 0;
   #peakBitrate = 0;
@@ -123,9 +126,10 @@ export class Rendition {
     // A rendition that replaces another starts after a discontinuity: its timestamps and init differ.
     this.#discontinuityPending = start !== undefined;
     const onKeyframeNeeded = opts.onKeyframeNeeded;
+    this.#partTargetTicks = Math.floor(opts.partTargetSec * opts.timescale);
     this.#segmenter = new Segmenter({
       kind: opts.kind,
-      partTargetTicks: Math.floor(opts.partTargetSec * opts.timescale),
+      partTargetTicks: this.#partTargetTicks,
       segmentTargetTicks: Math.round(opts.segmentTargetSec * opts.timescale),
       maxSegmentTicks: Math.round(opts.maxSegmentSec * opts.timescale),
       keyframeRequestTicks: Math.round(opts.keyframeRequestSec * opts.timescale),
@@ -202,7 +206,7 @@ export class Rendition {
 
   push(sample: Sample): void {
     if (this.#ended || !this.#init) return;
-    for (const cut of this.#segmenter.push(sample)) this.#addCut(cut);
+    for (const cut of this.#segmenter.push(sample)) this.#addCut(cut, true);
   }
 
   /** The next sample starts a new segment after an EXT-X-DISCONTINUITY (a publisher reconnected). */
@@ -317,10 +321,38 @@ export class Rendition {
   }
 
   #flush(): void {
-    for (const cut of this.#segmenter.flush()) this.#addCut(cut);
+    for (const cut of this.#segmenter.flush()) this.#addCut(cut, false);
+    this.#releaseHeldPart();
   }
 
-  #addCut(cut: PartCut): void {
+  /**
+   * A segment's last part that its end cut short (a keyframe came soon after a part was cut) is published with the
+   * next part, not at once: a player then sees the segment complete no sooner than a full part after the part before
+   * it. hls.js (1.7) counts a segment as loaded once its buffer reaches within 0.2 s of the segment's end; when that
+   * part is buffered after a playlist already showed the segment complete, it never asks for the short last part and
+   * idles on that segment until its parts leave the playlist, two segments later: a stall (WHIP, whose keyframes
+   * answer keyframe requests, ends most segments a frame or two past a part; AAC's 21 ms frames end them short too).
+   * Other renditions hear of the boundary at once, so they still cut where this one does.
+   */
+  #addCut(cut: PartCut, mayHold: boolean): void {
+    this.#releaseHeldPart();
+    const last = cut.samples[cut.samples.length - 1];
+    const cutShort = last !== undefined && cut.durationTicks + last.duration <= this.#partTargetTicks;
+    if (mayHold && cut.endsSegment && cutShort) {
+      this.#heldPart = cut;
+      this.onSegmentBoundary?.(cut.startDts + cut.durationTicks);
+      return;
+    }
+    this.#publishCut(cut, true);
+  }
+
+  #releaseHeldPart(): void {
+    const held = this.#heldPart;
+    this.#heldPart = null;
+    if (held) this.#publishCut(held, false);
+  }
+
+  #publishCut(cut: PartCut, announceBoundary: boolean): void {
     const init = this.#init;
     if (!init) return;
     if (cut.samples.length > 0) {
@@ -343,7 +375,7 @@ export class Rendition {
     if (cut.endsSegment) {
       const boundary = cut.startDts + cut.durationTicks;
       this.#closeSegment();
-      this.onSegmentBoundary?.(boundary);
+      if (announceBoundary) this.onSegmentBoundary?.(boundary);
     }
     this.#listeners.emit();
   }
