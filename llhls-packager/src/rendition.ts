@@ -335,24 +335,32 @@ export class Rendition {
    * Other renditions hear of the boundary at once, so they still cut where this one does.
    */
   #addCut(cut: PartCut, mayHold: boolean): void {
-    this.#releaseHeldPart();
+    // A held part and the one that releases it appear in one change: no playlist shows the one without the other.
+    const released = this.#takeHeldPart();
+    if (released) this.#publishCut(released, false, false);
     const last = cut.samples[cut.samples.length - 1];
     const cutShort = last !== undefined && cut.durationTicks + last.duration <= this.#partTargetTicks;
     if (mayHold && cut.endsSegment && cutShort) {
       this.#heldPart = cut;
       this.onSegmentBoundary?.(cut.startDts + cut.durationTicks);
+      if (released) this.#listeners.emit();
       return;
     }
-    this.#publishCut(cut, true);
+    this.#publishCut(cut, true, true);
+  }
+
+  #takeHeldPart(): PartCut | null {
+    const held = this.#heldPart;
+    this.#heldPart = null;
+    return held;
   }
 
   #releaseHeldPart(): void {
-    const held = this.#heldPart;
-    this.#heldPart = null;
-    if (held) this.#publishCut(held, false);
+    const held = this.#takeHeldPart();
+    if (held) this.#publishCut(held, false, true);
   }
 
-  #publishCut(cut: PartCut, announceBoundary: boolean): void {
+  #publishCut(cut: PartCut, announceBoundary: boolean, emit: boolean): void {
     const init = this.#init;
     if (!init) return;
     if (cut.samples.length > 0) {
@@ -377,7 +385,7 @@ export class Rendition {
       this.#closeSegment();
       if (announceBoundary) this.onSegmentBoundary?.(boundary);
     }
-    this.#listeners.emit();
+    if (emit) this.#listeners.emit();
   }
 
   #openSegment(startDts: number, mapUri: string): OpenSegment {
