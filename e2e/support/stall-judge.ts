@@ -1,0 +1,50 @@
+/**
+ * Tells the stalls a busy machine explains from the ones the stream or the server caused. A stall is the machine's
+ * when the page's own timers ran late just before it (the browser was starved of CPU), or when the stream paused
+ * upstream: no part appeared for a long while, because the source (ffmpeg, a browser publisher, a feeder timer) or
+ * the server's event loop was starved. Any other stall happened while parts kept coming and the page had time to
+ * take them: that is what a test asserts never happens.
+ */
+import type { PackagerTimeline } from './llhls-timeline.ts';
+import type { PlaybackReport, StallRecord } from './player-probe.ts';
+
+export type StallCause = 'page starved' | 'stream paused' | 'unexplained';
+
+export interface StallVerdict {
+  readonly stall: StallRecord;
+  readonly cause: StallCause;
+}
+
+export interface JudgeOptions {
+  /** Page timers this late (ms) in the 2 s before a stall mean the browser was starved. Default 400. */
+  readonly starvedMs?: number;
+  /** No part for this long (ms) in the 3 s before a stall means the stream paused upstream. Default 800. */
+  readonly pausedMs?: number;
+}
+
+/**
+ * Judges the stalls of the judged window. `windowStartMs` is performance.now() in this process when the window began
+ * (observePlayback's `windowStartedAtMs`), to place a stall on the timeline's clock.
+ */
+export function judgeStalls(
+  report: PlaybackReport,
+  timeline: PackagerTimeline | undefined,
+  options: JudgeOptions = {},
+): StallVerdict[] {
+  const starvedMs = options.starvedMs ?? 400;
+  const pausedMs = options.pausedMs ?? 800;
+  return report.stallDetails
+    .filter((stall) => stall.atSec >= 0)
+    .map((stall): StallVerdict => {
+      if (stall.pageLagMs >= starvedMs) return { stall, cause: 'page starved' };
+      const atMs = report.windowStartedAtMs + stall.atSec * 1000;
+      const renditions = new Set(timeline?.parts.map((p) => p.rendition) ?? []);
+      const paused = [...renditions].some((r) => (timeline?.longestWaitMs(r, atMs - 3000, atMs) ?? 0) >= pausedMs);
+      return { stall, cause: paused ? 'stream paused' : 'unexplained' };
+    });
+}
+
+export function describeVerdicts(verdicts: readonly StallVerdict[]): string {
+  if (verdicts.length === 0) return 'no stall in the window';
+  return verdicts.map((v) => `stall at ${v.stall.atSec.toFixed(2)} s: ${v.cause}`).join('; ');
+}
