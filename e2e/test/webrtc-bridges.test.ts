@@ -200,7 +200,8 @@ describe('WHIP → LL-HLS', () => {
     // The browser's: no stall that a starved page or a paused source does not explain.
     expect(report.fatalErrors).toEqual([]);
     expect(verdicts.filter((v) => v.cause === 'unexplained')).toEqual([]);
-    expect(report.playedSec).toBeGreaterThan(report.wallSec - 1);
+    // Without any stall, playback kept pace with the clock (hls.js plays up to 1.5x to catch up, never slower).
+    if (verdicts.length === 0) expect(report.playedSec).toBeGreaterThan(report.wallSec - 0.5);
     await viewer.close();
     await whep.close();
     await studio.close();
