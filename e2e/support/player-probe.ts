@@ -46,6 +46,8 @@ export interface ObserveOptions {
 }
 
 interface ProbeState {
+  /** The page assigned `window.hls`: without it no stall could be counted. */
+  hooked: boolean;
   stalls: Array<{ atMs: number; currentTime: number; buffered: string[]; pageLagMs: number }>;
   waiting: number[];
   fatal: string[];
@@ -58,7 +60,7 @@ interface ProbeState {
  */
 export async function installProbe(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    const probe: ProbeState = { stalls: [], waiting: [], fatal: [], lags: [] };
+    const probe: ProbeState = { hooked: false, stalls: [], waiting: [], fatal: [], lags: [] };
     const w = window as unknown as Record<string, unknown>;
     w.__probe = probe;
     const buffers: Array<{ mime: string; sb: SourceBuffer }> = [];
@@ -97,6 +99,7 @@ export async function installProbe(page: Page): Promise<void> {
       get: () => hls,
       set: (value: HlsLike | undefined) => {
         hls = value;
+        if (value) probe.hooked = true;
         value?.on('hlsError', (_e, data) => {
           const atMs = performance.now();
           if (data.details === 'bufferStalledError') {
@@ -153,6 +156,7 @@ export async function observePlayback(
     const probe = (window as unknown as { __probe: ProbeState }).__probe;
     return { time: document.querySelector('video')?.currentTime ?? 0, atMs: performance.now(), probe };
   });
+  if (!end.probe.hooked) throw new Error('the page never assigned window.hls: its stalls could not be counted');
   const inWindow = (t: number) => t >= start.atMs && t <= end.atMs;
   const stallDetails = end.probe.stalls.map((s) => ({
     atSec: (s.atMs - start.atMs) / 1000,
