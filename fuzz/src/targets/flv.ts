@@ -56,12 +56,7 @@ export const flv: FuzzTarget = {
     const toStream = new FlvToStream(flvLimitsFor(input));
     const seen = new Set<string>();
     for (const tag of split.tags) {
-      const event =
-        tag.type === 'video'
-          ? toStream.video(tag.data, tag.timestampMs)
-          : tag.type === 'audio'
-            ? toStream.audio(tag.data, tag.timestampMs)
-            : toStream.script(tag.data);
+      const event = toStream.tag(tag);
       seen.add(`${tag.type[0]}${checkMediaEvent(event)}`);
     }
     if (split.error !== undefined) throw split.error;

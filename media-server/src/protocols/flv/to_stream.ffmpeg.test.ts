@@ -30,12 +30,7 @@ describe('FLV from ffmpeg, compared with ffprobe', () => {
     for (let at = 0; at < file.length; ) {
       const n = chunkSizes();
       for (const tag of demuxer.push(file.subarray(at, at + n))) {
-        const event =
-          tag.type === 'video'
-            ? toStream.video(tag.data, tag.timestampMs)
-            : tag.type === 'audio'
-              ? toStream.audio(tag.data, tag.timestampMs)
-              : toStream.script(tag.data);
+        const event = toStream.tag(tag);
         if (event) events.push(event);
       }
       at += n;

@@ -3,7 +3,7 @@ import { decodeAmf0 } from '../rtmp/amf0.ts';
 import { onMetaDataOf } from '../rtmp/command.ts';
 import { type AvcFrameLimits, inBandSps, parseAvcDecoderConfigurationRecord, toFourByteLengthPrefixes } from './avc.ts';
 import { FlvError, type FlvErrorCode } from './errors.ts';
-import type { MediaEvent } from './types.ts';
+import type { FlvTag, MediaEvent } from './types.ts';
 
 /** FLV VideoTagHeader CodecID values (FLV 10.1 E.4.3.1; 12 is the common HEVC extension). */
 const VIDEO_CODECS: Readonly<Record<number, string>> = {
@@ -280,6 +280,13 @@ export class FlvToStream {
     if (packetType !== 1) throw new FlvError('UNSUPPORTED_PACKET_TYPE', `AAC packet type ${packetType} is not defined`);
     if (payload.length === 0) return undefined;
     return { kind: 'audio', frame: { data: payload, pts90k: timestampMs * 90 } };
+  }
+
+  /** Any FLV tag (from a file or the demuxer): video, audio or script data, by its type. */
+  tag(tag: FlvTag): MediaEvent | undefined {
+    if (tag.type === 'video') return this.video(tag.data, tag.timestampMs);
+    if (tag.type === 'audio') return this.audio(tag.data, tag.timestampMs);
+    return this.script(tag.data);
   }
 
   /** An FLV script tag body; onMetaData becomes a metadata event, other script data is dropped. */

@@ -23,12 +23,7 @@ export async function flvEvents(seconds: number): Promise<MediaEvent[]> {
     const toStream = new FlvToStream();
     const events: MediaEvent[] = [];
     for (const tag of demuxer.push(new Uint8Array(readFileSync(path)))) {
-      const event =
-        tag.type === 'video'
-          ? toStream.video(tag.data, tag.timestampMs)
-          : tag.type === 'audio'
-            ? toStream.audio(tag.data, tag.timestampMs)
-            : toStream.script(tag.data);
+      const event = toStream.tag(tag);
       if (event) events.push(event);
     }
     return events;
