@@ -112,14 +112,6 @@ export class Segmenter {
     }
     prev.duration = Math.max(1, sample.dts - prev.dts);
     this.#lastDuration = prev.duration;
-    // The part was left open on a guess of prev's duration; with a variable frame rate (WHIP) prev may run longer,
-    // and a part must never exceed PART-TARGET (RFC 8216bis §4.4.4.9): close it before prev instead. At 30 fps and
-    // 200 ms that part holds 5 frames, under the 85% floor the same section asks of non-final parts: with jittering
-    // frame times the two cannot both hold, and the ceiling is the one players plan their reloads by.
-    if (this.#part.length > 0 && sample.dts - this.#partStartDts > this.#opts.partTargetTicks) {
-      cuts.push(this.#cut(false));
-      this.#partStartDts = prev.dts;
-    }
     this.#part.push(prev);
     this.#pending = sample;
     const segmentAge = sample.dts - (this.#segmentStartDts ?? sample.dts);
