@@ -117,7 +117,7 @@ describe('packager output read by independent parsers', () => {
     expect(model.ended).toBe(true);
   });
 
-  it('keeps audio segments aligned with video segments within one audio frame', () => {
+  it('keeps audio segments aligned with video segments within one audio part', () => {
     const v = packager.rendition('video')?.model([]).segments ?? [];
     const a = packager.rendition('audio')?.model([]).segments ?? [];
     expect(a.length).toBe(v.length);
@@ -126,7 +126,11 @@ describe('packager output read by independent parsers', () => {
     for (let i = 0; i < v.length - 1; i++) {
       vEnd += v[i]?.durationSec ?? 0;
       aEnd += a[i]?.durationSec ?? 0;
-      expect(Math.abs(vEnd - aEnd)).toBeLessThanOrEqual(1024 / 48000 + 0.07);
+      // An audio segment ends with the part the video boundary fell in: at most one part later than the video's,
+      // give or take the tracks' start offset (up to a frame and 70 ms in this fixture).
+      const slack = 1024 / 48000 + 0.07;
+      expect(aEnd - vEnd).toBeGreaterThanOrEqual(-slack);
+      expect(aEnd - vEnd).toBeLessThanOrEqual(0.2 + slack);
     }
   });
 });

@@ -106,9 +106,41 @@ describe('audio segmenter', () => {
     );
     const segs = segments(cuts);
     const firstEnd = (segs[0] ?? []).reduce((sum, c) => sum + c.durationTicks, 0);
-    // The first audio frame at or after 1 s starts the second segment.
-    expect(firstEnd).toBe(Math.ceil(48000 / 1024) * 1024);
+    // The boundary (1 s, inside the sixth part of 9 frames) ends the segment when that part is full: 54 frames,
+    // not 47 with a 2-frame tail that hls.js may never load.
+    expect(firstEnd).toBe(6 * 9 * 1024);
     expect(segs).toHaveLength(2);
+    expect(segs[0]?.map((c) => c.samples.length)).toEqual([9, 9, 9, 9, 9, 9]);
+  });
+});
+
+describe('audio following video boundaries', () => {
+  it('never ends a segment with a short part, whatever the boundaries (a tail hls.js might skip)', () => {
+    const segmenter = new Segmenter({
+      kind: 'audio',
+      partTargetTicks: 9600,
+      segmentTargetTicks: 48000,
+      followBoundaries: true,
+    });
+    // Video boundaries about every second, off the audio frame grid (WHIP keyframes come late by 1–5 frames).
+    for (let k = 1; k <= 9; k++) segmenter.addBoundary(k * 48000 + ((k * 7919) % 5) * 1600);
+    const cuts = run(
+      segmenter,
+      Array.from({ length: 470 }, (_, i) => ({
+        data: new Uint8Array(4),
+        dts: i * 1024,
+        compositionOffset: 0,
+        keyframe: true,
+        duration: 1024,
+      })),
+    );
+    const segs = segments(cuts);
+    expect(segs.length).toBeGreaterThanOrEqual(9);
+    for (const seg of segs.slice(0, -1)) {
+      expect(seg.at(-1)?.samples.length).toBe(9);
+      expect(seg.reduce((n, c) => n + c.durationTicks, 0)).toBeLessThan(48000 + 2 * 9600);
+    }
+    expect(cuts.reduce((n, c) => n + c.samples.length, 0)).toBe(470);
   });
 });
 

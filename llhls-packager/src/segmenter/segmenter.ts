@@ -56,6 +56,8 @@ export class Segmenter {
   #pending: Sample | null = null;
   #lastDuration = 0;
   readonly #boundaries: number[] = [];
+  /** Audio: a segment boundary passed inside the open part; the segment ends with that part. */
+  #endAtPartEnd = false;
   readonly #maxSegmentTicks: number;
   readonly #keyframeRequestTicks: number;
   /** Decode time of the newest keyframe (or of the first frame that came without one), and of the newest request. */
@@ -96,6 +98,7 @@ export class Segmenter {
     this.#segmentStartDts = null;
     this.#keyframeDts = null;
     this.#requestDts = null;
+    this.#endAtPartEnd = false;
     return cuts;
   }
 
@@ -157,10 +160,17 @@ export class Segmenter {
     const cuts: PartCut[] = [];
     this.#startIfIdle(sample.dts);
     if (this.#segmentShouldEndBefore(sample.dts)) {
-      // An empty cut closes the segment whose last part was already published.
-      cuts.push(this.#cut(true));
-      this.#segmentStartDts = sample.dts;
-      this.#partStartDts = sample.dts;
+      if (this.#part.length === 0) {
+        // An empty cut closes the segment whose last part was already published.
+        cuts.push(this.#cut(true));
+        this.#segmentStartDts = sample.dts;
+        this.#partStartDts = sample.dts;
+      } else {
+        // The video's boundary fell inside this part: the audio segment ends when the part is full, up to one part
+        // after the video's, rather than with a short tail. hls.js counts a fragment within 0.2 s of the buffered
+        // range as loaded, so a 40 ms last part could be skipped for good: a hole in the audio buffer and a stall.
+        this.#endAtPartEnd = true;
+      }
     }
     if (this.#part.length === 0) this.#partStartDts = sample.dts;
     this.#part.push(sample);
@@ -168,7 +178,8 @@ export class Segmenter {
     // Close the part now if one more frame of this length would overflow the target: no need to wait for it.
     const partEnd = sample.dts + sample.duration;
     if (partEnd + sample.duration - this.#partStartDts > this.#opts.partTargetTicks) {
-      const endsSegment = this.#segmentShouldEndBefore(partEnd);
+      const endsSegment = this.#segmentShouldEndBefore(partEnd) || this.#endAtPartEnd;
+      this.#endAtPartEnd = false;
       cuts.push(this.#cut(endsSegment));
       this.#partStartDts = partEnd;
       if (endsSegment) this.#segmentStartDts = partEnd;
