@@ -68,7 +68,19 @@ export class PackagerTimeline {
    * the part before their last: hls.js can then skip their last part and stall (see Rendition#addCut).
    */
   earlyCompletions(minSec: number): CompletedSegment[] {
-    return this.segments.filter((s) => s.partSec.length >= 2 && s.completedAfterSec < minSec - 1e-6);
+    return this.segments.filter((s) => {
+      if (s.partSec.length < 2) return false;
+      // A source whose frame rate dropped (a starved browser camera at 20 fps) makes every part ~150 ms: a last part
+      // as full as the segment's others is not cut short.
+      const others = [...s.partSec.slice(0, -1)].sort((a, b) => a - b);
+      const typical = others[Math.floor(others.length / 2)] ?? minSec;
+      return s.completedAfterSec < Math.min(minSec, 0.95 * typical) - 1e-6;
+    });
+  }
+
+  /** Media seconds of `rendition` that became visible in [fromMs, toMs]. */
+  mediaSecBetween(rendition: string, fromMs: number, toMs: number): number {
+    return this.partsBetween(rendition, fromMs, toMs).reduce((sum, p) => sum + p.durationSec, 0);
   }
 
   /** When (performance.now()) part `index` of segment `msn` became visible, or the segment completed without it. */

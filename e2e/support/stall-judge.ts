@@ -2,7 +2,7 @@
  * Tells the stalls a busy machine explains from the ones the stream or the server caused. A stall is the machine's
  * when the page's own timers ran late just before it (the browser was starved of CPU), or when the stream paused
  * upstream: no part appeared for a long while, because the source (ffmpeg, a browser publisher, a feeder timer) or
- * the server's event loop was starved. Any other stall happened while parts kept coming and the page had time to
+ * the server's event loop was starved, or it delivered clearly less media than real time. Any other stall happened while parts kept coming and the page had time to
  * take them: that is what a test asserts never happens.
  */
 import type { PackagerTimeline } from './llhls-timeline.ts';
@@ -39,7 +39,13 @@ export function judgeStalls(
       if (stall.pageLagMs >= starvedMs) return { stall, cause: 'page starved' };
       const atMs = report.windowStartedAtMs + stall.atSec * 1000;
       const renditions = new Set(timeline?.parts.map((p) => p.rendition) ?? []);
-      const paused = [...renditions].some((r) => (timeline?.longestWaitMs(r, atMs - 3000, atMs) ?? 0) >= pausedMs);
+      // Paused: no part for a long while. Or slowed: the source delivered clearly less than real time (an encoder
+      // starved of CPU), so any player at the live edge must run dry.
+      const paused = [...renditions].some(
+        (r) =>
+          (timeline?.longestWaitMs(r, atMs - 3000, atMs) ?? 0) >= pausedMs ||
+          (timeline?.mediaSecBetween(r, atMs - 3000, atMs) ?? 3) < 3 - pausedMs / 2000,
+      );
       return { stall, cause: paused ? 'stream paused' : 'unexplained' };
     });
 }
