@@ -2,7 +2,17 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['llhls-packager', 'media-server', 'chat', 'player', 'benchmarks', 'e2e', 'fuzz'],
+    projects: [
+      'media-core',
+      'llhls-packager',
+      'media-server',
+      'chat',
+      'player',
+      'testkit',
+      'benchmarks',
+      'e2e',
+      'fuzz',
+    ],
     passWithNoTests: true,
   },
 });

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { codec } from '@glint/llhls-packager';
+import { codec } from '@glint/media-core';
 import {
   ChunkReader,
   FlvDemuxer,

@@ -1,4 +1,3 @@
-export * as codec from './codec/index.ts';
 export { type KeyframeRequest, LivePackager, newBroadcastId, type PackagerOptions } from './packager.ts';
 export { renderMediaPlaylist, type SkipRequest } from './playlist/media.ts';
 export type * from './playlist/model.ts';
@@ -7,5 +6,3 @@ export { type Position, Rendition, type StoredSegment } from './rendition.ts';
 export { LlhlsHttp, type LlhlsHttpOptions } from './server/handler.ts';
 export type { CompletedSegment, SegmentSink } from './storage/sink.ts';
 export { segmentBytes } from './storage/sink.ts';
-export type * from './types.ts';
-export { Listeners } from './util/listeners.ts';

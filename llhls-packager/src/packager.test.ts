@@ -3,12 +3,13 @@
  * keyframe for minutes, configurations that keep changing, two broadcasts on one channel. Memory, playlist size and
  * URIs must stay bounded and honest.
  */
+
+import type { VideoAccessUnit } from '@glint/media-core';
 import * as HLS from 'hls-parser';
 import { describe, expect, it } from 'vitest';
 import { type KeyframeRequest, LivePackager, newBroadcastId } from './packager.ts';
 import { renderMediaPlaylist, skippableSegments } from './playlist/media.ts';
 import type { Rendition } from './rendition.ts';
-import type { VideoAccessUnit } from './types.ts';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 /** x264's parameter sets for High profile 640x360 and 320x180 (the packager reads the SPS for size and codec). */

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
+  type AudioConfig,
+  type AudioFrame,
+  type Clock,
+  type H264Config,
+  Listeners,
+  type VideoAccessUnit,
+} from '@glint/media-core';
+import {
   aacCodecString,
   avcCodecString,
   NalType,
@@ -11,13 +19,11 @@ import {
   splitAnnexB,
   splitLengthPrefixed,
   toLengthPrefixed,
-} from './codec/index.ts';
+} from '@glint/media-core/codec';
 import { writeInitSegment } from './fmp4/index.ts';
 import type { MultivariantModel, RenditionReportModel, VariantModel } from './playlist/model.ts';
 import { Rendition } from './rendition.ts';
 import type { SegmentSink } from './storage/sink.ts';
-import type { AudioConfig, AudioFrame, Clock, H264Config, VideoAccessUnit } from './types.ts';
-import { Listeners } from './util/listeners.ts';
 
 export interface PackagerOptions {
   /** Part target duration (PART-TARGET), default 200 ms. */

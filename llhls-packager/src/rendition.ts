@@ -1,8 +1,8 @@
+import { Listeners } from '@glint/media-core';
 import { writeFragment } from './fmp4/index.ts';
 import type { MediaPlaylistModel, PartModel, RenditionReportModel, SegmentModel } from './playlist/model.ts';
 import { type PartCut, type Sample, Segmenter } from './segmenter/segmenter.ts';
 import type { SegmentSink } from './storage/sink.ts';
-import { Listeners } from './util/listeners.ts';
 
 export interface RenditionOptions {
   readonly name: string;

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAdts, splitAnnexB } from '../src/codec/index.ts';
-import type { AacConfig, AudioFrame, VideoAccessUnit } from '../src/types.ts';
+import type { AacConfig, AudioFrame, VideoAccessUnit } from '@glint/media-core';
+import { parseAdts, splitAnnexB } from '@glint/media-core/codec';
 
 export interface Fixture {
   readonly video: VideoAccessUnit[];

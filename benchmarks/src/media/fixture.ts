@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AacConfig, type AudioFrame, codec, type VideoAccessUnit } from '@glint/llhls-packager';
+import { type AacConfig, type AudioFrame, codec, type VideoAccessUnit } from '@glint/media-core';
 import { requireTools } from './tools.ts';
 
 export interface MediaSpec {

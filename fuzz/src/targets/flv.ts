@@ -1,4 +1,4 @@
-import { codec } from '@glint/llhls-packager';
+import { codec } from '@glint/media-core';
 import {
   FlvDemuxer,
   FlvError,

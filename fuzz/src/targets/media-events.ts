@@ -1,4 +1,4 @@
-import { codec } from '@glint/llhls-packager';
+import { codec } from '@glint/media-core';
 import type { FlvToStreamOptions, MediaEvent } from '@glint/media-server/test-support/fuzz-targets';
 import { hashBytes } from '../random.ts';
 import { invariant } from './target.ts';

@@ -3,11 +3,19 @@
  * mp4box.js and ffprobe/ffmpeg must read back exactly the samples, timestamps and flags we put in.
  */
 import { writeFileSync } from 'node:fs';
+import {
+  avcCodecString,
+  NalType,
+  nalType,
+  opusPacketSamples,
+  parseAdts,
+  parseAudioSpecificConfig,
+  parseSps,
+  splitAnnexB,
+  toLengthPrefixed,
+} from '@glint/media-core/codec';
+import { decodeErrors, ffmpeg, ffprobe, makeTempDir } from '@glint/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAdts, parseAudioSpecificConfig } from '../codec/aac.ts';
-import { avcCodecString, NalType, nalType, parseSps, splitAnnexB, toLengthPrefixed } from '../codec/h264.ts';
-import { opusPacketSamples } from '../codec/opus.ts';
-import { decodeErrors, ffmpeg, ffprobe, makeTempDir } from '../codec/test-tools.ts';
 import { writeFragment } from './fragment.ts';
 import { writeInitSegment } from './init-segment.ts';
 import { readWithMp4box } from './test-mp4box.ts';

@@ -1,4 +1,4 @@
-import { parseSps } from '../codec/h264-sps.ts';
+import { parseSps } from '@glint/media-core/codec';
 import type { BoxWriter } from './box-writer.ts';
 import { Fmp4Error } from './errors.ts';
 import type { AacInitTrack, OpusInitTrack, VideoInitTrack } from './types.ts';

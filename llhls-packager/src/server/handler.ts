@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '@glint/media-core';
 import type { LivePackager } from '../packager.ts';
 import { renderMediaPlaylist, type SkipRequest } from '../playlist/media.ts';
 import { renderMultivariantPlaylist } from '../playlist/multivariant.ts';
 import type { Rendition } from '../rendition.ts';
-import type { Clock } from '../types.ts';
 import { type BlockTarget, parseBlockQuery, parseSkip, satisfied, tooFarAhead } from './blocking.ts';
 import { WaitQueue } from './waiters.ts';
 

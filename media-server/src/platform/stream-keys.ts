@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { GlintError } from '@glint/media-core';
 
 /** A channel a stream key may publish to. */
 export interface Channel {
@@ -19,11 +20,13 @@ export interface StreamKeyStore {
 export const MIN_STREAM_KEY_LENGTH = 16;
 
 /** A key that does not meet the minimum; the message says what to do. */
-export class WeakStreamKeyError extends Error {
-  readonly code = 'STREAM_KEY_TOO_SHORT';
+export class WeakStreamKeyError extends GlintError<'STREAM_KEY_TOO_SHORT'> {
+  override readonly name = 'WeakStreamKeyError';
   constructor(length: number) {
-    super(`a stream key needs at least ${MIN_STREAM_KEY_LENGTH} characters (got ${length}); choose a longer one`);
-    this.name = 'WeakStreamKeyError';
+    super(
+      'STREAM_KEY_TOO_SHORT',
+      `a stream key needs at least ${MIN_STREAM_KEY_LENGTH} characters (got ${length}); choose a longer one`,
+    );
   }
 }
 

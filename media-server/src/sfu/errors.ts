@@ -1,11 +1,17 @@
+import { GlintError } from '@glint/media-core';
+
 /** Typed SFU errors with stable codes; the HTTP layer maps them to statuses and shows the message to users. */
 
-export class SdpParseError extends Error {
-  readonly code = 'MALFORMED_SDP';
+export class SdpParseError extends GlintError<'MALFORMED_SDP'> {
+  constructor(message: string) {
+    super('MALFORMED_SDP', message);
+  }
 }
 
-export class UnsupportedCodecError extends Error {
-  readonly code = 'UNSUPPORTED_CODEC';
+export class UnsupportedCodecError extends GlintError<'UNSUPPORTED_CODEC'> {
+  constructor(message: string) {
+    super('UNSUPPORTED_CODEC', message);
+  }
 }
 
 export type OfferShapeCode =
@@ -19,30 +25,23 @@ export type OfferShapeCode =
  * is neither, no BUNDLE covering every section (each unbundled section costs a transport and its sockets), or a
  * flood of candidates.
  */
-export class OfferShapeError extends Error {
-  constructor(
-    readonly code: OfferShapeCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class OfferShapeError extends GlintError<OfferShapeCode> {}
 
 /** werift refused the offer after our own checks passed (an SDP shape it cannot answer). */
-export class NegotiationError extends Error {
-  readonly code = 'NEGOTIATION_FAILED';
-}
-
-export class NoSourceError extends Error {
-  readonly code = 'CHANNEL_NOT_LIVE';
-  constructor(readonly channelId: string) {
-    super(`channel "${channelId}" is not live over WebRTC; try again when it starts`);
+export class NegotiationError extends GlintError<'NEGOTIATION_FAILED'> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('NEGOTIATION_FAILED', message, options);
   }
 }
 
-export class SfuClosedError extends Error {
-  readonly code = 'SFU_CLOSED';
+export class NoSourceError extends GlintError<'CHANNEL_NOT_LIVE'> {
+  constructor(readonly channelId: string) {
+    super('CHANNEL_NOT_LIVE', `channel "${channelId}" is not live over WebRTC; try again when it starts`);
+  }
+}
+
+export class SfuClosedError extends GlintError<'SFU_CLOSED'> {
   constructor() {
-    super('the media server is shutting down; try again in a moment');
+    super('SFU_CLOSED', 'the media server is shutting down; try again in a moment');
   }
 }

@@ -9,7 +9,9 @@ export async function answerOffer(pc: RTCPeerConnection, offerSdp: string): Prom
     await pc.setLocalDescription(answer);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new NegotiationError(`the offer could not be answered (${reason}); send a standard WebRTC offer`);
+    throw new NegotiationError(`the offer could not be answered (${reason}); send a standard WebRTC offer`, {
+      cause: error,
+    });
   }
   const sdp = pc.localDescription?.sdp;
   if (!sdp) throw new NegotiationError('no answer was produced for the offer');

@@ -4,7 +4,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { Listeners } from '@glint/llhls-packager';
+import { Listeners } from '@glint/media-core';
 import type { Logger } from 'pino';
 import { type RTCCertificate, RTCPeerConnection, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { serverCertificate } from './dtls-certificate.ts';

@@ -1,10 +1,10 @@
+import { GlintError } from '@glint/media-core';
 import { LiveStream, type ReaderErrorSink } from './live-stream.ts';
 import type { StreamEndReason, StreamSource } from './types.ts';
 
-export class ChannelAlreadyLiveError extends Error {
-  readonly code = 'CHANNEL_ALREADY_LIVE';
+export class ChannelAlreadyLiveError extends GlintError<'CHANNEL_ALREADY_LIVE'> {
   constructor(readonly channelId: string) {
-    super(`channel ${channelId} already has a live publisher; stop it before publishing again`);
+    super('CHANNEL_ALREADY_LIVE', `channel ${channelId} already has a live publisher; stop it before publishing again`);
   }
 }
 

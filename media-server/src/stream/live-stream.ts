@@ -1,4 +1,4 @@
-import type { AudioConfig, H264Config } from '@glint/llhls-packager';
+import type { AudioConfig, H264Config } from '@glint/media-core';
 import type { StreamEndReason, StreamEvent, StreamReader, StreamSource } from './types.ts';
 
 export type ReaderErrorSink = (error: unknown, channelId: string) => void;

@@ -1,4 +1,4 @@
-import type { AudioConfig, AudioFrame, H264Config, VideoAccessUnit } from '@glint/llhls-packager';
+import type { AudioConfig, AudioFrame, H264Config, VideoAccessUnit } from '@glint/media-core';
 
 /** What flows through a live stream, in decode order. Protocol-neutral: RTMP, WHIP or a pipe produce it. */
 export type StreamEvent =

@@ -1,4 +1,4 @@
-import { codec } from '@glint/llhls-packager';
+import { codec } from '@glint/media-core';
 import { FlvError } from './errors.ts';
 import type { H264Config } from './types.ts';
 

@@ -1,3 +1,5 @@
+import { GlintError } from '@glint/media-core';
+
 export type FlvErrorCode =
   | 'INVALID_FILE_HEADER'
   | 'TAG_TOO_LARGE'
@@ -15,12 +17,6 @@ export type FlvErrorCode =
   | 'MISSING_DECODER_CONFIG';
 
 /** Bytes that are not valid FLV, or valid FLV carrying something we do not ingest. */
-export class FlvError extends Error {
+export class FlvError extends GlintError<FlvErrorCode> {
   override readonly name = 'FlvError';
-  constructor(
-    readonly code: FlvErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

@@ -1,4 +1,4 @@
-import { codec } from '@glint/llhls-packager';
+import { codec } from '@glint/media-core';
 import { decodeAmf0 } from '../rtmp/amf0.ts';
 import { onMetaDataOf } from '../rtmp/command.ts';
 import { type AvcFrameLimits, inBandSps, parseAvcDecoderConfigurationRecord, toFourByteLengthPrefixes } from './avc.ts';

@@ -1,7 +1,7 @@
-import type { AacConfig, AudioFrame, H264Config, VideoAccessUnit } from '@glint/llhls-packager';
+import type { AacConfig, AudioFrame, H264Config, VideoAccessUnit } from '@glint/media-core';
 import type { AmfObject } from '../rtmp/amf0.ts';
 
-export type { AacConfig, AudioFrame, H264Config, VideoAccessUnit } from '@glint/llhls-packager';
+export type { AacConfig, AudioFrame, H264Config, VideoAccessUnit } from '@glint/media-core';
 
 /** What an FLV (or RTMP) publisher's tags become, in decode order. */
 export type MediaEvent =

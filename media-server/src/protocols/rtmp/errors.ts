@@ -1,3 +1,5 @@
+import { GlintError } from '@glint/media-core';
+
 /** Stable codes for everything that can go wrong while reading or writing RTMP bytes. */
 export type RtmpErrorCode =
   | 'AMF0_TRUNCATED'
@@ -15,12 +17,6 @@ export type RtmpErrorCode =
   | 'COMMAND_OUT_OF_ORDER';
 
 /** A peer sent bytes that break the RTMP specification or one of our limits; the connection cannot continue. */
-export class RtmpError extends Error {
+export class RtmpError extends GlintError<RtmpErrorCode> {
   override readonly name = 'RtmpError';
-  constructor(
-    readonly code: RtmpErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

@@ -1,3 +1,5 @@
+import { GlintError } from '@glint/media-core';
+
 /** Stable codes for RTP and RTP-payload failures, so callers branch without parsing messages. */
 export type RtpErrorCode =
   | 'TRUNCATED_PACKET'
@@ -16,12 +18,6 @@ export type RtpErrorCode =
   | 'INVALID_ARGUMENT';
 
 /** Malformed RTP or RTP payload bytes; never a bare RangeError from an out-of-bounds read. */
-export class RtpError extends Error {
+export class RtpError extends GlintError<RtpErrorCode> {
   override readonly name = 'RtpError';
-  readonly code: RtpErrorCode;
-
-  constructor(code: RtpErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

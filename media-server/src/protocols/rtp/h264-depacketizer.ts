@@ -1,4 +1,4 @@
-import { codec } from '@glint/llhls-packager';
+import { codec } from '@glint/media-core';
 import { AccessUnitBuffer } from './access-unit-buffer.ts';
 import { RtpError } from './errors.ts';
 import { RtpNalType } from './h264-packetizer.ts';

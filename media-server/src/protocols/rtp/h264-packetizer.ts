@@ -1,4 +1,4 @@
-import { codec } from '@glint/llhls-packager';
+import { codec } from '@glint/media-core';
 import { RtpError } from './errors.ts';
 import { serializeRtpPacket } from './packet.ts';
 import { toRtpTimestamp } from './timestamps.ts';

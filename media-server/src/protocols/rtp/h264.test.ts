@@ -1,4 +1,4 @@
-import { codec } from '@glint/llhls-packager';
+import { codec } from '@glint/media-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { H264Depacketizer } from './h264-depacketizer.ts';
 import { packetizeH264, RtpSequencer } from './h264-packetizer.ts';

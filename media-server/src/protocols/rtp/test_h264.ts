@@ -1,7 +1,7 @@
 /** Test helpers: real H.264 from ffmpeg, split into access units. Not part of the runtime code. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { codec } from '@glint/llhls-packager';
+import { codec } from '@glint/media-core';
 import { requireTool } from '../flv/test_ffmpeg.ts';
 
 const run = promisify(execFile);

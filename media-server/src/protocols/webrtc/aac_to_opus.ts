@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { codec } from '@glint/llhls-packager';
+import { codec } from '@glint/media-core';
 import ffmpeg from 'fluent-ffmpeg';
 import { type AdtsParams, adtsParamsFromAsc, toAdts } from './adts.ts';
 import { WebRtcBridgeError } from './errors.ts';

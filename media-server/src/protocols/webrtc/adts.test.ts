@@ -1,4 +1,4 @@
-import { codec } from '@glint/llhls-packager';
+import { codec } from '@glint/media-core';
 import { describe, expect, it } from 'vitest';
 import { adtsParamsFromAsc, toAdts } from './adts.ts';
 

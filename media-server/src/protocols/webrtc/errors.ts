@@ -1,3 +1,5 @@
+import { GlintError } from '@glint/media-core';
+
 export type WebRtcBridgeErrorCode =
   | 'UNSUPPORTED_CODEC'
   | 'UNSUPPORTED_OPTION'
@@ -6,12 +8,6 @@ export type WebRtcBridgeErrorCode =
   | 'TRANSCODER_FAILED';
 
 /** A failure of the WebRTC ⇄ stream bridges; `code` is stable for callers and logs. */
-export class WebRtcBridgeError extends Error {
+export class WebRtcBridgeError extends GlintError<WebRtcBridgeErrorCode> {
   override readonly name = 'WebRtcBridgeError';
-  readonly code: WebRtcBridgeErrorCode;
-
-  constructor(code: WebRtcBridgeErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

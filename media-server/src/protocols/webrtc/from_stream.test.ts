@@ -1,4 +1,4 @@
-import { codec, type VideoAccessUnit } from '@glint/llhls-packager';
+import { codec, type VideoAccessUnit } from '@glint/media-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StreamHub } from '../../stream/hub.ts';
 import type { MediaEvent } from '../flv/types.ts';

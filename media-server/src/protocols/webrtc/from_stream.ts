@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { type AudioConfig, codec, type H264Config, type VideoAccessUnit } from '@glint/llhls-packager';
+import { type AudioConfig, codec, type H264Config, type VideoAccessUnit } from '@glint/media-core';
 import type { MediaKind, RtpCodec, RtpSource } from '../../sfu/types.ts';
 import type { LiveStream } from '../../stream/live-stream.ts';
 import type { StreamEndReason, StreamEvent, StreamReader } from '../../stream/types.ts';

@@ -1,4 +1,4 @@
-import { codec, type H264Config } from '@glint/llhls-packager';
+import { codec, type H264Config } from '@glint/media-core';
 import type { MediaKind, RtpSource } from '../../sfu/types.ts';
 import type { LiveStream } from '../../stream/live-stream.ts';
 import { RtpError } from '../rtp/errors.ts';

@@ -1,5 +1,6 @@
 /** HTTP details shared by the WHIP and WHEP routes: request checks and error replies. Pure where it can be. */
 import type { Readable } from 'node:stream';
+import { GlintError } from '@glint/media-core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   NegotiationError,
@@ -16,14 +17,14 @@ export const DEFAULT_MAX_SDP_BYTES = 64 * 1024;
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 /** A refusal the client can act on: an HTTP status, a stable code, one sentence. */
-export class HttpRefusal extends Error {
+export class HttpRefusal extends GlintError {
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

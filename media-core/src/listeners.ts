@@ -1,16 +1,17 @@
+import { type Logger, silentLogger } from './logger.ts';
+
 /**
- * A set of listeners called safely: one that throws is reported (by default as a process warning) and never stops
- * the emitter or the other listeners, which run inside ingest's hot path.
+ * A set of listeners called safely: one that throws is reported to the owner's logger and never stops the emitter or
+ * the other listeners, which run inside ingest's hot path.
  */
 export class Listeners<A extends unknown[] = []> {
   readonly #set = new Set<(...args: A) => void>();
   readonly #onError: (error: unknown) => void;
 
-  constructor(onError: string | ((error: unknown) => void)) {
+  /** `owner` names the emitter in the log line; or pass a function that handles the error itself. */
+  constructor(owner: string | ((error: unknown) => void), logger: Logger = silentLogger) {
     this.#onError =
-      typeof onError === 'string'
-        ? (error) => process.emitWarning(`${onError} listener failed: ${String(error)}`)
-        : onError;
+      typeof owner === 'string' ? (error) => logger.error({ err: error, emitter: owner }, 'listener failed') : owner;
   }
 
   get size(): number {

@@ -1,6 +1,6 @@
 /**
- * The packager's input: timestamped access units. Media time is in 90 kHz ticks for both video and audio input;
- * the packager converts audio to its sample-rate timescale itself.
+ * The media model every part of Glint shares: timestamped access units and their decoder configurations. Media time
+ * is in 90 kHz ticks for both video and audio; outputs convert audio to its sample-rate timescale themselves.
  */
 
 /** One H.264 access unit (all NAL units of one picture). */

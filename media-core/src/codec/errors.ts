@@ -1,3 +1,5 @@
+import { GlintError } from '../errors.ts';
+
 /** Stable codes so callers can branch on the failure without parsing messages. */
 export type CodecErrorCode =
   | 'INVALID_NAL'
@@ -10,12 +12,6 @@ export type CodecErrorCode =
   | 'UNSUPPORTED_CODEC_FEATURE';
 
 /** Thrown for malformed or unsupported codec bitstreams; never a bare RangeError from an out-of-bounds read. */
-export class CodecError extends Error {
+export class CodecError extends GlintError<CodecErrorCode> {
   override readonly name = 'CodecError';
-  readonly code: CodecErrorCode;
-
-  constructor(code: CodecErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

@@ -1,3 +1,4 @@
+import { ffmpeg, ffprobe, makeTempDir, packBits } from '@glint/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nalToRbsp } from './bit-reader.ts';
 import { CodecError } from './errors.ts';
@@ -11,7 +12,6 @@ import {
   splitLengthPrefixed,
   toLengthPrefixed,
 } from './h264.ts';
-import { ffmpeg, ffprobe, makeTempDir, packBits } from './test-tools.ts';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 

@@ -1,3 +1,4 @@
+import { ffmpeg, ffprobe, makeTempDir, packBits } from '@glint/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   aacCodecString,
@@ -8,7 +9,6 @@ import {
   stripAdts,
 } from './aac.ts';
 import { CodecError } from './errors.ts';
-import { ffmpeg, ffprobe, makeTempDir, packBits } from './test-tools.ts';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 
