@@ -1,17 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { LlhlsOutputs } from './adapters/llhls-outputs.ts';
+import { publishToHub } from './adapters/rtmp-to-stream.ts';
+import { StreamRtpSource } from './adapters/stream-rtp-source.ts';
+import { whipToStream } from './adapters/whip-to-stream.ts';
 import { PublishAdmission } from './admission/publish-admission.ts';
 import type { Config } from './config.ts';
 import { LogBudget } from './limits/log-budget.ts';
 import { type Channel, MemoryStreamKeyStore, type StreamKeyStore } from './platform/stream-keys.ts';
-import { LlhlsOutputs } from './protocols/llhls/from_stream.ts';
-import { publishToHub } from './protocols/rtmp/to_stream.ts';
-import { StreamRtpSource, whipToStream } from './protocols/webrtc/index.ts';
-import { registerWebrtcRoutes, type WebrtcRoutesHandle, whipAuthorizer } from './protocols/whip/index.ts';
 import { createHttpServer } from './servers/http.ts';
 import { createMetrics, type Metrics } from './servers/metrics.ts';
 import { type PublishDecision, type PublishRequest, RtmpServer } from './servers/rtmp.ts';
-import { WeriftSfu, type WhipPublisher } from './sfu/index.ts';
+import { registerWebrtcRoutes, type WebrtcRoutesHandle, whipAuthorizer } from './servers/whip/index.ts';
+import { type Publisher, WeriftSfu } from './sfu/index.ts';
 import { StreamHub } from './stream/hub.ts';
 import type { LiveStream } from './stream/live-stream.ts';
 
@@ -190,7 +191,7 @@ export class Glint {
   }
 
   /** WHIP publisher → the hub (so LL-HLS and every other output see it). */
-  #whipToHub(publisher: WhipPublisher, channelId: string): void {
+  #whipToHub(publisher: Publisher, channelId: string): void {
     this.admission.started(channelId);
     const stream = this.hub.publish(channelId, 'whip');
     whipToStream(publisher, stream, {

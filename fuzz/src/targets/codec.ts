@@ -18,7 +18,7 @@ import {
 import type { Random } from '../random.ts';
 import { attempt, bucket, type FuzzTarget, invariant, sameBytes, type TypedErrorClass } from './target.ts';
 
-const CODEC = 'llhls-packager/src/codec/';
+const CODEC = 'media-core/src/codec/';
 const H264_ERRORS: readonly TypedErrorClass[] = [codec.CodecError, FlvError];
 
 function sameNals(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
@@ -86,7 +86,7 @@ const AAC_ERRORS: readonly TypedErrorClass[] = [codec.CodecError, WebRtcBridgeEr
 export const aac: FuzzTarget = {
   name: 'aac',
   description: 'parseAudioSpecificConfig, readAdtsHeader/stripAdts/parseAdts, adtsParamsFromAsc + toAdts round trip',
-  sources: [`${CODEC}aac.ts`, 'media-server/src/protocols/webrtc/adts.ts'],
+  sources: [`${CODEC}aac.ts`, 'media-server/src/transcode/adts.ts'],
   typedErrors: AAC_ERRORS,
   generate(rng: Random) {
     return rng.chance(0.5) ? generateAsc(rng) : generateAdts(rng);

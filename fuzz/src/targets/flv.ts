@@ -2,8 +2,8 @@ import { codec } from '@glint/media-core';
 import {
   FlvDemuxer,
   FlvError,
+  FlvMediaReader,
   type FlvTag,
-  FlvToStream,
   RtmpError,
 } from '@glint/media-server/test-support/fuzz-targets';
 import { socketReads } from '../framing.ts';
@@ -33,12 +33,13 @@ function sameTags(a: readonly FlvTag[], b: readonly FlvTag[]): boolean {
 
 /**
  * An FLV file through the demuxer (as socket reads, and whole: the same tags or the same error), each tag through
- * FlvToStream (video, audio, script), each event checked as the outputs would use it.
+ * FlvMediaReader (video, audio, script), each event checked as the outputs would use it.
  */
 export const flv: FuzzTarget = {
   name: 'flv',
-  description: 'FlvDemuxer.push (split reads = one read) → FlvToStream.video/audio/script, events checked downstream',
-  sources: [`${FLV}demuxer.ts`, `${FLV}to_stream.ts`, `${FLV}avc.ts`],
+  description:
+    'FlvDemuxer.push (split reads = one read) → FlvMediaReader.video/audio/script, events checked downstream',
+  sources: [`${FLV}demuxer.ts`, `${FLV}flv-media-reader.ts`, `${FLV}avc.ts`],
   // Script tags are AMF0 (RtmpError); the decoder configuration is checked with the packager's parsers (CodecError).
   typedErrors: [FlvError, RtmpError, codec.CodecError],
   generate: generateFlv,
@@ -53,7 +54,7 @@ export const flv: FuzzTarget = {
       );
       if (split.error === undefined) invariant(sameTags(split.tags, whole.tags), 'tags depend on how reads are cut');
     }
-    const toStream = new FlvToStream(flvLimitsFor(input));
+    const toStream = new FlvMediaReader(flvLimitsFor(input));
     const seen = new Set<string>();
     for (const tag of split.tags) {
       const event = toStream.tag(tag);

@@ -1,10 +1,10 @@
 import { codec } from '@glint/media-core';
-import type { FlvToStreamOptions, MediaEvent } from '@glint/media-server/test-support/fuzz-targets';
+import type { FlvMediaReaderOptions, MediaEvent } from '@glint/media-server/test-support/fuzz-targets';
 import { hashBytes } from '../random.ts';
 import { invariant } from './target.ts';
 
 /** Default limits mostly; one input in four gets limits small enough to reach (frame size, NAL units, bad frames). */
-export function flvLimitsFor(input: Uint8Array): FlvToStreamOptions {
+export function flvLimitsFor(input: Uint8Array): FlvMediaReaderOptions {
   if (hashBytes(input) % 4 !== 1) return {};
   return { maxFrameBytes: 2048, maxNalUnits: 8, maxConsecutiveDroppedFrames: 3 };
 }

@@ -10,7 +10,7 @@ import {
   decodeAmf0Value,
   encodeAmf0,
   FlvError,
-  FlvToStream,
+  FlvMediaReader,
   MessageType,
   onMetaDataOf,
   type RtmpConnectionEvent,
@@ -102,7 +102,7 @@ function checkRoundTrip(messages: readonly RtmpMessage[], limits: Partial<ChunkR
 export const rtmpChunks: FuzzTarget = {
   name: 'rtmp-chunks',
   description: 'ChunkReader.push (chunks → messages): split reads = one read; ChunkWriter round trip',
-  sources: [`${RTMP}chunk_reader.ts`, `${RTMP}byte_queue.ts`, `${RTMP}chunk_writer.ts`],
+  sources: [`${RTMP}chunk-reader.ts`, `${RTMP}byte-queue.ts`, `${RTMP}chunk-writer.ts`],
   typedErrors: [RtmpError],
   generate: generateRtmpChunks,
   run(input) {
@@ -149,16 +149,16 @@ const HANDSHAKE = Uint8Array.of(3, ...new Uint8Array(1536), ...new Uint8Array(15
 
 /**
  * The server side of one connection, as servers/rtmp.ts drives it: every publish is accepted at once, and media goes
- * through FlvToStream, so commands, state changes, limits and the FLV path all see the bytes.
+ * through FlvMediaReader, so commands, state changes, limits and the FLV path all see the bytes.
  */
 export const rtmpConnection: FuzzTarget = {
   name: 'rtmp-connection',
-  description: 'RtmpServerConnection.push after a valid handshake; accepted media through FlvToStream',
+  description: 'RtmpServerConnection.push after a valid handshake; accepted media through FlvMediaReader',
   sources: [
     `${RTMP}connection.ts`,
     `${RTMP}command.ts`,
-    `${RTMP}chunk_reader.ts`,
-    'media-server/src/protocols/flv/to_stream.ts',
+    `${RTMP}chunk-reader.ts`,
+    'media-server/src/protocols/flv/flv-media-reader.ts',
   ],
   typedErrors: [RtmpError, FlvError, codec.CodecError],
   generate: generateRtmpChunks,
@@ -167,7 +167,7 @@ export const rtmpConnection: FuzzTarget = {
       apps: ['live'],
       handshake: { timeMs: () => 0, randomBytes: (n) => new Uint8Array(n) },
     });
-    const toStream = new FlvToStream(flvLimitsFor(input));
+    const toStream = new FlvMediaReader(flvLimitsFor(input));
     const seen = new Set<string>();
     let accepted = false;
     const handle = (events: readonly RtmpConnectionEvent[]): void => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { findBox, fromHex, readBoxes, toHex } from '../../test/box-reader.ts';
 import { Fmp4Error } from './errors.ts';
 import { writeFragment } from './fragment.ts';
-import { findBox, fromHex, readBoxes, toHex } from './test-box-reader.ts';
 import type { Fragment } from './types.ts';
 
 const TWO_SAMPLES: Fragment = {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { findBox, fromHex, type ParsedBox, readBoxes, toHex } from '../../test/box-reader.ts';
+import { readWithMp4box } from '../../test/mp4box-reader.ts';
 import { BoxWriter } from './box-writer.ts';
 import { Fmp4Error } from './errors.ts';
 import { writeInitSegment } from './init-segment.ts';
 import { writeAvcC, writeDOps, writeEsds } from './sample-entry.ts';
-import { findBox, fromHex, type ParsedBox, readBoxes, toHex } from './test-box-reader.ts';
-import { readWithMp4box } from './test-mp4box.ts';
 import type { InitTrack } from './types.ts';
 
 /** SPS and PPS from x264 (High, level 3.1, 1280x720); the SPS contains an emulation prevention byte. */

@@ -1,10 +1,10 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startGlint, type TestGlint } from '../../test/glint.ts';
+import { until } from '../../test/werift/until.ts';
 import type { Glint } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { MemoryStreamKeyStore } from '../platform/stream-keys.ts';
-import { until } from '../sfu/testing/until.ts';
-import { startGlint, type TestGlint } from './testing/glint.ts';
 
 let t: TestGlint | undefined;
 let demoKey = '';

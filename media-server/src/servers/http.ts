@@ -4,12 +4,12 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { LlhlsOutputs } from '../protocols/llhls/from_stream.ts';
-import { bearerToken } from '../protocols/whip/http.ts';
+import type { LlhlsOutputs } from '../adapters/llhls-outputs.ts';
 import type { StreamHub } from '../stream/hub.ts';
 import type { Metrics } from './metrics.ts';
 import { htmlSecurityHeaders } from './security-headers.ts';
 import { escapeHtml, watchPage } from './watch-page.ts';
+import { bearerToken } from './whip/http-replies.ts';
 
 export interface HttpServerDeps {
   readonly hub: StreamHub;

@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
 import type { LogBudget } from '../limits/log-budget.ts';
 import { FlvError } from '../protocols/flv/errors.ts';
-import { FlvToStream } from '../protocols/flv/to_stream.ts';
+import { FlvMediaReader } from '../protocols/flv/flv-media-reader.ts';
 import type { MediaEvent } from '../protocols/flv/types.ts';
 import { type RtmpConnectionEvent, RtmpServerConnection } from '../protocols/rtmp/connection.ts';
 import { RtmpError } from '../protocols/rtmp/errors.ts';
-import { type PublishEndReason, PublishSession, type RtmpPublishSession } from '../protocols/rtmp/publish_session.ts';
+import { type PublishEndReason, PublishSession, type RtmpPublishSession } from '../protocols/rtmp/publish-session.ts';
 
 /** The subset of pino the server uses; a pino logger fits as is. */
 export interface RtmpLogger {
@@ -59,7 +59,7 @@ export class RtmpClient {
   readonly #peer: { readonly remoteAddress: string; readonly remotePort: number | undefined };
   readonly #connection: RtmpServerConnection;
   /** A malformed video frame is dropped and logged; the publish goes on (many in a row end it: TOO_MANY_BAD_FRAMES). */
-  readonly #toStream = new FlvToStream({
+  readonly #toStream = new FlvMediaReader({
     onDroppedFrame: (error) =>
       this.#logger.warn(
         { ...this.#peer, channelId: this.#session?.channelId, code: error.code, err: error.message },

@@ -7,15 +7,15 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../../test/flv-ffmpeg.ts';
+import { percentile, startProbe } from '../../test/health-probe.ts';
+import type { AttackPlan, AttackResult } from '../../test/rtmp-attacker.ts';
+import { counts, publish, rawClient, startServer, TEST_KEYS, withDeadline } from '../../test/rtmp-server.ts';
+import { TestRtmpClient } from '../../test/rtmp-test-client.ts';
+import { until } from '../../test/werift/until.ts';
 import { Glint } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { requireTool } from '../protocols/flv/test_ffmpeg.ts';
-import { TestRtmpClient } from '../protocols/rtmp/test_client.ts';
-import { until } from '../sfu/testing/until.ts';
 import type { RtmpServer } from './rtmp.ts';
-import { percentile, startProbe } from './testing/health-probe.ts';
-import type { AttackPlan, AttackResult } from './testing/rtmp-attacker.ts';
-import { counts, publish, rawClient, startServer, TEST_KEYS, withDeadline } from './testing/rtmp-server.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -43,7 +43,7 @@ function client(port: number, bytes: Uint8Array, options: Parameters<typeof rawC
 
 /** The attacker in its own process, built and started before the baseline is taken; `go` runs it to the end. */
 async function startAttacker(plan: AttackPlan) {
-  const script = fileURLToPath(new URL('./testing/rtmp-attacker.ts', import.meta.url));
+  const script = fileURLToPath(new URL('../../test/rtmp-attacker.ts', import.meta.url));
   const child = spawn(
     process.execPath,
     [createRequire(import.meta.url).resolve('tsx/cli'), script, JSON.stringify(plan)],

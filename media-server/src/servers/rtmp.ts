@@ -2,10 +2,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { type CapVerdict, ConnectionCaps } from '../limits/connection-caps.ts';
 import { LogBudget } from '../limits/log-budget.ts';
-import type { RtmpPublishSession } from '../protocols/rtmp/publish_session.ts';
+import type { RtmpPublishSession } from '../protocols/rtmp/publish-session.ts';
 import { type PublishDecision, type PublishRequest, RtmpClient, type RtmpLogger } from './rtmp-client.ts';
 
-export type { PublishEndReason, RtmpPublishSession } from '../protocols/rtmp/publish_session.ts';
+export type { PublishEndReason, RtmpPublishSession } from '../protocols/rtmp/publish-session.ts';
 export type { PublishDecision, PublishRequest, RtmpLogger } from './rtmp-client.ts';
 
 export interface RtmpServerOptions {

@@ -9,6 +9,12 @@ export {
 } from './errors.ts';
 export { KeyframeGate } from './keyframe-gate.ts';
 export type { IceOptions } from './peer-config.ts';
+export {
+  Publisher,
+  type PublisherEndReason,
+  type PublisherOptions,
+  type PublisherStats,
+} from './publisher.ts';
 export { sessionLogTag } from './session-log-tag.ts';
 export type { SubscriberEndReason } from './subscriber.ts';
 export type {
@@ -21,9 +27,3 @@ export type {
   SubscriberInfo,
 } from './types.ts';
 export { WeriftSfu, type WeriftSfuOptions } from './werift-sfu.ts';
-export {
-  type PublisherEndReason,
-  type PublisherStats,
-  WhipPublisher,
-  type WhipPublisherOptions,
-} from './whip-publisher.ts';

@@ -1,4 +1,4 @@
-import { ByteQueue } from '../rtmp/byte_queue.ts';
+import { ByteQueue } from '../rtmp/byte-queue.ts';
 import { FlvError } from './errors.ts';
 import type { FlvTag, FlvTagType } from './types.ts';
 

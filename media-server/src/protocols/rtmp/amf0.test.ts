@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fromHex as bytes, toHex as hex, rtmpErrorCode } from '../../../test/rtmp-test-client.ts';
 import { AmfEcmaArray, type AmfValue, decodeAmf0, decodeAmf0Value, encodeAmf0 } from './amf0.ts';
 import { RtmpError } from './errors.ts';
-import { fromHex as bytes, toHex as hex, rtmpErrorCode } from './test_client.ts';
 
 describe('AMF0 encoding, byte for byte', () => {
   it.each<[string, AmfValue, string]>([

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { commandsOf, TestRtmpClient } from '../../../test/rtmp-test-client.ts';
 import { AmfEcmaArray, encodeAmf0 } from './amf0.ts';
 import { type RtmpConnectionEvent, RtmpServerConnection } from './connection.ts';
 import { RtmpError } from './errors.ts';
 import { MessageType, type RtmpMessage, readControlU32 } from './message.ts';
-import { commandsOf, TestRtmpClient } from './test_client.ts';
 
 function setup(options: Partial<ConstructorParameters<typeof RtmpServerConnection>[0]> = {}) {
   const conn = new RtmpServerConnection({ apps: ['live'], ...options });

@@ -1,6 +1,6 @@
 import { type AmfObject, amfProperties } from './amf0.ts';
-import { ChunkReader, type ChunkReaderLimits, DEFAULT_CHUNK_READER_LIMITS } from './chunk_reader.ts';
-import { ChunkWriter } from './chunk_writer.ts';
+import { ChunkReader, type ChunkReaderLimits, DEFAULT_CHUNK_READER_LIMITS } from './chunk-reader.ts';
+import { ChunkWriter } from './chunk-writer.ts';
 import {
   commandMessage,
   decodeCommand,

@@ -1,9 +1,9 @@
 import { codec } from '@glint/media-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeH264AccessUnits, isIdr } from '../../../test/rtp-h264.ts';
 import { H264Depacketizer } from './h264-depacketizer.ts';
 import { packetizeH264, RtpSequencer } from './h264-packetizer.ts';
 import { parseRtpPacket, serializeRtpPacket } from './packet.ts';
-import { encodeH264AccessUnits, isIdr } from './test_h264.ts';
 
 const SPS = Uint8Array.of(0x67, 0x42, 0xc0, 0x1f, 0xda);
 const PPS = Uint8Array.of(0x68, 0xce, 0x3c, 0x80);

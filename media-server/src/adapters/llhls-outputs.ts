@@ -1,0 +1,211 @@
+import { type KeyframeRequest, LivePackager, LlhlsHttp, type PackagerOptions } from '@glint/llhls-packager';
+import type { LiveStream } from '../stream/live-stream.ts';
+import type { StreamEndReason, StreamEvent, StreamReader } from '../stream/types.ts';
+
+export interface LlhlsOutputOptions {
+  readonly partTargetMs: number;
+  readonly segmentTargetMs: number;
+  /** A publisher back within this long continues the playlist after EXT-X-DISCONTINUITY; later, a fresh stream. */
+  readonly reconnectGraceMs: number;
+  /**
+   * After EXT-X-ENDLIST the ended playlist stays served this long (players finish and stop), then the channel's
+   * output is freed (memory, sweep timer) and its URLs answer 404. Default 30 s.
+   */
+  readonly endedRetentionMs?: number;
+  /** The longest video segment without a keyframe before it is cut anyway; default 4 segment targets. */
+  readonly maxSegmentMs?: number;
+  readonly sink?: PackagerOptions['sink'];
+  readonly onError: (error: unknown, channelId: string) => void;
+  /** Hears of every part a channel produces (metrics). */
+  readonly onPart?: (channelId: string) => void;
+  /**
+   * The channel's video has gone without a keyframe for two segment targets (and again as long while none comes):
+   * forward it to the source if it can make one (an encoder request, a PLI), or report the misconfigured encoder.
+   */
+  readonly onKeyframeRequest?: (channelId: string, request: ChannelKeyframeRequest) => void;
+}
+
+export interface ChannelKeyframeRequest extends KeyframeRequest {
+  /** The broadcast's first request: report a misconfigured encoder once, not every few seconds. */
+  readonly firstInBroadcast: boolean;
+}
+
+const DEFAULT_ENDED_RETENTION_MS = 30_000;
+
+/** One channel's LL-HLS output: a packager and its HTTP face, kept across a quick reconnect. */
+export class ChannelOutput implements StreamReader {
+  readonly channelId: string;
+  readonly packager: LivePackager;
+  readonly http: LlhlsHttp;
+  readonly #graceMs: number;
+  readonly #retentionMs: number;
+  readonly #onError: (error: unknown, channelId: string) => void;
+  readonly #onRetired: (output: ChannelOutput) => void;
+  #graceTimer: NodeJS.Timeout | null = null;
+  #retireTimer: NodeJS.Timeout | null = null;
+  #live = false;
+
+  /** `onRetired`: the ended output's retention is over; its owner drops and closes it. */
+  constructor(channelId: string, options: LlhlsOutputOptions, onRetired: (output: ChannelOutput) => void = () => {}) {
+    this.channelId = channelId;
+    this.#graceMs = options.reconnectGraceMs;
+    this.#retentionMs = options.endedRetentionMs ?? DEFAULT_ENDED_RETENTION_MS;
+    this.#onError = options.onError;
+    this.#onRetired = onRetired;
+    this.packager = new LivePackager({
+      partTargetMs: options.partTargetMs,
+      segmentTargetMs: options.segmentTargetMs,
+      ...(options.maxSegmentMs !== undefined ? { maxSegmentMs: options.maxSegmentMs } : {}),
+      ...(options.sink ? { sink: options.sink } : {}),
+    });
+    this.http = new LlhlsHttp(this.packager, { startWaitMs: 3000 });
+    const onKeyframeRequest = options.onKeyframeRequest;
+    if (onKeyframeRequest) {
+      let requests = 0;
+      this.packager.onKeyframeNeeded((request) =>
+        onKeyframeRequest(channelId, { ...request, firstInBroadcast: requests++ === 0 }),
+      );
+    }
+    const onPart = options.onPart;
+    if (onPart) {
+      let lastParts = 0;
+      this.packager.onChange(() => {
+        const parts = this.packager.renditions.reduce((n, r) => n + r.nextPartId, 0);
+        for (; lastParts < parts; lastParts++) onPart(channelId);
+      });
+    }
+  }
+
+  get live(): boolean {
+    return this.#live;
+  }
+
+  /** The folder of this broadcast's media URIs (a new one per broadcast; kept across a quick reconnect). */
+  get broadcastId(): string {
+    return this.packager.broadcastId;
+  }
+
+  get ended(): boolean {
+    return this.packager.ended;
+  }
+
+  /** In the grace period after a publisher left: a reconnect continues this output. */
+  get waitingForReconnect(): boolean {
+    return this.#graceTimer !== null;
+  }
+
+  attach(stream: LiveStream): void {
+    if (this.#graceTimer) {
+      clearTimeout(this.#graceTimer);
+      this.#graceTimer = null;
+      this.packager.discontinuity();
+    }
+    this.#live = true;
+    stream.attach(this);
+  }
+
+  /** A bad access unit or config (e.g. a corrupt SPS) is reported and skipped; the channel keeps its output. */
+  onEvent(event: StreamEvent): void {
+    try {
+      this.#apply(event);
+    } catch (error) {
+      this.#onError(error, this.channelId);
+    }
+  }
+
+  #apply(event: StreamEvent): void {
+    switch (event.kind) {
+      case 'metadata': {
+        // onMetaData tells which tracks come, so the multivariant playlist need not wait for a missing one.
+        const m = event.metadata;
+        const video = m.videocodecid !== undefined || m.width !== undefined;
+        const audio = m.audiocodecid !== undefined || m.audiosamplerate !== undefined;
+        if (video || audio) this.packager.expectTracks({ video, audio });
+        break;
+      }
+      case 'video-config':
+        this.packager.setVideoConfig(event.config);
+        break;
+      case 'audio-config':
+        this.packager.setAudioConfig(event.config);
+        break;
+      case 'video':
+        this.packager.pushVideo(event.au);
+        break;
+      case 'audio':
+        this.packager.pushAudio(event.frame);
+        break;
+    }
+  }
+
+  onEnd(_reason: StreamEndReason): void {
+    this.#live = false;
+    this.#graceTimer = setTimeout(() => this.end(), this.#graceMs);
+    this.#graceTimer.unref();
+  }
+
+  /** ENDLIST now; the output keeps serving its last window for the retention time (or until replaced). */
+  end(): void {
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    this.#graceTimer = null;
+    this.#live = false;
+    this.packager.end();
+    if (this.#retireTimer || this.http.closed) return;
+    this.#retireTimer = setTimeout(() => {
+      this.#retireTimer = null;
+      this.#onRetired(this);
+    }, this.#retentionMs);
+    this.#retireTimer.unref();
+  }
+
+  close(): void {
+    this.end();
+    if (this.#retireTimer) clearTimeout(this.#retireTimer);
+    this.#retireTimer = null;
+    this.http.close();
+  }
+}
+
+/** Every channel's LL-HLS output, created as streams start. */
+export class LlhlsOutputs {
+  readonly #outputs = new Map<string, ChannelOutput>();
+  readonly #options: LlhlsOutputOptions;
+
+  constructor(options: LlhlsOutputOptions) {
+    this.#options = options;
+  }
+
+  get(channelId: string): ChannelOutput | undefined {
+    return this.#outputs.get(channelId);
+  }
+
+  get all(): ChannelOutput[] {
+    return [...this.#outputs.values()];
+  }
+
+  get blockedRequests(): number {
+    return this.all.reduce((n, o) => n + o.http.blockedCount, 0);
+  }
+
+  /** A stream started: continue the channel's output if it is in its grace period, else start a fresh one. */
+  onStreamStart(stream: LiveStream): void {
+    let output = this.#outputs.get(stream.channelId);
+    if (!output?.waitingForReconnect) {
+      output?.close();
+      output = new ChannelOutput(stream.channelId, this.#options, (retired) => this.#retire(retired));
+      this.#outputs.set(stream.channelId, output);
+    }
+    output.attach(stream);
+  }
+
+  /** An ended output whose retention is over: its channel's URLs answer 404 from now on. */
+  #retire(output: ChannelOutput): void {
+    if (this.#outputs.get(output.channelId) === output) this.#outputs.delete(output.channelId);
+    output.close();
+  }
+
+  close(): void {
+    for (const output of this.#outputs.values()) output.close();
+    this.#outputs.clear();
+  }
+}

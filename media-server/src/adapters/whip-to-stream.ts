@@ -1,0 +1,247 @@
+import { codec, type H264Config } from '@glint/media-core';
+import { RtpError } from '../protocols/rtp/errors.ts';
+import { type H264AccessUnit, H264Depacketizer } from '../protocols/rtp/h264-depacketizer.ts';
+import { readOpusPayload } from '../protocols/rtp/opus.ts';
+import { parseRtpPacket } from '../protocols/rtp/packet.ts';
+import { RtpTimestampUnwrapper, rescaleTicks } from '../protocols/rtp/timestamps.ts';
+import type { MediaKind, RtpSource } from '../sfu/types.ts';
+import type { LiveStream } from '../stream/live-stream.ts';
+import { WebRtcBridgeError } from '../transcode/errors.ts';
+
+export interface WhipToStreamOptions {
+  /** Ask the publisher for a keyframe this often (the segment target): browsers send none by themselves. 1000 ms. */
+  readonly keyframeIntervalMs?: number;
+  /** Least time between keyframe requests caused by loss. Default 300 ms. */
+  readonly keyframeRetryMs?: number;
+  /** Access unit format pushed to the stream. Default 'avcc' (what the packager stores, no conversion). */
+  readonly format?: 'annexb' | 'avcc';
+  /** Largest video access unit, bytes; a larger one is dropped and a keyframe requested. Default 4 MiB. */
+  readonly maxAccessUnitBytes?: number;
+  /** Most NAL units in one video access unit. Default 1,024. */
+  readonly maxNalsPerAccessUnit?: number;
+  /** Wall clock (ms), for aligning the first packet of each track. */
+  readonly clock?: () => number;
+  /** The publisher went away: end the stream (e.g. `hub.end(stream, 'disconnect')`). */
+  readonly onSourceClose: () => void;
+  /**
+   * A malformed packet, an access unit past a limit, an invalid SPS or an unsupported codec; the bridge drops what it
+   * broke and goes on. Log it.
+   */
+  readonly onError?: (error: RtpError | WebRtcBridgeError, kind: MediaKind) => void;
+}
+
+/** What the bridge counted, for metrics and tests. */
+export interface WhipToStreamStats {
+  keyframeRequests: number;
+  videoAccessUnits: number;
+  audioFrames: number;
+  droppedAccessUnits: number;
+  lostVideoPackets: number;
+}
+
+export interface WhipToStreamBridge {
+  readonly stats: Readonly<WhipToStreamStats>;
+  stop(): void;
+}
+
+/**
+ * Places one track's RTP clock on the stream's 90 kHz timeline. Without RTCP sender reports the two tracks' RTP
+ * clocks share no origin, so each track's first packet is put at its arrival time relative to the first packet of
+ * either track; later packets follow their own RTP timestamps (no jitter from arrival times).
+ */
+class TrackTimeline {
+  readonly #unwrapper = new RtpTimestampUnwrapper();
+  readonly #clockRate: number;
+  #firstTicks = 0;
+  #offset90k: number | null = null;
+
+  constructor(clockRate: number) {
+    this.#clockRate = clockRate;
+  }
+
+  to90k(rtpTimestamp: number, originMs: () => number, nowMs: number): number {
+    const ticks = this.#unwrapper.unwrap(rtpTimestamp);
+    if (this.#offset90k === null) {
+      this.#firstTicks = ticks;
+      this.#offset90k = Math.round((nowMs - originMs()) * 90);
+    }
+    return this.#offset90k + rescaleTicks(ticks - this.#firstTicks, this.#clockRate, 90_000);
+  }
+}
+
+/** The first SPS the outputs could not use, as a bridge error; undefined when every SPS parses. */
+function invalidSps(sps: readonly Uint8Array[]): WebRtcBridgeError | undefined {
+  for (const [i, set] of sps.entries()) {
+    try {
+      codec.parseSps(set);
+    } catch (error) {
+      if (!(error instanceof codec.CodecError)) throw error;
+      return new WebRtcBridgeError(
+        'INVALID_VIDEO_CONFIG',
+        `the publisher's SPS ${i} is invalid (${error.message}); its keyframe is dropped and another one requested`,
+      );
+    }
+  }
+  return undefined;
+}
+
+function sameSets(x: readonly Uint8Array[], y: readonly Uint8Array[]): boolean {
+  return x.length === y.length && x.every((v, i) => Buffer.compare(v, y[i]!) === 0);
+}
+
+/**
+ * Which depacketized access units reach the stream: none before the first parameter sets, none carrying an SPS the
+ * outputs could not parse, and after such a one none until the next good keyframe (they could not be decoded).
+ */
+class VideoConfigGate {
+  #config: H264Config | null = null;
+  #awaitingKeyframe = false;
+  /** Access units dropped for an invalid SPS, or while waiting for the keyframe after one. */
+  dropped = 0;
+
+  /** A keyframe is needed: none with usable parameter sets came yet, or the last one was dropped. */
+  get stuck(): boolean {
+    return this.#awaitingKeyframe || this.#config === null;
+  }
+
+  /** Undefined: drop the access unit. Otherwise it passes, after `config` when that is new. */
+  admit(au: H264AccessUnit, report: (error: WebRtcBridgeError) => void): { config: H264Config | null } | undefined {
+    const current = this.#config;
+    // A known SPS was checked when it came first; a new one is checked before it reaches any output.
+    const invalid = au.sps.length > 0 && !(current && sameSets(current.sps, au.sps)) ? invalidSps(au.sps) : undefined;
+    if (invalid || (this.#awaitingKeyframe && !au.keyframe)) {
+      if (invalid) report(invalid);
+      this.#awaitingKeyframe = true;
+      this.dropped++;
+      return undefined;
+    }
+    this.#awaitingKeyframe = false;
+    const changed =
+      au.sps.length > 0 &&
+      au.pps.length > 0 &&
+      !(current && sameSets(current.sps, au.sps) && sameSets(current.pps, au.pps));
+    if (changed) this.#config = { codec: 'h264', sps: au.sps, pps: au.pps };
+    if (!this.#config) return undefined; // an IDR without parameter sets before any: wait for the next one
+    return { config: changed ? this.#config : null };
+  }
+}
+
+/**
+ * WHIP → stream: depacketizes a WebRTC publisher's H.264 and Opus RTP into the live stream's access units and
+ * frames (pts = dts: WebRTC H.264 has no B-frames), asks the publisher for keyframes after loss and at every segment
+ * target, and ends the stream through `onSourceClose` when the publisher leaves.
+ */
+export function whipToStream(source: RtpSource, stream: LiveStream, options: WhipToStreamOptions): WhipToStreamBridge {
+  const clock = options.clock ?? Date.now;
+  const retryMs = options.keyframeRetryMs ?? 300;
+  const stats: WhipToStreamStats = {
+    keyframeRequests: 0,
+    videoAccessUnits: 0,
+    audioFrames: 0,
+    droppedAccessUnits: 0,
+    lostVideoPackets: 0,
+  };
+  const unsubscribe: (() => void)[] = [];
+  let originMs: number | null = null;
+  const origin = () => originMs ?? 0;
+  const arrival = () => {
+    const now = clock();
+    originMs ??= now;
+    return now;
+  };
+  let lastRequestMs = Number.NEGATIVE_INFINITY;
+  const requestKeyframe = (now: number) => {
+    lastRequestMs = now;
+    stats.keyframeRequests++;
+    source.requestKeyframe();
+  };
+  const report = (error: unknown, kind: MediaKind) => {
+    if (error instanceof RtpError || error instanceof WebRtcBridgeError) options.onError?.(error, kind);
+    else throw error;
+  };
+
+  const video = source.codecs.video;
+  if (video && video.mimeType.toLowerCase() === 'video/h264') {
+    const depacketizer = new H264Depacketizer({
+      format: options.format ?? 'avcc',
+      ...(options.maxAccessUnitBytes === undefined ? {} : { maxAccessUnitBytes: options.maxAccessUnitBytes }),
+      ...(options.maxNalsPerAccessUnit === undefined ? {} : { maxNalsPerAccessUnit: options.maxNalsPerAccessUnit }),
+    });
+    const timeline = new TrackTimeline(video.clockRate);
+    const gate = new VideoConfigGate();
+    unsubscribe.push(
+      source.onRtp('video', (bytes) => {
+        const now = arrival();
+        const result = depacketizer.pushBytes(bytes);
+        for (const error of result.errors) report(error, 'video');
+        for (const au of result.accessUnits) {
+          const admitted = gate.admit(au, (error) => report(error, 'video'));
+          if (!admitted) continue;
+          if (admitted.config) stream.push({ kind: 'video-config', config: admitted.config });
+          const pts90k = timeline.to90k(au.timestamp, origin, now);
+          stream.push({
+            kind: 'video',
+            au: { data: au.data, format: au.format, pts90k, dts90k: pts90k, keyframe: au.keyframe },
+          });
+          stats.videoAccessUnits++;
+        }
+        stats.droppedAccessUnits = depacketizer.droppedAccessUnits + gate.dropped;
+        stats.lostVideoPackets = depacketizer.lostPackets;
+        if ((depacketizer.needsKeyframe || gate.stuck) && now - lastRequestMs >= retryMs) requestKeyframe(now);
+      }),
+    );
+    const timer = setInterval(() => requestKeyframe(clock()), options.keyframeIntervalMs ?? 1000);
+    unsubscribe.push(() => clearInterval(timer));
+  } else if (video) {
+    report(
+      new WebRtcBridgeError('UNSUPPORTED_CODEC', `video codec ${video.mimeType} cannot go to LL-HLS; publish H.264`),
+      'video',
+    );
+  }
+
+  const audio = source.codecs.audio;
+  if (audio && audio.mimeType.toLowerCase() === 'audio/opus') {
+    const timeline = new TrackTimeline(audio.clockRate);
+    let configured = false;
+    unsubscribe.push(
+      source.onRtp('audio', (bytes) => {
+        const now = arrival();
+        let pts90k: number;
+        let data: Uint8Array;
+        try {
+          const packet = parseRtpPacket(bytes);
+          data = readOpusPayload(packet.payload).packet;
+          pts90k = timeline.to90k(packet.header.timestamp, origin, now);
+        } catch (error) {
+          report(error, 'audio');
+          return;
+        }
+        if (!configured) {
+          configured = true;
+          stream.push({ kind: 'audio-config', config: { codec: 'opus', channels: audio.channels ?? 2 } });
+        }
+        stream.push({ kind: 'audio', frame: { data, pts90k } });
+        stats.audioFrames++;
+      }),
+    );
+  } else if (audio) {
+    report(
+      new WebRtcBridgeError('UNSUPPORTED_CODEC', `audio codec ${audio.mimeType} is not supported; publish Opus`),
+      'audio',
+    );
+  }
+
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    for (const fn of unsubscribe.splice(0)) fn();
+  };
+  unsubscribe.push(
+    source.onClose(() => {
+      stop();
+      options.onSourceClose();
+    }),
+  );
+  return { stats, stop };
+}

@@ -1,0 +1,49 @@
+/** A whole Glint media server on free ports of 127.0.0.1, with its log lines kept for the test to read. */
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { Glint } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { MemoryStreamKeyStore } from '../src/platform/stream-keys.ts';
+
+export interface TestGlint {
+  readonly glint: Glint;
+  /** Stream key per channel given to startGlint. */
+  readonly keys: Record<string, string>;
+  /** Every log line (pino JSON), in order. */
+  readonly logs: string[];
+  http(path: string): string;
+  rtmp(channel: string, key?: string): string;
+  stop(): Promise<void>;
+}
+
+/** `env` overrides the configuration (GLINT_* variables), e.g. a limit under test. */
+export async function startGlint(channels: readonly string[], env: Record<string, string> = {}): Promise<TestGlint> {
+  const config = loadConfig({
+    GLINT_HOST: '127.0.0.1',
+    GLINT_HTTP_PORT: '0',
+    GLINT_RTMP_PORT: '0',
+    GLINT_DEMO_BROADCAST: 'false',
+    GLINT_LOG_LEVEL: 'info',
+    ...env,
+  });
+  const store = new MemoryStreamKeyStore();
+  const keys: Record<string, string> = {};
+  for (const id of channels) keys[id] = store.add({ id, displayName: id });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const glint = new Glint({ config, keys: store, logger: pino({ level: config.logLevel }, sink) });
+  await glint.start();
+  return {
+    glint,
+    keys,
+    logs,
+    http: (path) => `http://127.0.0.1:${glint.httpPort}${path}`,
+    rtmp: (channel, key) => `rtmp://127.0.0.1:${glint.rtmpPort}/live/${key ?? keys[channel] ?? ''}`,
+    stop: () => glint.stop(),
+  };
+}

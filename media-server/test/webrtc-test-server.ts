@@ -1,0 +1,84 @@
+/**
+ * A small Glint-like server for WebRTC tests: Fastify with the WHIP/WHEP routes, a WeriftSfu, a StreamHub and a
+ * MemoryStreamKeyStore, on 127.0.0.1 port 0, admitted by the same PublishAdmission as the real server.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { PublishAdmission } from '../src/admission/publish-admission.ts';
+import { MemoryStreamKeyStore } from '../src/platform/stream-keys.ts';
+import type { OfferAdmissionLimits } from '../src/servers/whip/offer-admission.ts';
+import { registerWebrtcRoutes, type WebrtcRoutesHandle } from '../src/servers/whip/webrtc-routes.ts';
+import { whipAuthorizer } from '../src/servers/whip/whip-authorizer.ts';
+import type { Publisher, PublisherOptions } from '../src/sfu/publisher.ts';
+import { WeriftSfu, type WeriftSfuOptions } from '../src/sfu/werift-sfu.ts';
+import { StreamHub } from '../src/stream/hub.ts';
+
+export interface WebrtcTestServer {
+  readonly app: FastifyInstance;
+  readonly sfu: WeriftSfu;
+  readonly hub: StreamHub;
+  readonly routes: WebrtcRoutesHandle;
+  readonly keys: Record<string, string>;
+  readonly published: Publisher[];
+  url(path: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startWebrtcTestServer(
+  channels: readonly string[],
+  options: {
+    sfu?: WeriftSfuOptions;
+    publisherConnectTimeoutMs?: number;
+    /** ICE options and timeouts of WHIP publishers (the connect timeout above wins). */
+    publisherOptions?: PublisherOptions;
+    logger?: Logger;
+    /** Offer rate and pending-session caps; the server's defaults unless given (a load test raises them). */
+    offerAdmission?: Partial<OfferAdmissionLimits>;
+    bodyTimeoutMs?: number;
+  } = {},
+): Promise<WebrtcTestServer> {
+  const store = new MemoryStreamKeyStore();
+  const keys: Record<string, string> = {};
+  for (const id of channels) keys[id] = store.add({ id, displayName: id });
+  const hub = new StreamHub({ onReaderError: () => {} });
+  const sfu = new WeriftSfu({ ...options.sfu, ...(options.logger ? { logger: options.logger } : {}) });
+  const published: Publisher[] = [];
+  const app = Fastify({ logger: false });
+  // The same admission as the real server (app.ts), so WHIP tests run the real check.
+  const admission = new PublishAdmission({
+    keys: store,
+    isLive: (channelId) => hub.isLive(channelId) || sfu.hasSource(channelId),
+  });
+  const routes = registerWebrtcRoutes(app, {
+    sfu,
+    authorize: whipAuthorizer(admission),
+    onPublish: (publisher, channelId) => {
+      admission.started(channelId);
+      published.push(publisher);
+    },
+    publisherOptions: {
+      ...options.publisherOptions,
+      connectTimeoutMs: options.publisherConnectTimeoutMs ?? options.publisherOptions?.connectTimeoutMs ?? 10_000,
+    },
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.offerAdmission ? { offerAdmission: options.offerAdmission } : {}),
+    ...(options.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    sfu,
+    hub,
+    routes,
+    keys,
+    published,
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    stop: async () => {
+      await routes.closeAll();
+      await sfu.close();
+      await app.close();
+    },
+  };
+}
