@@ -5,6 +5,8 @@ import {
   type Clock,
   type H264Config,
   Listeners,
+  type Logger,
+  silentLogger,
   type VideoAccessUnit,
 } from '@glint/media-core';
 import {
@@ -58,6 +60,8 @@ export interface PackagerOptions {
   readonly sink?: SegmentSink;
   /** Names of the renditions (URI folders); defaults 'video' and 'audio'. */
   readonly names?: { readonly video: string; readonly audio: string };
+  /** Where problems are reported (a listener that throws, a failing sink); default silent. */
+  readonly logger?: Logger;
 }
 
 interface VideoState {
@@ -100,7 +104,7 @@ export function newBroadcastId(nowMs: number): string {
  */
 export class LivePackager {
   readonly #opts: Required<Omit<PackagerOptions, 'sink' | 'expect'>> & { sink: SegmentSink | undefined };
-  readonly #keyframeListeners = new Listeners<[KeyframeRequest]>('keyframe request');
+  readonly #keyframeListeners: Listeners<[KeyframeRequest]>;
   #expect: { readonly video: boolean; readonly audio: boolean };
   #video: VideoState | null = null;
   #audio: AudioState | null = null;
@@ -110,7 +114,7 @@ export class LivePackager {
   #anchorWallMs = 0;
   /** Furthest end of media written, on our timeline, to continue after a discontinuity. */
   #end90k = 0;
-  readonly #listeners = new Listeners('packager');
+  readonly #listeners: Listeners;
   droppedSamples = 0;
 
   constructor(options: PackagerOptions = {}) {
@@ -128,7 +132,10 @@ export class LivePackager {
       clock,
       sink: options.sink,
       names: options.names ?? { video: 'video', audio: 'audio' },
+      logger: options.logger ?? silentLogger,
     };
+    this.#keyframeListeners = new Listeners('keyframe request', this.#opts.logger);
+    this.#listeners = new Listeners('packager', this.#opts.logger);
     this.#expect = options.expect ?? { video: true, audio: true };
     if (this.#opts.partHoldBackParts < 2) throw new RangeError('PART-HOLD-BACK must be at least 2 part targets');
     if (this.#opts.maxSegmentMs < segmentTargetMs) {
@@ -398,6 +405,7 @@ export class LivePackager {
       followBoundaries,
       wallMs: (dts) => this.#anchorWallMs + ((dts / timescale) * 1000 - this.#offset90k / 90),
       sink: opts.sink,
+      logger: opts.logger,
       ...(previous ? { start: previous.successorStart } : {}),
     });
     rendition.onChange(() => this.#listeners.emit());

@@ -1,4 +1,4 @@
-import { Listeners } from '@glint/media-core';
+import { Listeners, type Logger, silentLogger } from '@glint/media-core';
 import { writeFragment } from './fmp4/index.ts';
 import type { MediaPlaylistModel, PartModel, RenditionReportModel, SegmentModel } from './playlist/model.ts';
 import { type PartCut, type Sample, Segmenter } from './segmenter/segmenter.ts';
@@ -33,6 +33,8 @@ export interface RenditionOptions {
   /** Wall time (ms) of a decode time in this track's timescale. */
   readonly wallMs: (dts: number) => number;
   readonly sink?: SegmentSink | undefined;
+  /** Where a failing sink or listener is reported; default silent. */
+  readonly logger?: Logger;
 }
 
 export interface StoredPart extends PartModel {
@@ -108,7 +110,8 @@ export class Rendition {
   #bitsInWindow = 0;
   #windowSec = 0;
   #peakBitrate = 0;
-  readonly #listeners = new Listeners('rendition');
+  readonly #log: Logger;
+  readonly #listeners: Listeners;
   /** Decode time where the next segment starts, reported to whoever aligns other renditions. */
   onSegmentBoundary: ((dts: number) => void) | null = null;
 
@@ -117,6 +120,8 @@ export class Rendition {
     this.name = opts.name;
     this.kind = opts.kind;
     this.timescale = opts.timescale;
+    this.#log = opts.logger ?? silentLogger;
+    this.#listeners = new Listeners('rendition', this.#log);
     const start = opts.start;
     this.#nextMsn = start?.msn ?? 0;
     this.#nextPartId = start?.partId ?? 0;
@@ -489,8 +494,11 @@ export class Rendition {
         parts: segment.parts.map((p) => p.bytes),
       });
     } catch (error) {
-      // A failing sink must not stop the live stream; the packager's owner logs through its own sink wrapper.
-      process.emitWarning(`segment sink failed for ${this.name}/${segment.msn}: ${String(error)}`);
+      // A failing sink must not stop the live stream: report it and go on.
+      this.#log.warn(
+        { err: error, rendition: this.name, msn: segment.msn },
+        'segment sink failed; segment not archived',
+      );
     }
   }
 

@@ -1,3 +1,4 @@
+import { Listeners } from '@glint/media-core';
 import type { MediaEvent } from '../flv/types.ts';
 
 /**
@@ -24,8 +25,9 @@ export interface RtmpPublishSession {
 export type ListenerErrorSink = (error: unknown, event: 'media' | 'end') => void;
 
 export class PublishSession implements RtmpPublishSession {
-  readonly #media = new Set<(event: MediaEvent) => void>();
-  readonly #end = new Set<(reason: PublishEndReason) => void>();
+  readonly #media: Listeners<[MediaEvent]>;
+  readonly #end: Listeners<[PublishEndReason]>;
+  readonly #onListenerError: ListenerErrorSink;
   #endReason: PublishEndReason | undefined;
 
   constructor(
@@ -33,25 +35,31 @@ export class PublishSession implements RtmpPublishSession {
     readonly app: string,
     readonly remoteAddress: string,
     private readonly closeConnection: () => void,
-    private readonly onListenerError: ListenerErrorSink,
-  ) {}
+    onListenerError: ListenerErrorSink,
+  ) {
+    this.#onListenerError = onListenerError;
+    this.#media = new Listeners((error) => onListenerError(error, 'media'));
+    this.#end = new Listeners((error) => onListenerError(error, 'end'));
+  }
 
   get ended(): boolean {
     return this.#endReason !== undefined;
   }
 
   onMedia(listener: (event: MediaEvent) => void): () => void {
-    this.#media.add(listener);
-    return () => this.#media.delete(listener);
+    return this.#media.add(listener);
   }
 
   onEnd(listener: (reason: PublishEndReason) => void): () => void {
     if (this.#endReason !== undefined) {
-      this.#call(listener, this.#endReason, 'end');
+      try {
+        listener(this.#endReason);
+      } catch (error) {
+        this.#onListenerError(error, 'end');
+      }
       return () => {};
     }
-    this.#end.add(listener);
-    return () => this.#end.delete(listener);
+    return this.#end.add(listener);
   }
 
   close(): void {
@@ -63,7 +71,7 @@ export class PublishSession implements RtmpPublishSession {
   /** For the server: deliver one media event; nothing is delivered after the end. */
   deliver(event: MediaEvent): void {
     if (this.ended) return;
-    for (const listener of this.#media) this.#call(listener, event, 'media');
+    this.#media.emit(event);
   }
 
   /** For the server: end once; later calls are ignored. */
@@ -71,15 +79,7 @@ export class PublishSession implements RtmpPublishSession {
     if (this.ended) return;
     this.#endReason = reason;
     this.#media.clear();
-    for (const listener of this.#end) this.#call(listener, reason, 'end');
+    this.#end.emit(reason);
     this.#end.clear();
-  }
-
-  #call<T>(listener: (value: T) => void, value: T, event: 'media' | 'end'): void {
-    try {
-      listener(value);
-    } catch (error) {
-      this.onListenerError(error, event);
-    }
   }
 }
