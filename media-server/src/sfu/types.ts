@@ -1,3 +1,4 @@
+import type { RtpCodec } from '../protocols/rtp/rtp-codec.ts';
 /**
  * The SFU's public contract, separate from its werift implementation so another engine can replace it.
  * An SFU forwards RTP from one source per channel to many subscribers without decoding.
@@ -6,14 +7,7 @@
 export type MediaKind = 'video' | 'audio';
 
 /** The codec a source's track carries, as negotiated with subscribers. */
-export interface RtpCodec {
-  /** 'video/H264' or 'audio/opus'. */
-  readonly mimeType: string;
-  readonly clockRate: number;
-  readonly channels?: number;
-  /** e.g. 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f' */
-  readonly sdpFmtpLine?: string;
-}
+export type { RtpCodec } from '../protocols/rtp/rtp-codec.ts';
 
 /**
  * Where a channel's RTP comes from: a WHIP publisher's peer connection, or an RTMP stream packetized here.

@@ -1,6 +1,6 @@
 import { codec } from '@glint/media-core';
-import type { RtpCodec } from '../../sfu/types.ts';
 import { RtpError } from './errors.ts';
+import type { RtpCodec } from './rtp-codec.ts';
 
 /** RFC 7587 4.1: the RTP clock for Opus is always 48 kHz, whatever the encoder's input rate. */
 export const OPUS_CLOCK_RATE = 48_000;
