@@ -5,7 +5,8 @@ import type { MediaEvent } from '../protocols/flv/types.ts';
 import { H264Depacketizer } from '../protocols/rtp/h264-depacketizer.ts';
 import { parseRtpPacket } from '../protocols/rtp/packet.ts';
 import { StreamHub } from '../stream/hub.ts';
-import { profileLevelIdOf, StreamRtpSource } from './stream-rtp-source.ts';
+import { profileLevelIdOf } from './stream-rtp/h264-config-keeper.ts';
+import { StreamRtpSource } from './stream-rtp-source.ts';
 
 function nalsOf(au: VideoAccessUnit): string[] {
   return codec.splitLengthPrefixed(au.data).map((n) => Buffer.from(n).toString('hex'));

@@ -1,0 +1,125 @@
+import { codec, type H264Config, type VideoAccessUnit } from '@glint/media-core';
+import { DEFAULT_MAX_PAYLOAD_BYTES, packetizeH264 } from '../../protocols/rtp/h264-packetizer.ts';
+import type { RtpCodec } from '../../sfu/types.ts';
+import { BFrameDetector } from './b-frame-detector.ts';
+import { FrameRateEstimator } from './frame-rate-estimator.ts';
+import { H264ConfigKeeper, profileLevelIdOf } from './h264-config-keeper.ts';
+import { RtpFanOut, type RtpListener } from './rtp-fan-out.ts';
+import { VideoReencoding } from './video-reencoding.ts';
+
+/** What the re-encoder sends: constrained baseline, level 3.1. */
+const REENCODED_PROFILE_LEVEL_ID = '42e01f';
+
+export type BFrameMode = 'auto' | 'passthrough' | 'reencode';
+
+export interface VideoRtpPathOptions {
+  readonly ssrc: number;
+  readonly payloadType: number;
+  readonly bframes: BFrameMode;
+  readonly maxPayloadBytes?: number;
+  readonly reencodeBitrateKbps?: number;
+  readonly reencodeKeyframeIntervalMs?: number;
+  readonly ffmpegPath?: string;
+  readonly onError: (error: unknown) => void;
+}
+
+/**
+ * A stream's H.264 as RTP for WebRTC viewers: each access unit packetized per RFC 6184 mode 1 with SPS/PPS before
+ * every IDR, RTP timestamp = pts90k; or, once B-frames are seen (or always, by option), re-encoded without them
+ * while anyone watches. A new listener starts at a keyframe.
+ */
+export class VideoRtpPath {
+  readonly #options: VideoRtpPathOptions;
+  readonly #config: H264ConfigKeeper;
+  readonly #bframes = new BFrameDetector();
+  readonly #rate = new FrameRateEstimator();
+  readonly #out: RtpFanOut;
+  readonly #reencoding: VideoReencoding;
+
+  constructor(options: VideoRtpPathOptions) {
+    this.#options = options;
+    this.#config = new H264ConfigKeeper(options.onError);
+    this.#out = new RtpFanOut({
+      ssrc: options.ssrc,
+      payloadType: options.payloadType,
+      startAtKeyframe: true,
+      onError: options.onError,
+    });
+    this.#reencoding = new VideoReencoding({
+      out: this.#out,
+      fps: () => this.#rate.fps,
+      onError: options.onError,
+      ...(options.reencodeBitrateKbps === undefined ? {} : { bitrateKbps: options.reencodeBitrateKbps }),
+      ...(options.reencodeKeyframeIntervalMs === undefined
+        ? {}
+        : { keyframeIntervalMs: options.reencodeKeyframeIntervalMs }),
+      ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+    });
+  }
+
+  /** The track once the stream's SPS arrived. */
+  get codec(): RtpCodec | undefined {
+    const sps = this.#config.config?.sps[0];
+    if (!sps) return undefined;
+    const profile = this.#reencoded ? REENCODED_PROFILE_LEVEL_ID : profileLevelIdOf(sps);
+    return {
+      mimeType: 'video/H264',
+      clockRate: 90_000,
+      sdpFmtpLine: `level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=${profile}`,
+    };
+  }
+
+  get hasBFrames(): boolean {
+    return this.#bframes.seen;
+  }
+
+  get listenerCount(): number {
+    return this.#out.size;
+  }
+
+  get #reencoded(): boolean {
+    const mode = this.#options.bframes;
+    return mode === 'reencode' || (mode === 'auto' && this.#bframes.seen);
+  }
+
+  onRtp(listener: RtpListener): () => void {
+    const remove = this.#out.add(listener);
+    return () => {
+      if (remove() && this.#out.size === 0) void this.#reencoding.stop();
+    };
+  }
+
+  setConfig(config: H264Config): void {
+    this.#config.set(config);
+  }
+
+  push(au: VideoAccessUnit): void {
+    this.#bframes.push(au.pts90k);
+    this.#rate.push(au.dts90k);
+    let nals: Uint8Array[];
+    try {
+      nals = au.format === 'avcc' ? codec.splitLengthPrefixed(au.data) : codec.splitAnnexB(au.data);
+    } catch (error) {
+      this.#options.onError(error);
+      return;
+    }
+    if (au.keyframe) this.#config.takeInBand(nals);
+    if (this.#out.size === 0) return;
+    if (this.#reencoded) {
+      this.#reencoding.write(nals, au.keyframe, au.pts90k, this.#config.config);
+      return;
+    }
+    const config = this.#config.config;
+    const payloads = packetizeH264(nals, {
+      maxPayloadBytes: this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      ...(config ? { config } : {}),
+    });
+    this.#out.send(payloads, au.pts90k, au.keyframe);
+  }
+
+  /** Drops every listener and stops the re-encoder; resolves when its ffmpeg is gone. */
+  close(): Promise<void> {
+    this.#out.clear();
+    return this.#reencoding.stop();
+  }
+}
