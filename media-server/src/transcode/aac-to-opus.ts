@@ -12,9 +12,13 @@ export interface AacToOpusOptions {
   readonly onPacket: (packet: OpusRtpOut) => void;
   /** ffmpeg failed or exited on its own (not after stop()). */
   readonly onError: (error: WebRtcBridgeError) => void;
+  /** Opus bitrate, kbit/s. Default `OPUS_BITRATE_KBPS` (96). */
   readonly bitrateKbps?: number;
+  /** Default: fluent-ffmpeg's (FFMPEG_PATH, then PATH). */
   readonly ffmpegPath?: string;
 }
+
+export const OPUS_BITRATE_KBPS = 96;
 
 /** One Opus packet as ffmpeg sent it. */
 export interface OpusRtpOut {
@@ -72,7 +76,7 @@ export class AacToOpus {
       .inputOptions(['-fflags', 'nobuffer'])
       .noVideo()
       .audioCodec('libopus')
-      .audioBitrate(`${options.bitrateKbps ?? 96}k`)
+      .audioBitrate(`${options.bitrateKbps ?? OPUS_BITRATE_KBPS}k`)
       .outputOptions(['-application', 'lowdelay', '-frame_duration', '20', '-ar', '48000'])
       .outputOptions(['-flush_packets', '1', '-payload_type', '111'])
       .format('rtp')

@@ -7,10 +7,21 @@ export interface H264ReencoderOptions {
   /** Each H.264 RTP packet ffmpeg sends (RFC 6184 mode 1 payloads), with its timestamp relative to the first. */
   readonly onPacket: (packet: FfmpegRtpPacket) => void;
   readonly onError: (error: WebRtcBridgeError) => void;
+  /** Target (and cap) of the re-encoded video, kbit/s. Default `H264_REENCODE_BITRATE_KBPS` (2,500). */
   readonly bitrateKbps?: number;
+  /**
+   * A keyframe this often, ms: the longest a joining viewer waits for a picture. Default
+   * `H264_REENCODE_KEYFRAME_INTERVAL_MS` (1,000).
+   */
+  readonly keyframeIntervalMs?: number;
   /** The source's frame rate: raw H.264 carries no timestamps, so frames are timed at this constant rate. */
   readonly fps: number;
+  /** Default: fluent-ffmpeg's (FFMPEG_PATH, then PATH). */
+  readonly ffmpegPath?: string;
 }
+
+export const H264_REENCODE_BITRATE_KBPS = 2500;
+export const H264_REENCODE_KEYFRAME_INTERVAL_MS = 1000;
 
 /**
  * One ffmpeg re-encoding a stream's H.264 without B-frames, for WebRTC only: Chromium's WebRTC decoder shows a
@@ -32,8 +43,11 @@ export class H264Reencoder {
       onFail: (message) => options.onError(new WebRtcBridgeError('TRANSCODER_FAILED', `H.264 re-encoder: ${message}`)),
     });
     const r = new H264Reencoder(receiver);
-    const kbps = options.bitrateKbps ?? 2500;
+    const kbps = options.bitrateKbps ?? H264_REENCODE_BITRATE_KBPS;
     const fps = options.fps.toFixed(3);
+    const gopFrames = Math.round(
+      (options.fps * (options.keyframeIntervalMs ?? H264_REENCODE_KEYFRAME_INTERVAL_MS)) / 1000,
+    );
     const command = ffmpeg()
       .input(r.#input)
       .inputFormat('h264')
@@ -44,12 +58,12 @@ export class H264Reencoder {
       .videoFilters(`setpts=N/(${fps}*TB)`)
       .videoCodec('libx264')
       .outputOptions(['-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-bf', '0'])
-      // A keyframe a second: the longest a joining viewer waits.
-      .outputOptions(['-g', String(Math.round(options.fps)), '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`])
+      .outputOptions(['-g', String(gopFrames), '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`])
       .outputOptions(['-bufsize', `${kbps}k`, '-pix_fmt', 'yuv420p', '-fps_mode', 'passthrough'])
       .outputOptions(['-flush_packets', '1', '-payload_type', '102'])
       .format('rtp')
       .output(receiver.url);
+    if (options.ffmpegPath) command.setFfmpegPath(options.ffmpegPath);
     receiver.run(command, 'video');
     return r;
   }
