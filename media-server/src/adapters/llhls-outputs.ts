@@ -1,4 +1,5 @@
 import { type KeyframeRequest, LivePackager, LlhlsHttp, type PackagerOptions } from '@glint/llhls-packager';
+import type { Logger } from '@glint/media-core';
 import type { LiveStream } from '../stream/live-stream.ts';
 import type { StreamEndReason, StreamEvent, StreamReader } from '../stream/types.ts';
 
@@ -9,12 +10,16 @@ export interface LlhlsOutputOptions {
   readonly reconnectGraceMs: number;
   /**
    * After EXT-X-ENDLIST the ended playlist stays served this long (players finish and stop), then the channel's
-   * output is freed (memory, sweep timer) and its URLs answer 404. Default 30 s.
+   * output is freed (memory, sweep timer) and its URLs answer 404.
    */
   readonly endedRetentionMs?: number;
+  /** A multivariant playlist request waits this long for a stream whose tracks are not all known yet. */
+  readonly startWaitMs?: number;
   /** The longest video segment without a keyframe before it is cut anyway; default 4 segment targets. */
   readonly maxSegmentMs?: number;
   readonly sink?: PackagerOptions['sink'];
+  /** The packager's problems (a failing sink, a throwing listener) are logged here, per channel. */
+  readonly logger?: Logger & { child(bindings: Record<string, unknown>): Logger };
   readonly onError: (error: unknown, channelId: string) => void;
   /** Hears of every part a channel produces (metrics). */
   readonly onPart?: (channelId: string) => void;
@@ -30,7 +35,12 @@ export interface ChannelKeyframeRequest extends KeyframeRequest {
   readonly firstInBroadcast: boolean;
 }
 
-const DEFAULT_ENDED_RETENTION_MS = 30_000;
+/** The defaults of LlhlsOutputOptions (config.ts exposes each as a setting). */
+export const LLHLS_OUTPUT_DEFAULTS = {
+  endedRetentionMs: 30_000,
+  /** An encoder's first keyframe and track configs arrive within a second or two of publishing. */
+  startWaitMs: 3000,
+} as const;
 
 /** One channel's LL-HLS output: a packager and its HTTP face, kept across a quick reconnect. */
 export class ChannelOutput implements StreamReader {
@@ -49,7 +59,7 @@ export class ChannelOutput implements StreamReader {
   constructor(channelId: string, options: LlhlsOutputOptions, onRetired: (output: ChannelOutput) => void = () => {}) {
     this.channelId = channelId;
     this.#graceMs = options.reconnectGraceMs;
-    this.#retentionMs = options.endedRetentionMs ?? DEFAULT_ENDED_RETENTION_MS;
+    this.#retentionMs = options.endedRetentionMs ?? LLHLS_OUTPUT_DEFAULTS.endedRetentionMs;
     this.#onError = options.onError;
     this.#onRetired = onRetired;
     this.packager = new LivePackager({
@@ -57,8 +67,11 @@ export class ChannelOutput implements StreamReader {
       segmentTargetMs: options.segmentTargetMs,
       ...(options.maxSegmentMs !== undefined ? { maxSegmentMs: options.maxSegmentMs } : {}),
       ...(options.sink ? { sink: options.sink } : {}),
+      ...(options.logger ? { logger: options.logger.child({ channelId }) } : {}),
     });
-    this.http = new LlhlsHttp(this.packager, { startWaitMs: 3000 });
+    this.http = new LlhlsHttp(this.packager, {
+      startWaitMs: options.startWaitMs ?? LLHLS_OUTPUT_DEFAULTS.startWaitMs,
+    });
     const onKeyframeRequest = options.onKeyframeRequest;
     if (onKeyframeRequest) {
       let requests = 0;
@@ -115,14 +128,10 @@ export class ChannelOutput implements StreamReader {
 
   #apply(event: StreamEvent): void {
     switch (event.kind) {
-      case 'metadata': {
-        // onMetaData tells which tracks come, so the multivariant playlist need not wait for a missing one.
-        const m = event.metadata;
-        const video = m.videocodecid !== undefined || m.width !== undefined;
-        const audio = m.audiocodecid !== undefined || m.audiosamplerate !== undefined;
-        if (video || audio) this.packager.expectTracks({ video, audio });
+      case 'tracks':
+        // The multivariant playlist need not wait for a track the publisher said it will not send.
+        this.packager.expectTracks(event.tracks);
         break;
-      }
       case 'video-config':
         this.packager.setVideoConfig(event.config);
         break;

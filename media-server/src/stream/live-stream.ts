@@ -1,5 +1,5 @@
 import type { AudioConfig, H264Config } from '@glint/media-core';
-import type { StreamEndReason, StreamEvent, StreamReader, StreamSource } from './types.ts';
+import type { ExpectedTracks, StreamEndReason, StreamEvent, StreamReader, StreamSource } from './types.ts';
 
 export type ReaderErrorSink = (error: unknown, channelId: string) => void;
 
@@ -15,7 +15,7 @@ export class LiveStream {
   readonly #onReaderError: ReaderErrorSink;
   #videoConfig: H264Config | null = null;
   #audioConfig: AudioConfig | null = null;
-  #metadata: Readonly<Record<string, unknown>> | null = null;
+  #tracks: ExpectedTracks | null = null;
   #ended: StreamEndReason | null = null;
   bytesIn = 0;
   videoFrames = 0;
@@ -44,14 +44,14 @@ export class LiveStream {
     return this.#readers.size;
   }
 
-  /** Adds a reader; it first hears the configs and metadata seen so far. Returns a function that detaches it. */
+  /** Adds a reader; it first hears the announced tracks and the configs seen so far. Returns a function that detaches it. */
   attach(reader: StreamReader): () => void {
     if (this.#ended) {
       reader.onEnd(this.#ended);
       return () => {};
     }
     this.#readers.add(reader);
-    if (this.#metadata) this.#deliver(reader, { kind: 'metadata', metadata: this.#metadata });
+    if (this.#tracks) this.#deliver(reader, { kind: 'tracks', tracks: this.#tracks });
     if (this.#videoConfig) this.#deliver(reader, { kind: 'video-config', config: this.#videoConfig });
     if (this.#audioConfig) this.#deliver(reader, { kind: 'audio-config', config: this.#audioConfig });
     return () => this.#readers.delete(reader);
@@ -66,8 +66,8 @@ export class LiveStream {
       case 'audio-config':
         this.#audioConfig = event.config;
         break;
-      case 'metadata':
-        this.#metadata = event.metadata;
+      case 'tracks':
+        this.#tracks = event.tracks;
         break;
       case 'video':
         this.videoFrames++;

@@ -6,7 +6,13 @@ export type StreamEvent =
   | { readonly kind: 'video'; readonly au: VideoAccessUnit }
   | { readonly kind: 'audio-config'; readonly config: AudioConfig }
   | { readonly kind: 'audio'; readonly frame: AudioFrame }
-  | { readonly kind: 'metadata'; readonly metadata: Readonly<Record<string, unknown>> };
+  | { readonly kind: 'tracks'; readonly tracks: ExpectedTracks };
+
+/** Which tracks a publisher announced it will send, so outputs need not wait for a missing one. */
+export interface ExpectedTracks {
+  readonly video: boolean;
+  readonly audio: boolean;
+}
 
 /** Why a stream ended, as readers see it. */
 export type StreamEndReason = 'unpublish' | 'disconnect' | 'timeout' | 'error' | 'closed' | 'shutdown';

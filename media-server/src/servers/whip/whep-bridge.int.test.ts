@@ -4,13 +4,19 @@
  * publisher's invalid codec data never turns into a 500 for viewers.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import {
+  clientPeer,
+  completeOffer,
+  type StunResponder,
+  startStunResponder,
+  startWebrtcTestServer,
+  until,
+  type WebrtcTestServer,
+} from '@glint/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RTCPeerConnection } from 'werift';
 import { flvEvents } from '../../../test/webrtc-media.ts';
-import { startWebrtcTestServer, type WebrtcTestServer } from '../../../test/webrtc-test-server.ts';
-import { type StunResponder, startStunResponder } from '../../../test/werift/stun-responder.ts';
-import { until } from '../../../test/werift/until.ts';
-import { clientPeer, completeOffer } from '../../../test/werift/werift-peer.ts';
+import { toStreamEvent } from '../../adapters/rtmp-to-stream.ts';
 import { StreamRtpSource } from '../../adapters/stream-rtp-source.ts';
 import type { MediaEvent } from '../../protocols/flv/types.ts';
 import type { LiveStream } from '../../stream/live-stream.ts';
@@ -68,7 +74,8 @@ async function play(stream: LiveStream, media: readonly MediaEvent[], each: () =
   for (const e of media) {
     const wait = startMs + timeMs(e) - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    stream.push(e);
+    const event = toStreamEvent(e);
+    if (event) stream.push(event);
     each();
   }
 }
@@ -122,7 +129,10 @@ describe('WHEP on an RTMP stream', () => {
     expect(mostListeners).toBe(0);
     expect(mostFfmpeg).toBe(0);
     expect(source.audioTranscoderPid).toBeUndefined();
-    await until('the silent viewer to be dropped', () => t.sfu.subscriberCount('rtmpch') === 0, 5000);
+    await until(() => t.sfu.subscriberCount('rtmpch') === 0, {
+      what: 'the silent viewer to be dropped',
+      timeoutMs: 5000,
+    });
 
     // A viewer that connects: the transcoders start for it, and audio and video arrive.
     const viewer = await offer();
@@ -136,20 +146,20 @@ describe('WHEP on an RTMP stream', () => {
     expect(answered.status).toBe(201);
     const resource = new URL(answered.headers.get('location') ?? '', t.url('/')).href;
     await viewer.pc.setRemoteDescription({ type: 'answer', sdp: await answered.text() });
-    await until('the viewer to connect', () => viewer.pc.connectionState === 'connected', 5000);
-    await until('the server to attach the viewer', () => source.listenerCounts.video === 1, 5000);
+    await until(() => viewer.pc.connectionState === 'connected', { what: 'the viewer to connect', timeoutMs: 5000 });
+    await until(() => source.listenerCounts.video === 1, { what: 'the server to attach the viewer', timeoutMs: 5000 });
     const later = media.map((e) => shifted(e, SECONDS * 90_000));
     let sawFfmpeg = 0;
     await play(stream, later, () => {
       sawFfmpeg = Math.max(sawFfmpeg, ffmpegChildren());
     });
-    await until('audio and video at the viewer', () => got.audio > 20 && got.video > 20, 8000);
+    await until(() => got.audio > 20 && got.video > 20, { what: 'audio and video at the viewer', timeoutMs: 8000 });
     // The AAC→Opus transcoder and the B-frame re-encoder.
     expect(sawFfmpeg).toBe(2);
 
     // The viewer leaves: both stop.
     expect((await fetch(resource, { method: 'DELETE' })).status).toBe(200);
-    await until('ffmpeg to stop when nobody watches', () => ffmpegChildren() === 0, 5000);
+    await until(() => ffmpegChildren() === 0, { what: 'ffmpeg to stop when nobody watches', timeoutMs: 5000 });
     expect(source.listenerCounts).toEqual({ video: 0, audio: 0 });
     expect(errors).toEqual([]);
   });
