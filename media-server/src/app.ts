@@ -195,6 +195,8 @@ export class Glint {
     this.admission.started(channelId);
     const stream = this.hub.publish(channelId, 'whip');
     whipToStream(publisher, stream, {
+      // Segments are cut at keyframes and a browser sends one only when asked: ask every segment target.
+      keyframeIntervalMs: this.config.segmentTargetMs,
       onSourceClose: () => {
         this.logger.info({ channelId, reason: 'disconnect' }, 'stream ended');
         this.hub.end(stream, 'disconnect');

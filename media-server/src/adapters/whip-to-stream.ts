@@ -4,14 +4,23 @@ import { type H264AccessUnit, H264Depacketizer } from '../protocols/rtp/h264-dep
 import { readOpusPayload } from '../protocols/rtp/opus.ts';
 import { parseRtpPacket } from '../protocols/rtp/packet.ts';
 import { RtpTimestampUnwrapper, rescaleTicks } from '../protocols/rtp/timestamps.ts';
+import { KeyframeGate } from '../sfu/keyframe-gate.ts';
 import type { MediaKind, RtpSource } from '../sfu/types.ts';
 import type { LiveStream } from '../stream/live-stream.ts';
 import { WebRtcBridgeError } from '../transcode/errors.ts';
 
+/** Default of `WhipToStreamOptions.keyframeIntervalMs`: the default segment target. */
+export const WHIP_KEYFRAME_INTERVAL_MS = 1000;
+/** Default of `WhipToStreamOptions.keyframeRetryMs`. */
+export const WHIP_KEYFRAME_RETRY_MS = 300;
+
 export interface WhipToStreamOptions {
-  /** Ask the publisher for a keyframe this often (the segment target): browsers send none by themselves. 1000 ms. */
+  /**
+   * Ask the publisher for a keyframe this often, ms: browsers send none by themselves, and LL-HLS cuts segments at
+   * keyframes, so pass the segment target. Default `WHIP_KEYFRAME_INTERVAL_MS` (1,000).
+   */
   readonly keyframeIntervalMs?: number;
-  /** Least time between keyframe requests caused by loss. Default 300 ms. */
+  /** Least time between keyframe requests caused by loss, ms. Default `WHIP_KEYFRAME_RETRY_MS` (300). */
   readonly keyframeRetryMs?: number;
   /** Access unit format pushed to the stream. Default 'avcc' (what the packager stores, no conversion). */
   readonly format?: 'annexb' | 'avcc';
@@ -19,7 +28,7 @@ export interface WhipToStreamOptions {
   readonly maxAccessUnitBytes?: number;
   /** Most NAL units in one video access unit. Default 1,024. */
   readonly maxNalsPerAccessUnit?: number;
-  /** Wall clock (ms), for aligning the first packet of each track. */
+  /** Wall clock (ms), for aligning the first packet of each track and spacing keyframe requests. */
   readonly clock?: () => number;
   /** The publisher went away: end the stream (e.g. `hub.end(stream, 'disconnect')`). */
   readonly onSourceClose: () => void;
@@ -133,7 +142,6 @@ class VideoConfigGate {
  */
 export function whipToStream(source: RtpSource, stream: LiveStream, options: WhipToStreamOptions): WhipToStreamBridge {
   const clock = options.clock ?? Date.now;
-  const retryMs = options.keyframeRetryMs ?? 300;
   const stats: WhipToStreamStats = {
     keyframeRequests: 0,
     videoAccessUnits: 0,
@@ -149,12 +157,6 @@ export function whipToStream(source: RtpSource, stream: LiveStream, options: Whi
     originMs ??= now;
     return now;
   };
-  let lastRequestMs = Number.NEGATIVE_INFINITY;
-  const requestKeyframe = (now: number) => {
-    lastRequestMs = now;
-    stats.keyframeRequests++;
-    source.requestKeyframe();
-  };
   const report = (error: unknown, kind: MediaKind) => {
     if (error instanceof RtpError || error instanceof WebRtcBridgeError) options.onError?.(error, kind);
     else throw error;
@@ -169,6 +171,20 @@ export function whipToStream(source: RtpSource, stream: LiveStream, options: Whi
     });
     const timeline = new TrackTimeline(video.clockRate);
     const gate = new VideoConfigGate();
+    // A request after loss is dropped within the retry time: the next packet asks again while one is still needed.
+    const keyframes = new KeyframeGate(
+      () => {
+        stats.keyframeRequests++;
+        source.requestKeyframe();
+      },
+      {
+        intervalMs: options.keyframeRetryMs ?? WHIP_KEYFRAME_RETRY_MS,
+        withinInterval: 'drop',
+        everyMs: options.keyframeIntervalMs ?? WHIP_KEYFRAME_INTERVAL_MS,
+        now: clock,
+      },
+    );
+    unsubscribe.push(() => keyframes.close());
     unsubscribe.push(
       source.onRtp('video', (bytes) => {
         const now = arrival();
@@ -187,11 +203,9 @@ export function whipToStream(source: RtpSource, stream: LiveStream, options: Whi
         }
         stats.droppedAccessUnits = depacketizer.droppedAccessUnits + gate.dropped;
         stats.lostVideoPackets = depacketizer.lostPackets;
-        if ((depacketizer.needsKeyframe || gate.stuck) && now - lastRequestMs >= retryMs) requestKeyframe(now);
+        if (depacketizer.needsKeyframe || gate.stuck) keyframes.request();
       }),
     );
-    const timer = setInterval(() => requestKeyframe(clock()), options.keyframeIntervalMs ?? 1000);
-    unsubscribe.push(() => clearInterval(timer));
   } else if (video) {
     report(
       new WebRtcBridgeError('UNSUPPORTED_CODEC', `video codec ${video.mimeType} cannot go to LL-HLS; publish H.264`),
