@@ -47,8 +47,9 @@ describe('HTTP face', () => {
     expect(res.headers.get('content-type')).toContain('text/html');
     const html = await res.text();
     expect(html).toContain('/vendor/hls.min.js');
-    expect(html).toContain('lowLatencyMode: true');
     expect(html).toContain('/live/demo/index.m3u8');
+    const script = /<script type="module" src="(\/player\/watch-[\w-]+\.js)">/.exec(html)?.[1] ?? 'no script';
+    expect(await (await fetch(url(script))).text()).toContain('lowLatencyMode: true');
     const js = await fetch(url('/vendor/hls.min.js'));
     expect(js.status).toBe(200);
     expect((await js.text()).length).toBeGreaterThan(100_000);

@@ -8,7 +8,7 @@ import type { LlhlsOutputs } from '../adapters/llhls-outputs.ts';
 import type { StreamHub } from '../stream/hub.ts';
 import type { Metrics } from './metrics.ts';
 import { htmlSecurityHeaders } from './security-headers.ts';
-import { escapeHtml, watchPage } from './watch-page.ts';
+import { escapeHtml, watchPageRoutes } from './watch-page.ts';
 import { bearerToken } from './whip/http-replies.ts';
 
 export interface HttpServerDeps {
@@ -102,12 +102,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     },
   });
 
-  app.get('/watch/:channel', async (request, reply) => {
-    const { channel } = request.params as { channel: string };
-    if (!CHANNEL.test(channel)) return reply.code(404).send({ code: 'NO_SUCH_CHANNEL', message: 'no such channel' });
-    const nonce = htmlSecurityHeaders(reply);
-    return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(watchPage(channel, nonce));
-  });
+  app.register(watchPageRoutes, { isChannel: (id: string) => CHANNEL.test(id) });
 
   app.get('/vendor/hls.min.js', async (_request, reply) =>
     reply.type('text/javascript').header('Cache-Control', 'public, max-age=3600').send(hlsJs),

@@ -1,0 +1,6 @@
+/** The player's Node side: builds its browser code for the media server and for Playwright-driven pages. */
+export type { GlintWebrtc } from '../src/webrtc/global.ts';
+export type { PlayerAsset } from './bundle.ts';
+export { escapeHtml } from './html-template.ts';
+export { buildWatchPage, type WatchPageBuild, type WatchPageValues } from './watch-page-build.ts';
+export { webrtcClientScript } from './webrtc-client-script.ts';
