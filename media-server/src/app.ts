@@ -1,18 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import { LlhlsOutputs } from './adapters/llhls-outputs.ts';
 import { publishToHub } from './adapters/rtmp-to-stream.ts';
 import { StreamRtpSource } from './adapters/stream-rtp-source.ts';
 import { whipToStream } from './adapters/whip-to-stream.ts';
 import { PublishAdmission } from './admission/publish-admission.ts';
 import type { Config } from './config.ts';
+import { createLogger } from './create-logger.ts';
 import { LogBudget } from './limits/log-budget.ts';
 import { type Channel, MemoryStreamKeyStore, type StreamKeyStore } from './platform/stream-keys.ts';
 import { createHttpServer } from './servers/http.ts';
 import { createMetrics, type Metrics } from './servers/metrics.ts';
 import { type PublishDecision, type PublishRequest, RtmpServer } from './servers/rtmp.ts';
 import { registerWebrtcRoutes, type WebrtcRoutesHandle, whipAuthorizer } from './servers/whip/index.ts';
-import { type Publisher, WeriftSfu } from './sfu/index.ts';
+import { type PeerTimeouts, type Publisher, WeriftSfu } from './sfu/index.ts';
 import { StreamHub } from './stream/hub.ts';
 import type { LiveStream } from './stream/live-stream.ts';
 
@@ -45,7 +46,7 @@ export class Glint {
 
   constructor(options: GlintOptions) {
     this.config = options.config;
-    this.logger = options.logger ?? pino({ level: options.config.logLevel });
+    this.logger = options.logger ?? createLogger(options.config);
     const log = this.logger;
     this.hub = new StreamHub({
       onReaderError: (error, channelId) => log.error({ err: error, channelId }, 'stream reader failed; detached'),
@@ -63,7 +64,9 @@ export class Glint {
       onError: (error, channelId) => log.error({ err: error, channelId }, 'LL-HLS output failed'),
       onPart: (channelId) => this.metrics.parts.inc({ channel: channelId }),
       endedRetentionMs: options.config.llhlsEndedRetentionMs,
+      startWaitMs: options.config.llhlsStartWaitMs,
       maxSegmentMs: options.config.maxSegmentMs,
+      logger: log.child({ component: 'llhls' }),
       // The hub has no keyframe request for LL-HLS to forward yet (a WHIP bridge asks for PLIs by itself): report.
       onKeyframeRequest: (channelId, request) =>
         log[request.firstInBroadcast ? 'warn' : 'debug'](
@@ -128,6 +131,9 @@ export class Glint {
     });
     this.sfu = new WeriftSfu({
       logger: log.child({ component: 'sfu' }),
+      ...this.#peerTimeouts(),
+      keyframeIntervalMs: options.config.webrtcKeyframeIntervalMs,
+      maxInFlightSends: options.config.webrtcMaxInFlightSends,
       ice: {
         bindAddress: options.config.webrtcBindAddress,
         ...(options.config.webrtcPublicIps.length > 0 ? { publicIps: options.config.webrtcPublicIps } : {}),
@@ -136,7 +142,7 @@ export class Glint {
     this.webrtc = registerWebrtcRoutes(this.http, {
       sfu: this.sfu,
       logger: log.child({ component: 'webrtc' }),
-      publisherOptions: { ice: this.sfu.ice },
+      publisherOptions: { ice: this.sfu.ice, ...this.#peerTimeouts() },
       bodyTimeoutMs: options.config.webrtcBodyTimeoutMs,
       offerAdmission: {
         maxPending: options.config.webrtcMaxPending,
@@ -166,6 +172,15 @@ export class Glint {
     await this.http.close();
   }
 
+  /** WHIP publishers and WHEP viewers alike. */
+  #peerTimeouts(): PeerTimeouts {
+    return {
+      connectTimeoutMs: this.config.webrtcConnectTimeoutMs,
+      disconnectedGraceMs: this.config.webrtcDisconnectedGraceMs,
+      idleTimeoutMs: this.config.webrtcIdleTimeoutMs,
+    };
+  }
+
   /** Media bytes in, per channel and ingest protocol (rate() of it is the ingest bitrate). */
   #countIngest(stream: LiveStream): void {
     const labels = { channel: stream.channelId, protocol: stream.source };
@@ -182,6 +197,9 @@ export class Glint {
   #offerToWebrtc(stream: LiveStream): void {
     const channelId = stream.channelId;
     const rtp = new StreamRtpSource(stream, {
+      opusBitrateKbps: this.config.webrtcOpusBitrateKbps,
+      reencodeBitrateKbps: this.config.webrtcReencodeBitrateKbps,
+      reencodeKeyframeIntervalMs: this.config.webrtcReencodeKeyframeIntervalMs,
       onError: (err) => this.logger.warn({ err, channelId }, 'RTMP → WebRTC bridge'),
     });
     this.sfu.addSource(rtp);
@@ -195,8 +213,8 @@ export class Glint {
     this.admission.started(channelId);
     const stream = this.hub.publish(channelId, 'whip');
     whipToStream(publisher, stream, {
-      // Segments are cut at keyframes and a browser sends one only when asked: ask every segment target.
-      keyframeIntervalMs: this.config.segmentTargetMs,
+      // Segments are cut at keyframes and a browser sends one only when asked: ask every segment target (default).
+      keyframeIntervalMs: this.config.whipKeyframeIntervalMs,
       onSourceClose: () => {
         this.logger.info({ channelId, reason: 'disconnect' }, 'stream ended');
         this.hub.end(stream, 'disconnect');

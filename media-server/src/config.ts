@@ -1,113 +1,393 @@
+/**
+ * The media server's configuration as data: every setting once, with its environment variable, its default (one that
+ * runs on one machine) and what it means. `loadConfig` is the one env parser; tests pass typed overrides instead of
+ * env strings. The README's configuration table lists the same rows (config.test.ts checks it).
+ */
+import { GlintError } from '@glint/media-core';
+import { LLHLS_OUTPUT_DEFAULTS } from './adapters/llhls-outputs.ts';
 import { MIN_STREAM_KEY_LENGTH } from './platform/stream-keys.ts';
-/** The media server's configuration, from the environment, with defaults that run on one machine. */
+import { DEFAULT_HTTP_LIMITS } from './servers/http.ts';
+import { RTMP_SERVER_DEFAULTS } from './servers/rtmp.ts';
+import { DEFAULT_BODY_TIMEOUT_MS } from './servers/whip/http-replies.ts';
+import { DEFAULT_OFFER_ADMISSION_LIMITS } from './servers/whip/offer-admission.ts';
+import { PEER_TIMEOUT_DEFAULTS } from './sfu/peer-watch.ts';
+import { SFU_DEFAULTS } from './sfu/werift-sfu.ts';
+import { OPUS_BITRATE_KBPS } from './transcode/aac-to-opus.ts';
+import { H264_REENCODE_BITRATE_KBPS, H264_REENCODE_KEYFRAME_INTERVAL_MS } from './transcode/h264-reencoder.ts';
 
-export interface Config {
-  /** Address the HTTP and RTMP servers bind to. */
-  readonly host: string;
-  readonly httpPort: number;
-  readonly rtmpPort: number;
-  /** Host name printed in URLs for viewers and OBS. */
-  readonly publicHost: string;
-  /** Stream key of the seeded demo channel; random at each start when unset. */
-  readonly demoStreamKey: string | undefined;
-  /** Run the built-in test-pattern broadcaster on the demo channel. */
-  readonly demoBroadcast: boolean;
-  readonly partTargetMs: number;
-  readonly segmentTargetMs: number;
-  /** A publisher that comes back within this long continues the same playlist after a discontinuity. */
-  readonly reconnectGraceMs: number;
-  /** After EXT-X-ENDLIST a channel's LL-HLS output stays served this long, then is freed (its URLs answer 404). */
-  readonly llhlsEndedRetentionMs: number;
-  /** The longest LL-HLS video segment without a keyframe before it is cut anyway (bounds memory and the playlist). */
-  readonly maxSegmentMs: number;
-  /** An RTMP publisher that sends no media message for this long is dropped (a byte trickle does not count). */
-  readonly rtmpIdleTimeoutMs: number;
-  /** An RTMP client must have done handshake, connect and an accepted publish this long after its socket opens. */
-  readonly rtmpPublishDeadlineMs: number;
-  /** Open RTMP connections at once, publishing or not; more are closed on arrival. */
-  readonly rtmpMaxConnections: number;
-  /** The same per client address (IPv6: per /64). */
-  readonly rtmpMaxConnectionsPerIp: number;
-  readonly logLevel: string;
-  /** Address the SFU's UDP sockets bind to. */
-  readonly webrtcBindAddress: string;
-  /** Addresses advertised in ICE candidates (a server's public IPs); empty: the bind address. */
-  readonly webrtcPublicIps: readonly string[];
-  /** WHIP/WHEP sessions answered but not yet connected (ICE + DTLS), in total; more get 503 + Retry-After. */
-  readonly webrtcMaxPending: number;
-  /** The same per client address (IPv6: per /64); more get 429 + Retry-After. */
-  readonly webrtcMaxPendingPerIp: number;
-  /** WHIP/WHEP offers a client address may send in a burst, and regains per second after it. */
-  readonly webrtcOfferBurst: number;
-  readonly webrtcOffersPerSec: number;
-  /** A WHIP/WHEP offer's body must arrive whole within this long. */
-  readonly webrtcBodyTimeoutMs: number;
-  /** Open HTTP connections at once. */
-  readonly httpMaxConnections: number;
-  /** A client must send a whole HTTP request (headers and body) within this long. */
-  readonly httpRequestTimeoutMs: number;
-  /** Bearer token for /metrics; unset: /metrics answers loopback clients only. Secret: never log it. */
-  readonly metricsToken: string | undefined;
+/** A setting Glint cannot use; the message names the variable (or key) and what it accepts. */
+export class ConfigError extends GlintError<'CONFIG_INVALID'> {
+  override readonly name = 'ConfigError';
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+  }
 }
 
-/** An integer ≥ `min` (ports may be 0: any free port; caps and timeouts must be ≥ 1, or nothing is admitted). */
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
+/** How log lines are written: `auto` is human-readable on a terminal and JSON otherwise. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Settings whose default follows another setting. */
+interface Derivable {
+  readonly segmentTargetMs: number;
+}
+
+interface Setting<T> {
+  readonly env: string;
+  /** The README's "meaning" column. */
+  readonly doc: string;
+  /** A value, or one computed from the settings it follows. */
+  readonly default: T | ((settled: Derivable) => T);
+  /** How the README states the default when it is not a plain value. */
+  readonly defaultText?: string;
+  /** Raw env text to a value; throws a message without the variable's name (the caller adds it). */
+  readonly parse: (raw: string) => T;
+  /** A reason the value is unusable (env or override alike), or undefined. */
+  readonly check?: (value: T) => string | undefined;
+  /** The README table the row belongs in. */
+  readonly group: 'server' | 'limits';
+  /** Never logged or echoed in an error. */
+  readonly secret?: true;
+}
+
+const text = (raw: string): string => raw;
+
+function integer(raw: string): number {
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  if (raw.trim() === '' || !Number.isInteger(value)) throw new Error(`must be an integer, got "${raw}"`);
   return value;
 }
 
-function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
+/** Ports may be 0 (any free port); caps and timeouts must be ≥ 1, or nothing is admitted. */
+const atLeast =
+  (min: number) =>
+  (value: number): string | undefined =>
+    Number.isInteger(value) && value >= min ? undefined : `must be an integer ≥ ${min}, got ${value}`;
+
+function boolean(raw: string): boolean {
+  const lower = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
+  if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+  throw new Error(`must be true or false, got "${raw}"`);
 }
 
-function streamKey(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (raw.length < MIN_STREAM_KEY_LENGTH) {
-    throw new Error(
-      `${name} must be at least ${MIN_STREAM_KEY_LENGTH} characters (got ${raw.length}); unset it for a random key`,
+function oneOf<T extends string>(values: readonly T[]): (raw: string) => T {
+  return (raw) => {
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    throw new Error(`must be one of ${values.join(', ')}, got "${raw}"`);
+  };
+}
+
+const list = (raw: string): readonly string[] =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+function streamKeyCheck(key: string | undefined): string | undefined {
+  if (key === undefined || key.length >= MIN_STREAM_KEY_LENGTH) return undefined;
+  return `must be at least ${MIN_STREAM_KEY_LENGTH} characters (got ${key.length}); unset it for a random key`;
+}
+
+const setting = <T>(s: Setting<T>): Setting<T> => s;
+const int = (
+  env: string,
+  fallback: number | ((settled: Derivable) => number),
+  doc: string,
+  extra: { min?: number; group?: 'server' | 'limits'; defaultText?: string } = {},
+): Setting<number> =>
+  setting({
+    env,
+    doc,
+    default: fallback,
+    parse: integer,
+    check: atLeast(extra.min ?? 1),
+    group: extra.group ?? 'server',
+    ...(extra.defaultText ? { defaultText: extra.defaultText } : {}),
+  });
+
+/** Every setting of the media server, in the README's order. */
+export const SETTINGS = {
+  host: setting({
+    env: 'GLINT_HOST',
+    default: '0.0.0.0',
+    parse: text,
+    doc: 'address the HTTP and RTMP servers bind to',
+    group: 'server',
+  }),
+  httpPort: int('GLINT_HTTP_PORT', 8080, 'HTTP: playlists, watch page, health, metrics', { min: 0 }),
+  rtmpPort: int('GLINT_RTMP_PORT', 1935, 'RTMP ingest', { min: 0 }),
+  publicHost: setting({
+    env: 'GLINT_PUBLIC_HOST',
+    default: 'localhost',
+    parse: text,
+    doc: 'host name printed in URLs for viewers and OBS',
+    group: 'server',
+  }),
+  demoStreamKey: setting<string | undefined>({
+    env: 'GLINT_DEMO_STREAM_KEY',
+    default: undefined,
+    defaultText: 'random per start',
+    parse: text,
+    check: streamKeyCheck,
+    doc: `stream key of the demo channel (at least ${MIN_STREAM_KEY_LENGTH} characters)`,
+    group: 'server',
+    secret: true,
+  }),
+  demoBroadcast: setting({
+    env: 'GLINT_DEMO_BROADCAST',
+    default: true,
+    parse: boolean,
+    doc: 'run the built-in test-pattern broadcaster on the demo channel',
+    group: 'server',
+  }),
+  partTargetMs: int('GLINT_PART_TARGET_MS', 200, 'LL-HLS part target (PART-TARGET)'),
+  segmentTargetMs: int(
+    'GLINT_SEGMENT_TARGET_MS',
+    1000,
+    'segment target; segments cut at the first keyframe after it (set the encoder’s keyframe interval to it)',
+  ),
+  maxSegmentMs: int(
+    'GLINT_MAX_SEGMENT_MS',
+    (s) => 4 * s.segmentTargetMs,
+    'a segment is cut here even without a keyframe (a keyframe is asked for at 2 × target)',
+    { defaultText: '4 × segment target' },
+  ),
+  reconnectGraceMs: int(
+    'GLINT_RECONNECT_GRACE_MS',
+    5000,
+    'a publisher back within this long continues after EXT-X-DISCONTINUITY; later, ENDLIST',
+  ),
+  llhlsEndedRetentionMs: int(
+    'GLINT_LLHLS_ENDED_RETENTION_MS',
+    LLHLS_OUTPUT_DEFAULTS.endedRetentionMs,
+    'an ended channel’s playlist (with ENDLIST) stays served this long, then its output is freed (URLs answer 404)',
+  ),
+  llhlsStartWaitMs: int(
+    'GLINT_LLHLS_START_WAIT_MS',
+    LLHLS_OUTPUT_DEFAULTS.startWaitMs,
+    'a multivariant playlist request waits this long for a starting stream’s tracks before 503',
+  ),
+  whipKeyframeIntervalMs: int(
+    'GLINT_WHIP_KEYFRAME_INTERVAL_MS',
+    (s) => s.segmentTargetMs,
+    'a WHIP publisher is asked for a keyframe this often (browsers send none by themselves)',
+    { defaultText: 'segment target' },
+  ),
+  rtmpIdleTimeoutMs: int(
+    'GLINT_RTMP_IDLE_TIMEOUT_MS',
+    RTMP_SERVER_DEFAULTS.idleTimeoutMs,
+    'an RTMP publisher that sends no media message for this long is dropped (a byte trickle does not count)',
+  ),
+  logLevel: setting<LogLevel>({
+    env: 'GLINT_LOG_LEVEL',
+    default: 'info',
+    parse: oneOf<LogLevel>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    doc: 'pino log level: fatal, error, warn, info, debug, trace or silent',
+    group: 'server',
+  }),
+  logFormat: setting<LogFormat>({
+    env: 'GLINT_LOG_FORMAT',
+    default: 'auto',
+    parse: oneOf<LogFormat>(['auto', 'json', 'pretty']),
+    doc: '`pretty`: readable lines; `json`: one JSON object a line; `auto`: pretty on a terminal, JSON otherwise',
+    group: 'server',
+  }),
+  webrtcBindAddress: setting({
+    env: 'GLINT_WEBRTC_BIND',
+    default: '127.0.0.1',
+    parse: text,
+    doc: 'address the SFU’s UDP sockets bind to (set a LAN/public interface to serve other machines)',
+    group: 'server',
+  }),
+  webrtcPublicIps: setting<readonly string[]>({
+    env: 'GLINT_WEBRTC_PUBLIC_IPS',
+    default: [],
+    defaultText: '(none)',
+    parse: list,
+    doc: 'comma-separated addresses advertised in ICE candidates, e.g. a server’s public IP; none: the bind address',
+    group: 'server',
+  }),
+  webrtcKeyframeIntervalMs: int(
+    'GLINT_WEBRTC_KEYFRAME_INTERVAL_MS',
+    SFU_DEFAULTS.keyframeIntervalMs,
+    'WHEP viewers’ keyframe requests (PLI, FIR) reach a source at most once per this interval',
+  ),
+  webrtcOpusBitrateKbps: int(
+    'GLINT_WEBRTC_OPUS_BITRATE_KBPS',
+    OPUS_BITRATE_KBPS,
+    'bitrate of the Opus audio WHEP viewers of an RTMP (AAC) stream get, kbit/s',
+  ),
+  webrtcReencodeBitrateKbps: int(
+    'GLINT_WEBRTC_REENCODE_BITRATE_KBPS',
+    H264_REENCODE_BITRATE_KBPS,
+    'bitrate of the B-frame-free video WHEP viewers of an RTMP stream with B-frames get, kbit/s',
+  ),
+  webrtcReencodeKeyframeIntervalMs: int(
+    'GLINT_WEBRTC_REENCODE_KEYFRAME_INTERVAL_MS',
+    H264_REENCODE_KEYFRAME_INTERVAL_MS,
+    'keyframe interval of that re-encoded video (a viewer joins at the next one)',
+  ),
+  metricsToken: setting<string | undefined>({
+    env: 'GLINT_METRICS_TOKEN',
+    default: undefined,
+    defaultText: '(none)',
+    parse: text,
+    doc: 'Bearer token `/metrics` requires; unset: `/metrics` answers loopback clients only',
+    group: 'server',
+    secret: true,
+  }),
+
+  rtmpMaxConnections: int(
+    'GLINT_RTMP_MAX_CONNECTIONS',
+    RTMP_SERVER_DEFAULTS.maxConnections,
+    'RTMP sockets open at once, publishing or not; more are closed on arrival',
+    { group: 'limits' },
+  ),
+  rtmpMaxConnectionsPerIp: int(
+    'GLINT_RTMP_MAX_CONNECTIONS_PER_IP',
+    RTMP_SERVER_DEFAULTS.maxConnectionsPerIp,
+    'RTMP sockets per IPv4 address or IPv6 /64',
+    { group: 'limits' },
+  ),
+  rtmpPublishDeadlineMs: int(
+    'GLINT_RTMP_PUBLISH_DEADLINE_MS',
+    RTMP_SERVER_DEFAULTS.publishDeadlineMs,
+    'handshake + connect + accepted publish must finish within this long of the socket opening',
+    { group: 'limits' },
+  ),
+  httpMaxConnections: int(
+    'GLINT_HTTP_MAX_CONNECTIONS',
+    DEFAULT_HTTP_LIMITS.maxConnections,
+    'HTTP connections open at once',
+    { group: 'limits' },
+  ),
+  httpRequestTimeoutMs: int(
+    'GLINT_HTTP_REQUEST_TIMEOUT_MS',
+    DEFAULT_HTTP_LIMITS.requestTimeoutMs,
+    'a whole HTTP request (headers and body) must arrive within this long',
+    { group: 'limits' },
+  ),
+  webrtcMaxPending: int(
+    'GLINT_WEBRTC_MAX_PENDING',
+    DEFAULT_OFFER_ADMISSION_LIMITS.maxPending,
+    'WHIP/WHEP sessions answered but not yet connected (ICE + DTLS), in total (then 503 + Retry-After)',
+    { group: 'limits' },
+  ),
+  webrtcMaxPendingPerIp: int(
+    'GLINT_WEBRTC_MAX_PENDING_PER_IP',
+    DEFAULT_OFFER_ADMISSION_LIMITS.maxPendingPerAddress,
+    'the same per address (then 429 + Retry-After)',
+    { group: 'limits' },
+  ),
+  webrtcOfferBurst: int(
+    'GLINT_WEBRTC_OFFER_BURST',
+    DEFAULT_OFFER_ADMISSION_LIMITS.offerBurst,
+    'WHIP/WHEP offers per address in a burst',
+    { group: 'limits' },
+  ),
+  webrtcOffersPerSec: int(
+    'GLINT_WEBRTC_OFFERS_PER_SEC',
+    DEFAULT_OFFER_ADMISSION_LIMITS.offersPerSecond,
+    'offers per address per second after the burst (then 429 `OFFER_RATE_LIMITED`)',
+    { group: 'limits' },
+  ),
+  webrtcBodyTimeoutMs: int(
+    'GLINT_WEBRTC_BODY_TIMEOUT_MS',
+    DEFAULT_BODY_TIMEOUT_MS,
+    'a WHIP/WHEP offer body must arrive within this long (then 408)',
+    { group: 'limits' },
+  ),
+  webrtcConnectTimeoutMs: int(
+    'GLINT_WEBRTC_CONNECT_TIMEOUT_MS',
+    PEER_TIMEOUT_DEFAULTS.connectTimeoutMs,
+    'a WHIP publisher or WHEP viewer must complete ICE + DTLS within this long of its answer',
+    { group: 'limits' },
+  ),
+  webrtcDisconnectedGraceMs: int(
+    'GLINT_WEBRTC_DISCONNECTED_GRACE_MS',
+    PEER_TIMEOUT_DEFAULTS.disconnectedGraceMs,
+    'a WebRTC peer whose connection stays `disconnected` this long is dropped',
+    { group: 'limits' },
+  ),
+  webrtcIdleTimeoutMs: int(
+    'GLINT_WEBRTC_IDLE_TIMEOUT_MS',
+    PEER_TIMEOUT_DEFAULTS.idleTimeoutMs,
+    'a connected WebRTC peer from which nothing arrives this long (it left without DELETE) is dropped',
+    { group: 'limits' },
+  ),
+  webrtcMaxInFlightSends: int(
+    'GLINT_WEBRTC_MAX_IN_FLIGHT_SENDS',
+    SFU_DEFAULTS.maxInFlightSends,
+    'RTP sends to one WHEP viewer not yet settled before it counts as stuck and is dropped',
+    { group: 'limits' },
+  ),
+} as const;
+
+type Settings = typeof SETTINGS;
+type ValueOf<S> = S extends Setting<infer T> ? T : never;
+
+/** The media server's configuration; see SETTINGS for each key's variable, default and meaning. */
+export type Config = { readonly [K in keyof Settings]: ValueOf<Settings[K]> };
+export type ConfigKey = keyof Config;
+
+const KEYS = Object.keys(SETTINGS) as ConfigKey[];
+
+/**
+ * Defaults, then the environment, then `overrides` (typed: what tests use instead of env strings). Every value is
+ * checked, from env or override alike; the first unusable one throws a ConfigError that names it.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const values: Record<string, unknown> = {};
+  const derived: ConfigKey[] = [];
+  for (const key of KEYS) {
+    const s = SETTINGS[key] as Setting<unknown>;
+    const raw = env[s.env];
+    if (key in overrides) values[key] = overrides[key];
+    else if (raw !== undefined && raw !== '') values[key] = parseEnv(s, raw);
+    else if (typeof s.default === 'function') derived.push(key);
+    else values[key] = s.default;
+  }
+  // Derived defaults follow settings that are all plain values, settled above.
+  for (const key of derived) values[key] = (SETTINGS[key].default as (settled: Derivable) => unknown)(values as never);
+  for (const key of KEYS) {
+    const s = SETTINGS[key] as Setting<unknown>;
+    const problem = s.check?.(values[key]);
+    if (problem) {
+      const name = key in overrides ? `config.${key}` : s.env;
+      throw new ConfigError(`${name} ${problem}`);
+    }
+  }
+  const config = values as Config;
+  if (config.maxSegmentMs < config.segmentTargetMs) {
+    throw new ConfigError(
+      `GLINT_MAX_SEGMENT_MS (${config.maxSegmentMs}) must be at least GLINT_SEGMENT_TARGET_MS (${config.segmentTargetMs})`,
     );
   }
-  return raw;
+  return config;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return {
-    host: env.GLINT_HOST || '0.0.0.0',
-    httpPort: int(env, 'GLINT_HTTP_PORT', 8080, 0),
-    rtmpPort: int(env, 'GLINT_RTMP_PORT', 1935, 0),
-    publicHost: env.GLINT_PUBLIC_HOST || 'localhost',
-    demoStreamKey: streamKey(env, 'GLINT_DEMO_STREAM_KEY'),
-    demoBroadcast: bool(env, 'GLINT_DEMO_BROADCAST', true),
-    partTargetMs: int(env, 'GLINT_PART_TARGET_MS', 200),
-    segmentTargetMs: int(env, 'GLINT_SEGMENT_TARGET_MS', 1000),
-    reconnectGraceMs: int(env, 'GLINT_RECONNECT_GRACE_MS', 5000),
-    llhlsEndedRetentionMs: int(env, 'GLINT_LLHLS_ENDED_RETENTION_MS', 30_000),
-    maxSegmentMs: int(env, 'GLINT_MAX_SEGMENT_MS', 4 * int(env, 'GLINT_SEGMENT_TARGET_MS', 1000)),
-    rtmpIdleTimeoutMs: int(env, 'GLINT_RTMP_IDLE_TIMEOUT_MS', 10000),
-    rtmpPublishDeadlineMs: int(env, 'GLINT_RTMP_PUBLISH_DEADLINE_MS', 5000),
-    rtmpMaxConnections: int(env, 'GLINT_RTMP_MAX_CONNECTIONS', 1000),
-    rtmpMaxConnectionsPerIp: int(env, 'GLINT_RTMP_MAX_CONNECTIONS_PER_IP', 20),
-    logLevel: env.GLINT_LOG_LEVEL || 'info',
-    webrtcBindAddress: env.GLINT_WEBRTC_BIND || '127.0.0.1',
-    webrtcPublicIps: (env.GLINT_WEBRTC_PUBLIC_IPS || '')
-      .split(',')
-      .map((ip) => ip.trim())
-      .filter(Boolean),
-    webrtcMaxPending: int(env, 'GLINT_WEBRTC_MAX_PENDING', 100),
-    webrtcMaxPendingPerIp: int(env, 'GLINT_WEBRTC_MAX_PENDING_PER_IP', 10),
-    webrtcOfferBurst: int(env, 'GLINT_WEBRTC_OFFER_BURST', 20),
-    webrtcOffersPerSec: int(env, 'GLINT_WEBRTC_OFFERS_PER_SEC', 5),
-    webrtcBodyTimeoutMs: int(env, 'GLINT_WEBRTC_BODY_TIMEOUT_MS', 10_000),
-    httpMaxConnections: int(env, 'GLINT_HTTP_MAX_CONNECTIONS', 10_000),
-    httpRequestTimeoutMs: int(env, 'GLINT_HTTP_REQUEST_TIMEOUT_MS', 10_000),
-    metricsToken: env.GLINT_METRICS_TOKEN || undefined,
-  };
+/** Defaults plus typed overrides, ignoring the process environment: a test's configuration. */
+export function defineConfig(overrides: Partial<Config> = {}): Config {
+  return loadConfig({}, overrides);
+}
+
+function parseEnv(s: Setting<unknown>, raw: string): unknown {
+  try {
+    return s.parse(raw);
+  } catch (error) {
+    const problem = (error as Error).message;
+    // A secret's value is not echoed back, even a wrong one (it may be the real key, mistyped).
+    throw new ConfigError(`${s.env} ${s.secret ? problem.replace(raw, '…') : problem}`);
+  }
+}
+
+/** The configuration with secrets replaced, for a log line. */
+export function redactConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const s = SETTINGS[key] as Setting<unknown>;
+    out[key] = s.secret && config[key] !== undefined ? '[redacted]' : config[key];
+  }
+  return out;
 }

@@ -1,12 +1,21 @@
 /** `npm start`: the whole platform in one process, with the demo channel broadcasting. */
 import { Glint } from './app.ts';
-import { loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, redactConfig } from './config.ts';
 import { type DemoBroadcast, startDemoBroadcast } from './demo/broadcaster.ts';
 import { installProcessGuards } from './process-guards.ts';
 
-const config = loadConfig();
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  // Before any logger exists: one line a person can act on, not a stack trace.
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`Glint cannot start: ${error.message}\n`);
+  process.exit(1);
+}
 const glint = new Glint({ config });
 const log = glint.logger;
+log.debug({ config: redactConfig(config) }, 'configuration');
 let demo: DemoBroadcast | null = null;
 installProcessGuards({ logger: log, beforeExit: () => demo?.stop() });
 

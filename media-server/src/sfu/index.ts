@@ -9,6 +9,7 @@ export {
 } from './errors.ts';
 export { KeyframeGate } from './keyframe-gate.ts';
 export type { IceOptions } from './peer-config.ts';
+export { PEER_TIMEOUT_DEFAULTS, type PeerTimeouts } from './peer-watch.ts';
 export {
   Publisher,
   type PublisherEndReason,
@@ -26,4 +27,4 @@ export type {
   SubscribeOptions,
   SubscriberInfo,
 } from './types.ts';
-export { WeriftSfu, type WeriftSfuOptions } from './werift-sfu.ts';
+export { SFU_DEFAULTS, WeriftSfu, type WeriftSfuOptions } from './werift-sfu.ts';

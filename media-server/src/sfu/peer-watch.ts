@@ -2,7 +2,16 @@ import type { RTCPeerConnection } from 'werift';
 
 export type PeerEndReason = 'connect-timeout' | 'failed' | 'closed' | 'disconnected' | 'idle';
 
-export interface PeerWatchOptions {
+/** The defaults of PeerTimeouts (config.ts exposes each as a setting). */
+export const PEER_TIMEOUT_DEFAULTS: PeerTimeouts = {
+  connectTimeoutMs: 10_000,
+  disconnectedGraceMs: 5_000,
+  /** Three missed browser consent checks (every ~5 s). */
+  idleTimeoutMs: 15_000,
+};
+
+/** How long a WHIP publisher's or WHEP viewer's peer connection may take to connect, stall, or stay silent. */
+export interface PeerTimeouts {
   /** ICE + DTLS must complete within this long after the answer is sent. */
   readonly connectTimeoutMs: number;
   /** A connection that stays `disconnected` this long is given up. */
@@ -14,6 +23,9 @@ export interface PeerWatchOptions {
    * and RTCP every second or so (RFC 7675 gives 30 s before consent expires).
    */
   readonly idleTimeoutMs: number;
+}
+
+export interface PeerWatchOptions extends PeerTimeouts {
   readonly onConnected: () => void;
   readonly onEnd: (reason: PeerEndReason) => void;
 }

@@ -10,18 +10,20 @@ import { type RTCCertificate, RTCPeerConnection, type RTCRtpTransceiver, type Rt
 import { serverCertificate } from './dtls-certificate.ts';
 import { answerOffer } from './negotiate.ts';
 import { type IceOptions, serverPeerConfig } from './peer-config.ts';
-import { type PeerEndReason, type PeerWatch, watchPeer } from './peer-watch.ts';
+import {
+  PEER_TIMEOUT_DEFAULTS,
+  type PeerEndReason,
+  type PeerTimeouts,
+  type PeerWatch,
+  watchPeer,
+} from './peer-watch.ts';
 import { serializeBareRtp } from './rtp-bare.ts';
 import { chooseOpus, choosePublisherVideo, type OfferedCodec, pruneOffer } from './sdp-codecs.ts';
 import type { MediaKind, RtpCodec, RtpSource } from './types.ts';
 
-export interface PublisherOptions {
+/** Timeouts default to PEER_TIMEOUT_DEFAULTS. */
+export interface PublisherOptions extends Partial<PeerTimeouts> {
   readonly ice?: IceOptions;
-  /** ICE + DTLS must complete within this long; default 10 s. */
-  readonly connectTimeoutMs?: number;
-  readonly disconnectedGraceMs?: number;
-  /** A connected publisher that sends nothing this long is ended; default 15 s. */
-  readonly idleTimeoutMs?: number;
   readonly logger?: Logger;
 }
 
@@ -119,9 +121,9 @@ export class Publisher implements RtpSource {
     const answer = await answerOffer(pc, offerSdp);
     this.#videoTransceiver = pc.getTransceivers().find((t) => t.kind === 'video');
     this.#watch = watchPeer(pc, {
-      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-      disconnectedGraceMs: options.disconnectedGraceMs ?? 5_000,
-      idleTimeoutMs: options.idleTimeoutMs ?? 15_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? PEER_TIMEOUT_DEFAULTS.connectTimeoutMs,
+      disconnectedGraceMs: options.disconnectedGraceMs ?? PEER_TIMEOUT_DEFAULTS.disconnectedGraceMs,
+      idleTimeoutMs: options.idleTimeoutMs ?? PEER_TIMEOUT_DEFAULTS.idleTimeoutMs,
       onConnected: () => {
         this.#connected = true;
         this.#log?.info({ channelId: this.channelId, publisher: this.id }, 'WHIP publisher connected');

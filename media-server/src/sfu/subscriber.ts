@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { type RTCCertificate, RTCPeerConnection, type RTCRtpSender, RtcpPayloadSpecificFeedback } from 'werift';
 import { answerOffer } from './negotiate.ts';
 import { type IceOptions, serverPeerConfig } from './peer-config.ts';
-import { type PeerEndReason, type PeerWatch, watchPeer } from './peer-watch.ts';
+import type { PeerEndReason, PeerTimeouts, PeerWatch } from './peer-watch.ts';
+import { watchPeer } from './peer-watch.ts';
 import { sessionLogTag } from './session-log-tag.ts';
 import type { MediaKind } from './types.ts';
 
@@ -15,13 +16,10 @@ const FIR_FMT = 4;
 
 export type SubscriberEndReason = PeerEndReason | 'unsubscribed' | 'source-ended' | 'send-failed' | 'slow' | 'shutdown';
 
-export interface SubscriberOptions {
+export interface SubscriberOptions extends PeerTimeouts {
   readonly ice: IceOptions;
   /** The process's DTLS certificate (see dtls-certificate.ts). */
   readonly certificate?: RTCCertificate;
-  readonly connectTimeoutMs: number;
-  readonly disconnectedGraceMs: number;
-  readonly idleTimeoutMs: number;
   /** Sends not yet settled before the viewer counts as stuck and is dropped. */
   readonly maxInFlightSends: number;
   readonly onKeyframeNeeded: () => void;

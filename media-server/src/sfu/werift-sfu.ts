@@ -7,24 +7,25 @@ import { serverCertificate } from './dtls-certificate.ts';
 import { NoSourceError, SfuClosedError } from './errors.ts';
 import { KeyframeGate } from './keyframe-gate.ts';
 import type { IceOptions } from './peer-config.ts';
+import { PEER_TIMEOUT_DEFAULTS, type PeerTimeouts } from './peer-watch.ts';
 import { chooseOpus, chooseViewerVideo, pruneOffer } from './sdp-codecs.ts';
 import { Subscriber, type SubscriberEndReason } from './subscriber.ts';
 import type { MediaKind, RtpSource, SessionDescription, Sfu, SubscribeOptions, SubscriberInfo } from './types.ts';
 
-export interface WeriftSfuOptions {
+export interface WeriftSfuOptions extends Partial<PeerTimeouts> {
   readonly ice?: IceOptions;
-  /** A viewer that has not completed ICE + DTLS this long after its answer is dropped; default 10 s. */
-  readonly connectTimeoutMs?: number;
-  /** A viewer whose connection stays `disconnected` this long is dropped; default 5 s. */
-  readonly disconnectedGraceMs?: number;
-  /** A connected viewer from which nothing arrives this long (it left without DELETE) is dropped; default 15 s. */
-  readonly idleTimeoutMs?: number;
-  /** At most one keyframe request to a source per this interval; default 500 ms. */
+  /** At most one keyframe request to a source per this interval (viewers' PLIs and FIRs coalesced). */
   readonly keyframeIntervalMs?: number;
-  /** Unsettled sends before a viewer counts as stuck; default 512 packets. */
+  /** Unsettled sends before a viewer counts as stuck and is dropped. */
   readonly maxInFlightSends?: number;
   readonly logger?: Logger;
 }
+
+/** The defaults of WeriftSfuOptions (config.ts exposes each as a setting); viewers' timeouts: PEER_TIMEOUT_DEFAULTS. */
+export const SFU_DEFAULTS = {
+  keyframeIntervalMs: 500,
+  maxInFlightSends: 512,
+} as const;
 
 interface ChannelRoute {
   readonly source: RtpSource;
@@ -64,7 +65,7 @@ export class WeriftSfu implements Sfu {
     const route: ChannelRoute = {
       source,
       gate: new KeyframeGate(() => this.#requestKeyframe(source), {
-        intervalMs: this.#options.keyframeIntervalMs ?? 500,
+        intervalMs: this.#options.keyframeIntervalMs ?? SFU_DEFAULTS.keyframeIntervalMs,
       }),
       subscribers: new Set(),
       detach: [],
@@ -136,10 +137,10 @@ export class WeriftSfu implements Sfu {
     const subscriber = new Subscriber(channelId, {
       ice: this.#options.ice ?? {},
       certificate,
-      connectTimeoutMs: this.#options.connectTimeoutMs ?? 10_000,
-      disconnectedGraceMs: this.#options.disconnectedGraceMs ?? 5_000,
-      idleTimeoutMs: this.#options.idleTimeoutMs ?? 15_000,
-      maxInFlightSends: this.#options.maxInFlightSends ?? 512,
+      connectTimeoutMs: this.#options.connectTimeoutMs ?? PEER_TIMEOUT_DEFAULTS.connectTimeoutMs,
+      disconnectedGraceMs: this.#options.disconnectedGraceMs ?? PEER_TIMEOUT_DEFAULTS.disconnectedGraceMs,
+      idleTimeoutMs: this.#options.idleTimeoutMs ?? PEER_TIMEOUT_DEFAULTS.idleTimeoutMs,
+      maxInFlightSends: this.#options.maxInFlightSends ?? SFU_DEFAULTS.maxInFlightSends,
       onKeyframeNeeded: () => route.gate.request(),
       onConnected: (s) => {
         settle();
