@@ -5,9 +5,9 @@
  */
 import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { type Fixture, makeFixture } from '@glint/testkit';
 import { progress } from './lib/progress.ts';
 import { writeResults } from './lib/results.ts';
-import { type Media, makeMedia } from './media/fixture.ts';
 import type { BlockedBench } from './packager/blocked-server.ts';
 import { chartBlocked, peerRatioNote, printBlocked, summarizeBlocked } from './packager/report-blocked.ts';
 import { reportMux } from './packager/report-mux.ts';
@@ -17,7 +17,7 @@ import { runMux } from './packager/run-mux.ts';
 const WATCHDOG_MS = 175_000;
 const MEDIA = { seconds: 20, width: 1280, height: 720, fps: 30, videoKbps: 3000, audioKbps: 128 } as const;
 
-let media: Media | null = null;
+let media: Fixture | null = null;
 let bench: BlockedBench | null = null;
 
 function cleanUp(): void {
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}`;
   const p = progress('media');
   p.update(`encoding ${MEDIA.seconds} s of ${MEDIA.width}x${MEDIA.height} test media with ffmpeg`);
-  media = makeMedia(MEDIA);
+  media = makeFixture({ ...MEDIA, noise: true });
   p.done(`${media.video.length} video access units, ${media.audio.length} AAC frames`);
 
   const mux = runMux(media);

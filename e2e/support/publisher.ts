@@ -1,6 +1,5 @@
 /** ffmpeg as a test publisher: a synthetic stream pushed to an RTMP URL, with knobs for the bad cases. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { until } from '@glint/media-server/test-support/werift';
 
 export interface PublishOptions {
   readonly video?: 'h264' | 'flv1' | false;
@@ -39,13 +38,4 @@ export function publish(url: string, options: PublishOptions = {}): Publisher {
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { process: child, exited, stderr: () => err, kill: (signal = 'SIGTERM') => child.kill(signal) };
-}
-
-/** Polls `check` until it returns a value, or fails after `timeoutMs` with `what` in the message. */
-export function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  return until(what, check, timeoutMs);
 }

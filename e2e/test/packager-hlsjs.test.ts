@@ -8,14 +8,13 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { LivePackager, LlhlsHttp } from '@glint/llhls-packager';
-import { makeFixture } from '@glint/llhls-packager/test-support';
+import { makeFixture, until } from '@glint/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { feedLive } from '../support/live-feeder.ts';
 import { PackagerTimeline } from '../support/llhls-timeline.ts';
 import { describePlayback, installProbe, observePlayback } from '../support/player-probe.ts';
-import { waitFor } from '../support/publisher.ts';
 import { describeVerdicts, judgeStalls } from '../support/stall-judge.ts';
 
 const hlsJs = readFileSync(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
@@ -36,7 +35,7 @@ let http: LlhlsHttp;
 let stopFeed = () => {};
 
 beforeAll(async () => {
-  const fixture = makeFixture({ seconds: 28, size: '640x360', bitrateKbps: 1200 });
+  const fixture = makeFixture({ seconds: 28, width: 640, height: 360, videoKbps: 1200 });
   packager = new LivePackager();
   packager.setAudioConfig(fixture.audioConfig);
   http = new LlhlsHttp(packager);
@@ -87,9 +86,10 @@ it('plays in hls.js lowLatencyMode for 15 s with no stall, on delta updates (EXT
   const timeline = new PackagerTimeline(packager);
   // Join a live stream as a viewer does, a few segments in: hls.js then plays at the live edge, where parts are
   // loaded as they appear (a player that starts at the first segment stays seconds behind and never sees the edge).
-  await waitFor('three complete segments', () =>
-    (packager.rendition('video')?.lastCompleteMsn ?? -1) >= 2 ? true : undefined,
-  );
+  await until(() => ((packager.rendition('video')?.lastCompleteMsn ?? -1) >= 2 ? true : undefined), {
+    what: 'three complete segments',
+    timeoutMs: 15_000,
+  });
   const { port } = server.address() as AddressInfo;
   await tab.goto(`http://127.0.0.1:${port}/`);
   const report = await observePlayback(tab, 15);

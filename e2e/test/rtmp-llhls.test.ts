@@ -6,14 +6,14 @@ import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startGlint, type TestGlint, until } from '@glint/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
-import { startGlint, type TestGlint } from '../support/glint.ts';
 import { ffprobe, mediaPlaylist, multivariant, saveRendition } from '../support/llhls-client.ts';
 import { PackagerTimeline } from '../support/llhls-timeline.ts';
 import { describePlayback, installProbe, observePlayback } from '../support/player-probe.ts';
-import { type Publisher, publish, waitFor } from '../support/publisher.ts';
+import { type Publisher, publish } from '../support/publisher.ts';
 import { describeVerdicts, judgeStalls } from '../support/stall-judge.ts';
 
 let t: TestGlint;
@@ -39,10 +39,13 @@ beforeAll(async () => {
     GLINT_RTMP_IDLE_TIMEOUT_MS: '2000',
   });
   main = track(publish(t.rtmp('demo')));
-  await waitFor('the demo channel to have parts', async () => {
-    const res = await fetch(t.http('/live/demo/video/index.m3u8'));
-    return res.ok ? true : undefined;
-  });
+  await until(
+    async () => {
+      const res = await fetch(t.http('/live/demo/video/index.m3u8'));
+      return res.ok ? true : undefined;
+    },
+    { what: 'the demo channel to have parts', timeoutMs: 15_000 },
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -61,10 +64,13 @@ describe('RTMP → LL-HLS', () => {
   });
 
   it('ffprobe decodes the published segments with the right codecs and durations, no errors', async () => {
-    await waitFor('4 complete segments', async () => {
-      const p = await mediaPlaylist(t.http('/live/demo/video/index.m3u8'));
-      return p.segments.filter((s) => s.uri).length >= 4 ? true : undefined;
-    });
+    await until(
+      async () => {
+        const p = await mediaPlaylist(t.http('/live/demo/video/index.m3u8'));
+        return p.segments.filter((s) => s.uri).length >= 4 ? true : undefined;
+      },
+      { what: '4 complete segments', timeoutMs: 15_000 },
+    );
     const video = await saveRendition(t.http('/live/demo/video/index.m3u8'), join(dir, 'video.mp4'));
     const audio = await saveRendition(t.http('/live/demo/audio/index.m3u8'), join(dir, 'audio.mp4'));
     const v = await ffprobe(join(dir, 'video.mp4'));
@@ -89,9 +95,10 @@ describe('RTMP → LL-HLS', () => {
     expect(bad.stderr()).toMatch(/unknown stream key/);
     expect(t.logs.some((l) => l.includes('wrongkey123'))).toBe(false);
     expect(t.logs.some((l) => l.includes('BAD_STREAM_KEY'))).toBe(true);
-    await waitFor('new parts on the live stream', async () =>
-      (await partsSoFar('demo')) > before + 3 ? true : undefined,
-    );
+    await until(async () => ((await partsSoFar('demo')) > before + 3 ? true : undefined), {
+      what: 'new parts on the live stream',
+      timeoutMs: 15_000,
+    });
   });
 
   it('refuses a second publisher on a live key; the first keeps streaming', async () => {
@@ -99,9 +106,10 @@ describe('RTMP → LL-HLS', () => {
     const second = track(publish(t.rtmp('demo'), { seconds: 3 }));
     expect(await second.exited).not.toBe(0);
     expect(second.stderr()).toMatch(/already live/);
-    await waitFor('new parts from the first publisher', async () =>
-      (await partsSoFar('demo')) > before + 3 ? true : undefined,
-    );
+    await until(async () => ((await partsSoFar('demo')) > before + 3 ? true : undefined), {
+      what: 'new parts from the first publisher',
+      timeoutMs: 15_000,
+    });
     expect(main.process.exitCode).toBeNull();
   });
 
@@ -124,9 +132,10 @@ describe('RTMP → LL-HLS', () => {
       ]),
     );
     await send(Buffer.alloc(5000, 0xff));
-    await waitFor('new parts after the garbage', async () =>
-      (await partsSoFar('demo')) > before + 3 ? true : undefined,
-    );
+    await until(async () => ((await partsSoFar('demo')) > before + 3 ? true : undefined), {
+      what: 'new parts after the garbage',
+      timeoutMs: 15_000,
+    });
     const health = await (await fetch(t.http('/healthz'))).json();
     expect(health).toMatchObject({ status: 'ok', liveStreams: 1 });
   });
@@ -134,25 +143,32 @@ describe('RTMP → LL-HLS', () => {
   it('refuses an unsupported codec with a message naming it', async () => {
     const flv1 = track(publish(t.rtmp('badcodec'), { video: 'flv1', audio: false, seconds: 3 }));
     await flv1.exited;
-    await waitFor('a log line naming the codec', () =>
-      t.logs.some((l) => /Sorenson H\.263/i.test(l)) ? true : undefined,
-    );
+    await until(() => (t.logs.some((l) => /Sorenson H\.263/i.test(l)) ? true : undefined), {
+      what: 'a log line naming the codec',
+      timeoutMs: 15_000,
+    });
     expect(t.glint.hub.isLive('badcodec')).toBe(false);
   });
 
   it('plays what a stream has: video only, or audio only', async () => {
     const v = track(publish(t.rtmp('videoonly'), { audio: false }));
     const a = track(publish(t.rtmp('audioonly'), { video: false }));
-    const vm = await waitFor('video-only multivariant', async () => {
-      const res = await fetch(t.http('/live/videoonly/index.m3u8'));
-      return res.ok ? multivariant(t.http('/live/videoonly/index.m3u8')) : undefined;
-    });
+    const vm = await until(
+      async () => {
+        const res = await fetch(t.http('/live/videoonly/index.m3u8'));
+        return res.ok ? multivariant(t.http('/live/videoonly/index.m3u8')) : undefined;
+      },
+      { what: 'video-only multivariant', timeoutMs: 15_000 },
+    );
     expect(vm.variants[0]?.codecs).toMatch(/^avc1\.[0-9a-f]{6}$/);
     expect(vm.variants[0]?.audio).toEqual([]);
-    const am = await waitFor('audio-only multivariant', async () => {
-      const res = await fetch(t.http('/live/audioonly/index.m3u8'));
-      return res.ok ? multivariant(t.http('/live/audioonly/index.m3u8')) : undefined;
-    });
+    const am = await until(
+      async () => {
+        const res = await fetch(t.http('/live/audioonly/index.m3u8'));
+        return res.ok ? multivariant(t.http('/live/audioonly/index.m3u8')) : undefined;
+      },
+      { what: 'audio-only multivariant', timeoutMs: 15_000 },
+    );
     expect(am.variants[0]?.codecs).toBe('mp4a.40.2');
     expect(am.variants[0]?.uri).toBe('audio/index.m3u8');
     v.kill('SIGKILL');
@@ -161,41 +177,52 @@ describe('RTMP → LL-HLS', () => {
 
   it('continues after EXT-X-DISCONTINUITY when the publisher reconnects within the grace period, ENDLIST after it', async () => {
     const first = track(publish(t.rtmp('again')));
-    await waitFor('2 segments', async () => {
-      const res = await fetch(t.http('/live/again/video/index.m3u8'));
-      if (!res.ok) return undefined;
-      return (
-        (await mediaPlaylist(t.http('/live/again/video/index.m3u8'))).segments.filter((s) => s.uri).length >= 2 ||
-        undefined
-      );
-    });
+    await until(
+      async () => {
+        const res = await fetch(t.http('/live/again/video/index.m3u8'));
+        if (!res.ok) return undefined;
+        return (
+          (await mediaPlaylist(t.http('/live/again/video/index.m3u8'))).segments.filter((s) => s.uri).length >= 2 ||
+          undefined
+        );
+      },
+      { what: '2 segments', timeoutMs: 15_000 },
+    );
     first.kill('SIGKILL');
-    await waitFor('the channel to go offline', () => (t.glint.hub.isLive('again') ? undefined : true));
-    const second = track(publish(t.rtmp('again')));
-    const withBreak = await waitFor('a discontinuity in the playlist', async () => {
-      const p = await mediaPlaylist(t.http('/live/again/video/index.m3u8'));
-      return p.segments.some((s) => s.discontinuity && s.uri) ? p : undefined;
+    await until(() => (t.glint.hub.isLive('again') ? undefined : true), {
+      what: 'the channel to go offline',
+      timeoutMs: 15_000,
     });
+    const second = track(publish(t.rtmp('again')));
+    const withBreak = await until(
+      async () => {
+        const p = await mediaPlaylist(t.http('/live/again/video/index.m3u8'));
+        return p.segments.some((s) => s.discontinuity && s.uri) ? p : undefined;
+      },
+      { what: 'a discontinuity in the playlist', timeoutMs: 15_000 },
+    );
     expect(withBreak.endlist).toBe(false);
     const maps = new Set(withBreak.segments.map((s) => s.map?.uri));
     expect(maps.size).toBe(2);
     second.kill('SIGKILL');
-    const ended = await waitFor(
-      'EXT-X-ENDLIST after the grace period',
+    const ended = await until(
       async () => {
         const p = await mediaPlaylist(t.http('/live/again/video/index.m3u8'));
         return p.endlist ? p : undefined;
       },
-      20_000,
+      { what: 'EXT-X-ENDLIST after the grace period', timeoutMs: 20_000 },
     );
     expect(ended.endlist).toBe(true);
     // A publisher after the grace period starts a fresh stream: media sequence from 0, no discontinuity.
     const third = track(publish(t.rtmp('again')));
-    const fresh = await waitFor('a fresh playlist', async () => {
-      // The ended output may be freed (404) between any two requests until the fresh stream replaces it.
-      const p = await mediaPlaylist(t.http('/live/again/video/index.m3u8')).catch(() => undefined);
-      return p && !p.endlist && p.segments.length > 0 ? p : undefined;
-    });
+    const fresh = await until(
+      async () => {
+        // The ended output may be freed (404) between any two requests until the fresh stream replaces it.
+        const p = await mediaPlaylist(t.http('/live/again/video/index.m3u8')).catch(() => undefined);
+        return p && !p.endlist && p.segments.length > 0 ? p : undefined;
+      },
+      { what: 'a fresh playlist', timeoutMs: 15_000 },
+    );
     expect(fresh.segments.some((s) => s.discontinuity)).toBe(false);
     expect(fresh.mediaSequenceBase ?? 0).toBe(0);
     third.kill('SIGKILL');
@@ -203,20 +230,22 @@ describe('RTMP → LL-HLS', () => {
 
   it('drops a publisher that stops sending and ends its playlist cleanly after the grace period', async () => {
     const p = track(publish(t.rtmp('stalls')));
-    await waitFor('parts on the channel', async () =>
-      (await fetch(t.http('/live/stalls/video/index.m3u8'))).ok ? true : undefined,
-    );
-    p.kill('SIGSTOP');
-    await waitFor(
-      'the idle timeout to end the stream',
-      () => (t.glint.hub.isLive('stalls') ? undefined : true),
-      10_000,
-    );
-    expect(t.logs.some((l) => l.includes('"channelId":"stalls"') && l.includes('"reason":"timeout"'))).toBe(true);
-    const ended = await waitFor('EXT-X-ENDLIST', async () => {
-      const playlist = await mediaPlaylist(t.http('/live/stalls/video/index.m3u8'));
-      return playlist.endlist ? playlist : undefined;
+    await until(async () => ((await fetch(t.http('/live/stalls/video/index.m3u8'))).ok ? true : undefined), {
+      what: 'parts on the channel',
+      timeoutMs: 15_000,
     });
+    p.kill('SIGSTOP');
+    await until(() => (t.glint.hub.isLive('stalls') ? undefined : true), {
+      what: 'the idle timeout to end the stream',
+    });
+    expect(t.logs.some((l) => l.includes('"channelId":"stalls"') && l.includes('"reason":"timeout"'))).toBe(true);
+    const ended = await until(
+      async () => {
+        const playlist = await mediaPlaylist(t.http('/live/stalls/video/index.m3u8'));
+        return playlist.endlist ? playlist : undefined;
+      },
+      { what: 'EXT-X-ENDLIST', timeoutMs: 15_000 },
+    );
     expect(ended.segments.length).toBeGreaterThan(0);
     p.kill('SIGKILL');
   }, 30_000);

@@ -8,16 +8,16 @@
  * tolerance a busy 2-core machine meets, and for hls.js no stall the machine does not explain (a starved page or a
  * paused source). Every figure is printed.
  */
+
+import { type BlankOrigin, startBlankOrigin, startGlint, type TestGlint, until } from '@glint/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
-import { startGlint, type TestGlint } from '../support/glint.ts';
 import { multivariant } from '../support/llhls-client.ts';
 import { followBlockingReloads, PackagerTimeline, quantile } from '../support/llhls-timeline.ts';
 import { describePlayback, installProbe, observePlayback } from '../support/player-probe.ts';
-import { type Publisher, publish, waitFor } from '../support/publisher.ts';
+import { type Publisher, publish } from '../support/publisher.ts';
 import { describeVerdicts, judgeStalls } from '../support/stall-judge.ts';
-import { type BlankOrigin, startBlankOrigin } from '../support/webrtc-harness.ts';
 import { publishFromPage, viewerStats, viewFromPage } from '../support/webrtc-pages.ts';
 
 let t: TestGlint;
@@ -82,28 +82,29 @@ const OBSERVE_SEC = 15;
 describe('RTMP → WebRTC', () => {
   it(`plays an RTMP channel with B-frames over WHEP in Chromium for ${OBSERVE_SEC} s without freezing`, async () => {
     publishers.push(publish(t.rtmp('rtmpch')));
-    await waitFor('the RTMP channel to be live', () => (t.glint.hub.isLive('rtmpch') ? true : undefined));
+    await until(() => (t.glint.hub.isLive('rtmpch') ? true : undefined), {
+      what: 'the RTMP channel to be live',
+      timeoutMs: 15_000,
+    });
     const page = await browser.newPage();
     const started = Date.now();
     await page.goto(t.http('/watch/rtmpch?mode=webrtc'));
-    const first = await waitFor(
-      'the first decoded frame',
+    const first = await until(
       async () => {
         const s = await webrtcStats(page);
         return s && s.framesDecoded > 0 ? s : undefined;
       },
-      20_000,
+      { what: 'the first decoded frame', timeoutMs: 20_000 },
     );
     const firstFrameMs = Date.now() - started;
     expect(t.glint.sfu.subscriberCount('rtmpch')).toBe(1);
     // Warm up: the re-encoder and the jitter buffer settle over the first seconds; judge from then on.
-    const warm = await waitFor(
-      'three seconds of decoded frames',
+    const warm = await until(
       async () => {
         const s = await webrtcStats(page);
         return s && s.framesDecoded >= first.framesDecoded + WARM_UP_FRAMES ? s : undefined;
       },
-      30_000,
+      { what: 'three seconds of decoded frames', timeoutMs: 30_000 },
     );
     const packetsSent = () => t.glint.sfu.subscribers('rtmpch')[0]?.packetsSent ?? 0;
     const forwarded: number[] = [packetsSent()];
@@ -137,11 +138,10 @@ describe('RTMP → WebRTC', () => {
     expect(last.audioPackets - warm.audioPackets).toBeGreaterThan(OBSERVE_SEC * 25);
     expect(shown).toMatch(/^\d+\.\d\d s$/);
     await page.close();
-    await waitFor(
-      'the viewer to be released',
-      () => (t.glint.sfu.subscriberCount('rtmpch') === 0 ? true : undefined),
-      20_000,
-    );
+    await until(() => (t.glint.sfu.subscriberCount('rtmpch') === 0 ? true : undefined), {
+      what: 'the viewer to be released',
+      timeoutMs: 20_000,
+    });
   }, 120_000);
 });
 
@@ -151,25 +151,27 @@ describe('WHIP → LL-HLS', () => {
     await studio.goto(blank.url);
     const session = await publishFromPage(studio, t.http('/whip/whipch'), t.keys.whipch ?? '');
     expect(session.status).toBe(201);
-    const packager = await waitFor(
-      'an LL-HLS output for the WHIP channel',
-      () => t.glint.outputs.get('whipch')?.packager,
-    );
+    const packager = await until(() => t.glint.outputs.get('whipch')?.packager, {
+      what: 'an LL-HLS output for the WHIP channel',
+      timeoutMs: 15_000,
+    });
     const timeline = new PackagerTimeline(packager);
-    const mv = await waitFor(
-      'the WHIP channel on LL-HLS',
+    const mv = await until(
       async () => {
         const res = await fetch(t.http('/live/whipch/index.m3u8'));
         return res.ok ? multivariant(t.http('/live/whipch/index.m3u8')) : undefined;
       },
-      20_000,
+      { what: 'the WHIP channel on LL-HLS', timeoutMs: 20_000 },
     );
     expect(mv.variants[0]?.codecs).toMatch(/^avc1\.[0-9a-f]{6},opus$/);
     // As reported in issue 15: the stalls were worse with a WebRTC viewer of the same channel watching.
     const whep = await browser.newPage();
     await whep.goto(blank.url);
     expect((await viewFromPage(whep, t.http('/whep/whipch'))).status).toBe(201);
-    await waitFor('the WHEP viewer to decode', async () => ((await viewerStats(whep))?.framesDecoded ?? 0) > 0, 20_000);
+    await until(async () => ((await viewerStats(whep))?.framesDecoded ?? 0) > 0, {
+      what: 'the WHEP viewer to decode',
+      timeoutMs: 20_000,
+    });
     const viewer = await browser.newPage();
     await installProbe(viewer);
     await viewer.goto(t.http('/watch/whipch'));

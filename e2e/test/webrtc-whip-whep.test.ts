@@ -6,20 +6,21 @@
  * headers.
  */
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.ts';
-import { waitFor } from '../support/publisher.ts';
 import {
   type BlankOrigin,
   startBlankOrigin,
   startWebrtcTestServer,
+  until,
   type WebrtcTestServer,
-} from '../support/webrtc-harness.ts';
+} from '@glint/testkit';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
 import {
   type InboundVideoStats,
   publisherStats,
   publishFromPage,
+  stopFromPage,
   viewerStats,
   viewFromPage,
 } from '../support/webrtc-pages.ts';
@@ -55,12 +56,14 @@ describe('Chromium WHIP → werift SFU → Chromium WHEP', () => {
     expect(published.error ?? '').toBe('');
     expect(published.status).toBe(201);
     expect(published.location).toMatch(/^\/whip\/session\//);
-    await waitFor('the publisher to connect', () =>
-      t.published[0]?.connectionState === 'connected' ? true : undefined,
-    );
-    await waitFor('video from the publisher', () =>
-      (t.published[0]?.stats().packets.video ?? 0) > 30 ? true : undefined,
-    );
+    await until(() => (t.published[0]?.connectionState === 'connected' ? true : undefined), {
+      what: 'the publisher to connect',
+      timeoutMs: 15_000,
+    });
+    await until(() => ((t.published[0]?.stats().packets.video ?? 0) > 30 ? true : undefined), {
+      what: 'video from the publisher',
+      timeoutMs: 15_000,
+    });
 
     const viewerPage = await context.newPage();
     await viewerPage.goto(origin.url);
@@ -68,22 +71,20 @@ describe('Chromium WHIP → werift SFU → Chromium WHEP', () => {
     expect(viewed.error ?? '').toBe('');
     expect(viewed.status).toBe(201);
     expect(t.sfu.subscriberCount('studio')).toBe(1);
-    const first = await waitFor(
-      'the first decoded frame',
+    const first = await until(
       async () => {
         const s = await viewerStats(viewerPage);
         return s && s.framesDecoded > 0 && s.firstFrameMs !== null ? s : undefined;
       },
-      10_000,
+      { what: 'the first decoded frame' },
     );
     // Warm up: the viewer's jitter buffer and the publisher's bandwidth estimate settle over the first seconds.
-    const warm = await waitFor(
-      'three seconds of decoded frames',
+    const warm = await until(
       async () => {
         const s = await viewerStats(viewerPage);
         return s && s.framesDecoded >= first.framesDecoded + WARM_UP_FRAMES ? s : undefined;
       },
-      30_000,
+      { what: 'three seconds of decoded frames', timeoutMs: 30_000 },
     );
 
     // Sample once a second over the window: a measurement period, not a wait for a state.
@@ -147,19 +148,10 @@ describe('Chromium WHIP → werift SFU → Chromium WHEP', () => {
     expect(last.audioPacketsReceived - warm.audioPacketsReceived).toBeGreaterThan(OBSERVE_SEC * 25);
 
     // WHEP DELETE from the page, then WHIP DELETE: the channel is released.
-    const del = await viewerPage.evaluate(
-      async (url) => (await fetch(url, { method: 'DELETE' })).status,
-      viewed.resource ?? '',
-    );
-    expect(del).toBe(200);
+    expect(await stopFromPage(viewerPage, 'viewer')).toBe(200);
     expect(t.sfu.subscriberCount('studio')).toBe(0);
     // WHIP DELETE carries the stream key, as the POST did (RFC 9725 §4.3).
-    const end = await studio.evaluate(
-      async ({ url, key }) =>
-        (await fetch(url, { method: 'DELETE', headers: { Authorization: `Bearer ${key}` } })).status,
-      { url: published.resource ?? '', key: t.keys.studio ?? '' },
-    );
-    expect(end).toBe(200);
+    expect(await stopFromPage(studio, 'publisher')).toBe(200);
     expect(t.sfu.hasSource('studio')).toBe(false);
     await studio.close();
     await viewerPage.close();

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Fixture, interleave } from '@glint/testkit';
 import { LivePackager, type PackagerOptions } from '../src/packager.ts';
 import { LlhlsHttp } from '../src/server/handler.ts';
-import { type Fixture, interleave } from './fixture.ts';
 
 /** A packager behind a real HTTP server on 127.0.0.1, fed from a fixture by hand, with a clock the test moves. */
 export class Harness {
@@ -18,7 +18,7 @@ export class Harness {
     this.packager = new LivePackager({ clock: () => this.nowMs, ...options });
     this.packager.setAudioConfig(fixture.audioConfig);
     this.http = new LlhlsHttp(this.packager, { clock: () => this.nowMs, sweepIntervalMs: 20, startWaitMs: 500 });
-    this.#items = interleave(fixture);
+    this.#items = interleave(fixture.video, fixture.audio);
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       this.http.handle(req, res, url.pathname.replace(/^\/live\//, ''), url.searchParams);
@@ -37,13 +37,10 @@ export class Harness {
 
   /** Pushes media in decode order until `seconds` of it went in (from the first timestamp). */
   feedUntil(seconds: number): void {
-    const first = this.#items[0];
-    const t0 = first ? (first.kind === 'video' ? first.au.dts90k : first.frame.pts90k) : 0;
+    const t0 = this.#items[0]?.t90k ?? 0;
     while (this.#next < this.#items.length) {
       const item = this.#items[this.#next];
-      if (!item) break;
-      const t = item.kind === 'video' ? item.au.dts90k : item.frame.pts90k;
-      if (t - t0 > seconds * 90000) break;
+      if (!item || item.t90k - t0 > seconds * 90000) break;
       if (item.kind === 'video') this.packager.pushVideo(item.au);
       else this.packager.pushAudio(item.frame);
       this.#next++;

@@ -5,11 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Fixture, interleave, makeFixture } from '@glint/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LivePackager } from '../src/packager.ts';
 import type { Rendition } from '../src/rendition.ts';
 import { type CompletedSegment, segmentBytes } from '../src/storage/sink.ts';
-import { type Fixture, interleave, makeFixture } from './fixture.ts';
 import { readWithMp4box } from './mp4box-reader.ts';
 
 let fixture: Fixture;
@@ -17,7 +17,7 @@ let packager: LivePackager;
 const archived: CompletedSegment[] = [];
 
 function feed(p: LivePackager, f: Fixture): void {
-  for (const item of interleave(f)) {
+  for (const item of interleave(f.video, f.audio)) {
     if (item.kind === 'video') p.pushVideo(item.au);
     else p.pushAudio(item.frame);
   }
@@ -55,7 +55,7 @@ function ffprobe(file: string): { streams: Array<Record<string, string | number>
 }
 
 beforeAll(() => {
-  fixture = makeFixture({ seconds: 6, size: '1280x720', bitrateKbps: 3000 });
+  fixture = makeFixture({ seconds: 6, width: 1280, height: 720, videoKbps: 3000 });
   packager = new LivePackager({ sink: { onSegment: (s) => archived.push(s) } });
   packager.setAudioConfig(fixture.audioConfig);
   feed(packager, fixture);

@@ -1,5 +1,6 @@
 export { StreamRtpSource } from './adapters/stream-rtp-source.ts';
 export { whipToStream } from './adapters/whip-to-stream.ts';
+export { PublishAdmission } from './admission/publish-admission.ts';
 export { DEMO_CHANNEL, Glint, type GlintOptions } from './app.ts';
 export { type Config, loadConfig } from './config.ts';
 export { type DemoBroadcast, type DemoBroadcastOptions, startDemoBroadcast } from './demo/broadcaster.ts';

@@ -1,6 +1,7 @@
 /** Test helpers for the RTMP server over real sockets: a server with a platform-like authorizer, clients, ffmpeg. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { requireTool } from '@glint/testkit';
 import type { MediaEvent } from '../src/protocols/flv/types.ts';
 import {
   type PublishDecision,
@@ -10,7 +11,7 @@ import {
   RtmpServer,
   type RtmpServerOptions,
 } from '../src/servers/rtmp.ts';
-import { requireTool, testSourceArgs } from './flv-ffmpeg.ts';
+import { testSourceArgs } from './flv-ffmpeg.ts';
 
 export interface LogLine {
   readonly level: string;

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { codec } from '@glint/media-core';
-import { requireTool } from './flv-ffmpeg.ts';
+import { requireTool } from '@glint/testkit';
 
 const run = promisify(execFile);
 

@@ -5,11 +5,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { requireTool } from '@glint/testkit';
 import { FlvDemuxer } from '../src/protocols/flv/demuxer.ts';
 import { FlvMediaReader } from '../src/protocols/flv/flv-media-reader.ts';
 import type { MediaEvent } from '../src/protocols/flv/types.ts';
-import type { MediaKind, RtpCodec, RtpSource } from '../src/sfu/types.ts';
-import { encodeFlvFile, requireTool } from './flv-ffmpeg.ts';
+import { encodeFlvFile } from './flv-ffmpeg.ts';
 
 const run = promisify(execFile);
 
@@ -54,58 +54,4 @@ export async function captureOpusRtp(seconds: number): Promise<Buffer[]> {
     socket.close();
   }
   return packets;
-}
-
-/** A WHIP publisher stand-in: tests push serialized RTP through it. */
-export class FakeRtpSource implements RtpSource {
-  readonly channelId: string;
-  readonly codecs: Readonly<Partial<Record<MediaKind, RtpCodec>>>;
-  keyframeRequests = 0;
-  readonly #listeners = { video: new Set<(p: Buffer) => void>(), audio: new Set<(p: Buffer) => void>() };
-  readonly #close = new Set<() => void>();
-
-  constructor(channelId: string, codecs: Readonly<Partial<Record<MediaKind, RtpCodec>>>) {
-    this.channelId = channelId;
-    this.codecs = codecs;
-  }
-
-  onRtp(kind: MediaKind, listener: (packet: Buffer) => void): () => void {
-    this.#listeners[kind].add(listener);
-    return () => this.#listeners[kind].delete(listener);
-  }
-
-  listenerCount(kind: MediaKind): number {
-    return this.#listeners[kind].size;
-  }
-
-  emit(kind: MediaKind, packet: Buffer): void {
-    for (const listener of this.#listeners[kind]) listener(packet);
-  }
-
-  requestKeyframe(): void {
-    this.keyframeRequests++;
-  }
-
-  onClose(listener: () => void): () => void {
-    this.#close.add(listener);
-    return () => this.#close.delete(listener);
-  }
-
-  close(): void {
-    for (const listener of [...this.#close]) listener();
-  }
-}
-
-/** Polls `check` until it is true or the deadline passes. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }

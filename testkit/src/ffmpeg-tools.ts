@@ -3,14 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** Fails (never skips) with a message naming the tool when it is missing. */
-export function requireTool(tool: 'ffmpeg' | 'ffprobe'): void {
-  const probe = spawnSync(tool, ['-version'], { encoding: 'utf8' });
-  if (probe.error !== undefined || probe.status !== 0) {
-    throw new Error(`this test needs ${tool} on PATH (apt-get install ffmpeg); running it failed: ${probe.error}`);
-  }
-}
+import { requireTool } from './require-tool.ts';
 
 export interface TempDir {
   readonly path: string;
@@ -37,7 +30,10 @@ export interface ProbeResult {
 
 export function ffprobe(args: readonly string[]): ProbeResult {
   requireTool('ffprobe');
-  const r = spawnSync('ffprobe', ['-v', 'error', '-of', 'json', ...args], { encoding: 'utf8' });
+  const r = spawnSync('ffprobe', ['-v', 'error', '-of', 'json', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`ffprobe ${args.join(' ')} failed: ${r.stderr}`);
   return { json: JSON.parse(r.stdout) as unknown, stderr: r.stderr };
 }

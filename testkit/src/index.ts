@@ -1,1 +1,23 @@
-export * from './ffmpeg-tools.ts';
+/** What Glint's tests and benchmarks share. Production code (any package's src/ outside tests) never imports this. */
+export { FakeRtpSource } from './fake-rtp-source.ts';
+export {
+  decodeErrors,
+  ffmpeg,
+  ffprobe,
+  makeTempDir,
+  type ProbeResult,
+  packBits,
+  type TempDir,
+} from './ffmpeg-tools.ts';
+export { interleave, type MediaItem } from './interleave.ts';
+export { type Fixture, type FixtureOptions, makeFixture } from './make-fixture.ts';
+export { type EncodeOptions, encodeArgs, type MediaSpec } from './media-spec.ts';
+export { type ProbedPacket, probePackets } from './probe-packets.ts';
+export { requireTool } from './require-tool.ts';
+export { type BlankOrigin, startBlankOrigin } from './start-blank-origin.ts';
+export { type StartGlintOptions, startGlint, type TestGlint } from './start-glint.ts';
+export { startWebrtcTestServer, type WebrtcTestServer } from './start-webrtc-test-server.ts';
+export { type StunResponder, startStunResponder } from './stun-responder.ts';
+export { udpSocketCount, udpSockets } from './udp-sockets.ts';
+export { type UntilOptions, until } from './until.ts';
+export { type ClientPeerOptions, clientPeer, completeOffer, fakeH264Packet } from './werift-peer.ts';

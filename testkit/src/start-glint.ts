@@ -1,9 +1,7 @@
 /** A whole Glint media server on free ports of 127.0.0.1, with its log lines kept for the test to read. */
 import { Writable } from 'node:stream';
+import { Glint, loadConfig, MemoryStreamKeyStore } from '@glint/media-server';
 import { pino } from 'pino';
-import { Glint } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { MemoryStreamKeyStore } from '../src/platform/stream-keys.ts';
 
 export interface TestGlint {
   readonly glint: Glint;
@@ -16,8 +14,17 @@ export interface TestGlint {
   stop(): Promise<void>;
 }
 
+export interface StartGlintOptions {
+  /** Also writes every log line to stderr (a benchmark's operator wants to see warnings). */
+  readonly echo?: boolean;
+}
+
 /** `env` overrides the configuration (GLINT_* variables), e.g. a limit under test. */
-export async function startGlint(channels: readonly string[], env: Record<string, string> = {}): Promise<TestGlint> {
+export async function startGlint(
+  channels: readonly string[],
+  env: Record<string, string> = {},
+  options: StartGlintOptions = {},
+): Promise<TestGlint> {
   const config = loadConfig({
     GLINT_HOST: '127.0.0.1',
     GLINT_HTTP_PORT: '0',
@@ -33,6 +40,7 @@ export async function startGlint(channels: readonly string[], env: Record<string
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       logs.push(...chunk.toString().split('\n').filter(Boolean));
+      if (options.echo) process.stderr.write(chunk);
       done();
     },
   });

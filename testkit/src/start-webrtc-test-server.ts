@@ -2,16 +2,21 @@
  * A small Glint-like server for WebRTC tests: Fastify with the WHIP/WHEP routes, a WeriftSfu, a StreamHub and a
  * MemoryStreamKeyStore, on 127.0.0.1 port 0, admitted by the same PublishAdmission as the real server.
  */
+import {
+  MemoryStreamKeyStore,
+  type OfferAdmissionLimits,
+  PublishAdmission,
+  type Publisher,
+  type PublisherOptions,
+  registerWebrtcRoutes,
+  StreamHub,
+  type WebrtcRoutesHandle,
+  WeriftSfu,
+  type WeriftSfuOptions,
+  whipAuthorizer,
+} from '@glint/media-server';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { PublishAdmission } from '../src/admission/publish-admission.ts';
-import { MemoryStreamKeyStore } from '../src/platform/stream-keys.ts';
-import type { OfferAdmissionLimits } from '../src/servers/whip/offer-admission.ts';
-import { registerWebrtcRoutes, type WebrtcRoutesHandle } from '../src/servers/whip/webrtc-routes.ts';
-import { whipAuthorizer } from '../src/servers/whip/whip-authorizer.ts';
-import type { Publisher, PublisherOptions } from '../src/sfu/publisher.ts';
-import { WeriftSfu, type WeriftSfuOptions } from '../src/sfu/werift-sfu.ts';
-import { StreamHub } from '../src/stream/hub.ts';
 
 export interface WebrtcTestServer {
   readonly app: FastifyInstance;
@@ -44,7 +49,7 @@ export async function startWebrtcTestServer(
   const sfu = new WeriftSfu({ ...options.sfu, ...(options.logger ? { logger: options.logger } : {}) });
   const published: Publisher[] = [];
   const app = Fastify({ logger: false });
-  // The same admission as the real server (app.ts), so WHIP tests run the real check.
+  // The same admission as the real server (the Glint app), so WHIP tests run the real check.
   const admission = new PublishAdmission({
     keys: store,
     isLive: (channelId) => hub.isLive(channelId) || sfu.hasSource(channelId),

@@ -1,19 +1,5 @@
+/** What a WebRTC test checks after closing peers: werift opens one UDP socket per ICE component. */
 import { Socket } from 'node:dgram';
-
-/** Polls `check` until it returns something other than undefined/false, or fails after the deadline. */
-export async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Open UDP sockets in this process (werift opens one per ICE component). */
 export function udpSocketCount(): number {

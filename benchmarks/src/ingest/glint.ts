@@ -1,4 +1,5 @@
-import { Glint, type LiveStream, loadConfig, MemoryStreamKeyStore, type StreamReader } from '@glint/media-server';
+import type { LiveStream, StreamReader } from '@glint/media-server';
+import { startGlint, type TestGlint, until } from '@glint/testkit';
 import type { Scratch } from '../lib/scratch.ts';
 import { AuQueue, inWindow, type Window, windowAfter, windowDone } from './au-queue.ts';
 import { BlockingClient } from './blocking-client.ts';
@@ -18,37 +19,14 @@ export interface RunTiming {
   readonly graceMs: number;
 }
 
-interface Running {
-  readonly glint: Glint;
-  readonly keys: Record<string, string>;
-  rtmpUrl(channel: string): string;
-  playlistUrl(channel: string): string;
+async function startBenchGlint(channels: readonly string[], partTargetMs: number): Promise<TestGlint> {
+  // Warnings go to the terminal as well: the person running the benchmark should see them.
+  return startGlint(channels, { GLINT_LOG_LEVEL: 'warn', GLINT_PART_TARGET_MS: String(partTargetMs) }, { echo: true });
 }
 
-async function startGlint(channels: readonly string[], partTargetMs: number): Promise<Running> {
-  const config = loadConfig({
-    GLINT_HOST: '127.0.0.1',
-    GLINT_HTTP_PORT: '0',
-    GLINT_RTMP_PORT: '0',
-    GLINT_DEMO_BROADCAST: 'false',
-    GLINT_LOG_LEVEL: 'warn',
-    GLINT_PART_TARGET_MS: String(partTargetMs),
-  });
-  const store = new MemoryStreamKeyStore();
-  const keys: Record<string, string> = {};
-  for (const id of channels) keys[id] = store.add({ id, displayName: id });
-  const glint = new Glint({ config, keys: store });
-  await glint.start();
-  return {
-    glint,
-    keys,
-    rtmpUrl: (channel) => `rtmp://127.0.0.1:${glint.rtmpPort}/live/${keys[channel] ?? ''}`,
-    playlistUrl: (channel) => `http://127.0.0.1:${glint.httpPort}/live/${channel}/video/index.m3u8`,
-  };
-}
-
-async function stopGlint(running: Running): Promise<void> {
-  await Promise.race([running.glint.stop(), new Promise((resolve) => setTimeout(resolve, 3000))]);
+/** A stop that hangs (a publisher's socket slow to close) must not hold the benchmark up. */
+async function stopGlint(running: TestGlint): Promise<void> {
+  await Promise.race([running.stop(), new Promise((resolve) => setTimeout(resolve, 3000))]);
 }
 
 export interface PartListed {
@@ -88,7 +66,7 @@ export async function runGlintDelay(
   onProgress: (text: string) => void,
 ): Promise<GlintDelayRun> {
   const channel = 'bench';
-  const running = await startGlint([channel], partTargetMs);
+  const running = await startBenchGlint([channel], partTargetMs);
   const queue = new AuQueue();
   const parts: PartListed[] = [];
   let misaligned = 0;
@@ -96,7 +74,7 @@ export async function runGlintDelay(
   let client: BlockingClient | null = null;
   let clientRun: Promise<void> | null = null;
   let detach = () => {};
-  const publisher = publishRtmp(scratch, source, running.rtmpUrl(channel));
+  const publisher = publishRtmp(scratch, source, running.rtmp(channel));
   try {
     const attached = new Promise<void>((resolve) => {
       detach = running.glint.hub.onStreamStart((stream: LiveStream) => {
@@ -153,7 +131,7 @@ export async function runGlintDelay(
         reject(new Error(`publisher exited (${code}) before the stream started: ${publisher.stderr()}`));
       });
     });
-    client = new BlockingClient(running.playlistUrl(channel));
+    client = new BlockingClient(running.http(`/live/${channel}/video/index.m3u8`));
     clientRun = client.run();
     const deadline = performance.now() + timing.skipMs + timing.windowMs + timing.graceMs + 5000;
     for (;;) {
@@ -213,18 +191,19 @@ export async function runGlintCpu(
   onProgress: (text: string) => void,
 ): Promise<CpuRun> {
   const channels = Array.from({ length: streams }, (_, i) => `bench${i}`);
-  const running = await startGlint(channels, 200);
+  const running = await startBenchGlint(channels, 200);
   onProgress(`measuring idle CPU over ${IDLE_MS / 1000} s`);
   const idle = await sampleCpu(selfCpuMs, IDLE_MS, SLICE_MS);
-  const publishers = channels.map((c) => publishRtmp(scratch, source, running.rtmpUrl(c)));
+  const publishers = channels.map((c) => publishRtmp(scratch, source, running.rtmp(c)));
   const videoParts = () =>
     channels.reduce((n, c) => n + (running.glint.outputs.get(c)?.packager.rendition('video')?.nextPartId ?? 0), 0);
   const everyStreamHasParts = () =>
     channels.every((c) => (running.glint.outputs.get(c)?.packager.rendition('video')?.nextPartId ?? 0) > 0);
   try {
-    await pollUntil(everyStreamHasParts, 10_000, `all ${streams} streams to produce parts`, () =>
-      publishers.map((p) => p.stderr()).join(' '),
-    );
+    await until(everyStreamHasParts, {
+      what: `all ${streams} streams to produce parts`,
+      detail: () => publishers.map((p) => p.stderr()).join(' '),
+    });
     onProgress(`${streams} stream(s) live; warming up ${warmMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, warmMs));
     onProgress(`measuring CPU over ${windowMs / 1000} s`);
@@ -238,19 +217,5 @@ export async function runGlintCpu(
   } finally {
     await Promise.all(publishers.map((p) => scratch.stop(p)));
     await stopGlint(running);
-  }
-}
-
-export async function pollUntil(
-  check: () => boolean,
-  timeoutMs: number,
-  what: string,
-  detail: () => string = () => '',
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} ${detail()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -1,12 +1,13 @@
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { until } from '@glint/testkit';
 import type { Child, Scratch } from '../lib/scratch.ts';
 import { AuQueue, inWindow, type Window, windowAfter, windowDone } from './au-queue.ts';
 import { procCpuMs, sampleCpu } from './cpu.ts';
 import type { FlvFile } from './flv.ts';
 import { sampleSizes } from './fmp4.ts';
-import { type CpuRun, pollUntil, type RunTiming, SLICE_MS } from './glint.ts';
+import { type CpuRun, type RunTiming, SLICE_MS } from './glint.ts';
 
 /** The peer: ffmpeg's HLS muxer, copying FLV from its stdin into 1 s fMP4 segments (cut at keyframes, GOP = 1 s). */
 export const PEER_ARGS = [
@@ -187,7 +188,11 @@ export async function runPeer(
       p.watcher.start();
       p.sender.start();
     }
-    await pollUntil(() => peers.every((p) => p.watcher.segments > 0), 15_000, 'the peer to list a segment', details);
+    await until(() => peers.every((p) => p.watcher.segments > 0), {
+      what: 'the peer to list a segment',
+      timeoutMs: 15_000,
+      detail: details,
+    });
     onProgress(`${streams} peer(s) listing segments; warming up ${options.warmMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, options.warmMs));
     onProgress(`measuring peer CPU over ${options.windowMs / 1000} s`);
@@ -203,12 +208,11 @@ export async function runPeer(
     const first = queue.firstEnteredMs ?? 0;
     const w = windowAfter(first, skipMs, windowMs);
     const deadline = w.toMs + graceMs;
-    await pollUntil(
-      () => windowDone(queue, w, performance.now()),
-      deadline - performance.now(),
-      'the peer to list the window',
-      details,
-    );
+    await until(() => windowDone(queue, w, performance.now()), {
+      what: 'the peer to list the window',
+      timeoutMs: deadline - performance.now(),
+      detail: details,
+    });
     return {
       cpu: cpuRun,
       delay: {

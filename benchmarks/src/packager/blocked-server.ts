@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { LivePackager, LlhlsHttp, type Rendition, renderMediaPlaylist } from '@glint/llhls-packager';
-import type { MediaItem } from '../media/fixture.ts';
+import type { MediaItem } from '@glint/testkit';
 import { type FromClient, monotonicUs, type ToClient } from './blocked-protocol.ts';
 import { LiveFeed } from './live-feed.ts';
 import { type PartTarget, partAhead, reached } from './part-target.ts';

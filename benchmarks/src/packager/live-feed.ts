@@ -1,5 +1,5 @@
 import type { LivePackager } from '@glint/llhls-packager';
-import type { MediaItem } from '../media/fixture.ts';
+import type { MediaItem } from '@glint/testkit';
 
 /**
  * Feeds a packager in real time: each access unit is pushed when the wall clock reaches its timestamp, as a live

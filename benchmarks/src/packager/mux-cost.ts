@@ -1,5 +1,6 @@
 import { LivePackager } from '@glint/llhls-packager';
-import { interleave, type Media, type MediaItem, toAvcc } from '../media/fixture.ts';
+import { type Fixture, interleave, type MediaItem } from '@glint/testkit';
+import { toAvcc } from '../media/to-avcc.ts';
 
 export interface MuxRun {
   readonly cpuMs: number;
@@ -18,7 +19,7 @@ export interface MuxInput {
  * Items to push, prepared once so a run measures the packager and nothing else; `passes` repeats the media with
  * shifted timestamps (sharing the payload bytes) so one run lasts long enough to time well.
  */
-export function prepareInput(media: Media, framing: InputFraming, passes = 1): MuxInput {
+export function prepareInput(media: Fixture, framing: InputFraming, passes = 1): MuxInput {
   if (framing === 'annexb') {
     // SPS/PPS arrive in-band with each keyframe, as from an Annex B encoder or WHIP.
     const items = repeat(interleave(media.video, media.audio), media.duration90k, passes);

@@ -1,5 +1,5 @@
+import { type Fixture, interleave } from '@glint/testkit';
 import { progress } from '../lib/progress.ts';
-import { interleave, type Media } from '../media/fixture.ts';
 import { BlockedBench, type BlockedConfig, type BlockedRound } from './blocked-server.ts';
 import { fdUsage } from './fd-limit.ts';
 import { prepareInput } from './mux-cost.ts';
@@ -27,7 +27,7 @@ export interface BlockedRun {
 }
 
 /** Measure (b): connects once, then runs each configuration on the first N of those connections. */
-export async function runBlocked(media: Media, onBench: (bench: BlockedBench) => void): Promise<BlockedRun> {
+export async function runBlocked(media: Fixture, onBench: (bench: BlockedBench) => void): Promise<BlockedRun> {
   const input = prepareInput(media, 'annexb');
   const items = interleave(media.video, media.audio);
   // Shift each repetition by the media's length rounded up to a video frame, so timestamps only go forward.

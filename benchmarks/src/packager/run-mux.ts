@@ -1,6 +1,6 @@
+import type { Fixture } from '@glint/testkit';
 import { progress } from '../lib/progress.ts';
 import { median } from '../lib/stats.ts';
-import type { Media } from '../media/fixture.ts';
 import { ffmpegCpuMs } from './ffmpeg-cpu.ts';
 import { muxOnce, prepareInput } from './mux-cost.ts';
 import type { MuxReport, MuxRow } from './report-mux.ts';
@@ -14,7 +14,7 @@ const RUNS = 9;
 const LOOPS = 10;
 
 /** Measure (a): the packager and ffmpeg, interleaved run by run so drifts in machine load hit both alike. */
-export function runMux(media: Media): MuxReport & { raw: Record<string, number[]> } {
+export function runMux(media: Fixture): MuxReport & { raw: Record<string, number[]> } {
   const mediaSec = media.duration90k / 90000;
   const annexb = prepareInput(media, 'annexb', LOOPS);
   const avcc = prepareInput(media, 'avcc', LOOPS);

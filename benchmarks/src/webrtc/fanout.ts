@@ -4,8 +4,7 @@
  * peer, in the same run and process: a bare dgram fan-out of the same packets (no DTLS, no SRTP, no RTCP).
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { startWebrtcTestServer, type WebrtcTestServer } from '@glint/media-server/test-support/webrtc';
-import { until } from '@glint/media-server/test-support/werift';
+import { startWebrtcTestServer, until, type WebrtcTestServer } from '@glint/testkit';
 import { type CpuWindow, sampleCpu, selfCpuMs } from '../ingest/cpu.ts';
 import type { Scratch } from '../lib/scratch.ts';
 import { type NodeChild, startNodeChild } from './children.ts';
@@ -104,8 +103,8 @@ async function measure(
     { type: 'publish', whipUrl: server.url(`/whip/${CHANNEL}`), streamKey: keyOf(server) },
     30_000,
   );
-  const source = await until('the WHIP publisher', () => server.published[0], 10_000);
-  await until('video from the publisher', () => source.stats().packets.video > 100, 15_000);
+  const source = await until(() => server.published[0], { what: 'the WHIP publisher' });
+  await until(() => source.stats().packets.video > 100, { what: 'video from the publisher', timeoutMs: 15_000 });
 
   say('baseline: publisher connected, nobody watching');
   const inBefore = source.stats().packets.video;

@@ -2,8 +2,8 @@
  * Measure (b): glass-to-glass latency on loopback in Chromium, WHIP → Glint SFU → WHEP, and the same two pages
  * connected directly (SDP passed between them by Playwright) as the peer: WebRTC's own latency.
  */
-import { startWebrtcTestServer } from '@glint/media-server/test-support/webrtc';
-import { until } from '@glint/media-server/test-support/werift';
+
+import { startWebrtcTestServer, until } from '@glint/testkit';
 import type { Browser, Page } from 'playwright-core';
 import type { PageOrigin } from './browser.ts';
 import {
@@ -56,25 +56,27 @@ export async function runLatency(
     if (server) {
       const key = server.keys[CHANNEL] ?? '';
       await publisherAnswer(publisher, await postOffer(publisher, server.url(`/whip/${CHANNEL}`), offer, key));
-      await until('the WHIP source', () => server.sfu.hasSource(CHANNEL), 15_000);
+      await until(() => server.sfu.hasSource(CHANNEL), { what: 'the WHIP source', timeoutMs: 15_000 });
       const viewOffer = await viewerSetup(viewer);
       await viewerAnswer(viewer, await postOffer(viewer, server.url(`/whep/${CHANNEL}`), viewOffer));
     } else {
       await publisherAnswer(publisher, await viewerSetup(viewer, offer));
     }
-    await until('the first decoded frame', async () => (await viewerState(viewer, 0)).samples.length > 0, 20_000);
+    await until(async () => (await viewerState(viewer, 0)).samples.length > 0, {
+      what: 'the first decoded frame',
+      timeoutMs: 20_000,
+    });
     const firstFrameMs = performance.now() - started;
     say(`${mode}: first frame after ${firstFrameMs.toFixed(0)} ms; warming up ${options.warmMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, options.warmMs));
     const from = (await viewerState(viewer, 0)).samples.length;
     say(`${mode}: collecting ${options.samples} frames`);
     const state = await until(
-      `${options.samples} frames`,
       async () => {
         const s = await viewerState(viewer, from);
         return s.samples.length >= options.samples ? s : undefined;
       },
-      options.collectTimeoutMs,
+      { what: `${options.samples} frames`, timeoutMs: options.collectTimeoutMs },
     );
     const skews = await Promise.all([clockOffset(publisher), clockOffset(viewer)]);
     await Promise.all([closeQuietly(publisher), closeQuietly(viewer)]);

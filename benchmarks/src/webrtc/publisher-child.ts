@@ -3,7 +3,7 @@
  * every RTP packet it gets into its sender (werift rewrites SSRC and payload type to what was negotiated).
  */
 import { createSocket } from 'node:dgram';
-import { clientPeer, completeOffer, startStunResponder, until } from '@glint/media-server/test-support/werift';
+import { clientPeer, completeOffer, startStunResponder, until } from '@glint/testkit';
 import type { RTCRtpSender } from 'werift';
 import { type PublisherCommand, type ReadyMessage, serveRpc } from './protocol.ts';
 
@@ -29,7 +29,7 @@ serveRpc<PublisherCommand>(async (command) => {
   const body = await res.text();
   if (res.status !== 201) throw new Error(`WHIP answered ${res.status}: ${body.slice(0, 200)}`);
   await pc.setRemoteDescription({ type: 'answer', sdp: body });
-  await until('the publisher to connect', () => pc.connectionState === 'connected', 15_000);
+  await until(() => pc.connectionState === 'connected', { what: 'the publisher to connect', timeoutMs: 15_000 });
   sender = transceivers[0]?.sender;
   return { relayed };
 });

@@ -6,8 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireTool } from '@glint/testkit';
 import type { Child, Scratch } from '../lib/scratch.ts';
-import { requireTools } from '../media/tools.ts';
 
 export interface SourceSpec {
   readonly seconds: number;
@@ -25,7 +25,7 @@ export const RTP_PACKET_BYTES = 1200;
  * ride in-band before every IDR. Returns the file and its measured bitrate.
  */
 export function encodeRtpSource(dir: string, spec: SourceSpec): { file: string; kbps: number } {
-  requireTools('ffmpeg');
+  requireTool('ffmpeg');
   const file = join(dir, 'source.ts');
   const rate = `${spec.videoKbps}k`;
   execFileSync('ffmpeg', [

@@ -8,7 +8,7 @@
  * their own at ~150 viewers: their CPU is reported beside the SFU's.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { clientPeer, completeOffer, startStunResponder, until } from '@glint/media-server/test-support/werift';
+import { clientPeer, completeOffer, startStunResponder, until } from '@glint/testkit';
 import type { RTCPeerConnection } from 'werift';
 import type { AddViewersResult, LoadCommand, ReadyMessage, SnapshotResult } from './protocol.ts';
 import { serveRpc } from './protocol.ts';
@@ -35,8 +35,8 @@ async function addViewer(whepUrl: string): Promise<void> {
     const body = await res.text();
     if (res.status !== 201) throw new Error(`WHEP answered ${res.status}: ${body.slice(0, 200)}`);
     await pc.setRemoteDescription({ type: 'answer', sdp: body });
-    await until('the viewer to connect', () => pc.connectionState === 'connected', 15_000);
-    await until('the first packet', () => counter.counts().received > 0, 10_000);
+    await until(() => pc.connectionState === 'connected', { what: 'the viewer to connect', timeoutMs: 15_000 });
+    await until(() => counter.counts().received > 0, { what: 'the first packet' });
     viewers.push({ pc, counter });
   } catch (error) {
     await pc.close().catch(() => {});

@@ -14,7 +14,7 @@ import {
   splitAnnexB,
   toLengthPrefixed,
 } from '@glint/media-core/codec';
-import { decodeErrors, ffmpeg, ffprobe, makeTempDir } from '@glint/testkit';
+import { decodeErrors, ffmpeg, ffprobe, makeTempDir, probePackets } from '@glint/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readWithMp4box } from '../../test/mp4box-reader.ts';
 import { writeFragment } from './fragment.ts';
@@ -71,17 +71,6 @@ function probeStreams(file: string): ProbedStream[] {
   return (json as { streams: ProbedStream[] }).streams;
 }
 
-interface ProbedPacket {
-  pts: number;
-  dts: number;
-  duration: number;
-  flags: string;
-}
-
-function probePackets(file: string): ProbedPacket[] {
-  return (ffprobe(['-show_packets', '-select_streams', 'v:0', file]).json as { packets: ProbedPacket[] }).packets;
-}
-
 /**
  * Decode-order access units: after a picture's slices, an AUD, SPS, PPS or SEI starts the next one (7.4.1.2.3).
  * The bitstream filter puts SPS/PPS before the AUD of each keyframe, so splitting on AUD alone would be wrong.
@@ -116,7 +105,7 @@ function h264Source() {
     mp4,
   );
   const annexB = ffmpeg(['-i', mp4, '-c', 'copy', '-bsf:v', 'h264_mp4toannexb', '-f', 'h264'], dir.file('source.h264'));
-  const packets = probePackets(mp4);
+  const packets = probePackets(mp4, 'v:0');
   const units = accessUnits(annexB);
   expect(units.length).toBe(packets.length);
   const all = units.flat();
@@ -125,7 +114,7 @@ function h264Source() {
   const firstDts = packets[0]!.dts;
   const samples: TimedSample[] = units.map((nals, i) => {
     const packet = packets[i]!;
-    const keyframe = packet.flags.includes('K');
+    const keyframe = packet.keyframe;
     expect(nals.some((n) => nalType(n) === NalType.IDR)).toBe(keyframe);
     const media = nals.filter((n) => ![NalType.SPS, NalType.PPS, NalType.AUD].includes(nalType(n) as 7 | 8 | 9));
     return {
@@ -285,8 +274,8 @@ describe('packaged H.264 with B-frames', () => {
       1280,
       720,
     ]);
-    const packets = probePackets(out.file);
-    expect(packets.map((p) => [p.dts, p.pts, p.flags.includes('K')])).toEqual(
+    const packets = probePackets(out.file, 'v:0');
+    expect(packets.map((p) => [p.dts, p.pts, p.keyframe])).toEqual(
       samples.map((s) => [s.dts, s.dts + s.compositionOffset, s.keyframe]),
     );
     expect(decodeErrors(out.file)).toBe('');

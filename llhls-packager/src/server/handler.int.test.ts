@@ -1,6 +1,6 @@
+import { type Fixture, makeFixture, until } from '@glint/testkit';
 import * as HLS from 'hls-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, makeFixture } from '../../test/fixture.ts';
 import { Harness, settlesWithin } from '../../test/harness.ts';
 
 let fixture: Fixture;
@@ -74,7 +74,7 @@ describe('LL-HLS HTTP face', () => {
     void Promise.race(waiters).then(() => {
       answered = true;
     });
-    await waitUntil(() => h.http.blockedCount === 50, 10_000);
+    await until(() => h.http.blockedCount === 50, { what: '50 blocked requests' });
     expect(answered).toBe(false);
     h.feedWhile(() => video.position.msn === msn && video.position.part === part);
     const bodies = await Promise.all(
@@ -196,18 +196,10 @@ describe('clients that leave', () => {
     const pending = fetch(g.url(`video/index.m3u8?_HLS_msn=${next.msn}&_HLS_part=${next.part}`), {
       signal: controller.signal,
     }).catch(() => 'aborted');
-    await waitUntil(() => g.http.blockedCount === 1);
+    await until(() => g.http.blockedCount === 1, { what: 'one blocked request', timeoutMs: 2000 });
     controller.abort();
     expect(await pending).toBe('aborted');
-    await waitUntil(() => g.http.blockedCount === 0);
+    await until(() => g.http.blockedCount === 0, { what: 'no blocked request', timeoutMs: 2000 });
     await g.close();
   });
 });
-
-async function waitUntil(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -1,8 +1,8 @@
+import { until } from '@glint/testkit';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { flvEvents } from '../../test/webrtc-media.ts';
-import { until } from '../../test/werift/until.ts';
 import type { MediaEvent } from '../protocols/flv/types.ts';
 import { createHttpServer } from '../servers/http.ts';
 import { createMetrics } from '../servers/metrics.ts';
@@ -144,7 +144,9 @@ describe('broadcasts on one channel', () => {
     s.broadcast('ch', media(events));
     const first = s.outputs.get('ch')?.broadcastId;
     // Past the grace period the output ends (ENDLIST); the next publish is a new broadcast.
-    await until('the first broadcast to end', async () => (await playlistText(s, 'ch')).includes('#EXT-X-ENDLIST'));
+    await until(async () => (await playlistText(s, 'ch')).includes('#EXT-X-ENDLIST'), {
+      what: 'the first broadcast to end',
+    });
     const firstUrls = await mediaUrls(s, 'ch');
     const firstBytes = new Map<string, Buffer>();
     for (const url of firstUrls) {
@@ -212,16 +214,22 @@ describe('an ended channel', () => {
     });
     const stream = s.hub.get('ch');
     if (stream) s.hub.end(stream, 'disconnect');
-    const ended = await until('ENDLIST', async () => {
-      const res = await fetch(s.url('/live/ch/video/index.m3u8'));
-      return res.status === 200 && (await res.text()).includes('#EXT-X-ENDLIST') ? performance.now() : undefined;
-    });
+    const ended = await until(
+      async () => {
+        const res = await fetch(s.url('/live/ch/video/index.m3u8'));
+        return res.status === 200 && (await res.text()).includes('#EXT-X-ENDLIST') ? performance.now() : undefined;
+      },
+      { what: 'ENDLIST' },
+    );
     expect(output.http.closed).toBe(false);
-    const gone = await until('404 after retention', async () => {
-      const res = await fetch(s.url('/live/ch/video/index.m3u8'));
-      await res.arrayBuffer();
-      return res.status === 404 ? performance.now() : undefined;
-    });
+    const gone = await until(
+      async () => {
+        const res = await fetch(s.url('/live/ch/video/index.m3u8'));
+        await res.arrayBuffer();
+        return res.status === 404 ? performance.now() : undefined;
+      },
+      { what: '404 after retention' },
+    );
     // The server keeps it exactly as long as configured (timers fire at most a millisecond early).
     expect(gone - endedAt).toBeGreaterThanOrEqual(400 - 2);
     console.log(
@@ -240,7 +248,7 @@ describe('an ended channel', () => {
     const s = server;
     s.broadcast('ch', media(events));
     const old = s.outputs.get('ch');
-    await until('ENDLIST', async () => (await playlistText(s, 'ch')).includes('#EXT-X-ENDLIST'));
+    await until(async () => (await playlistText(s, 'ch')).includes('#EXT-X-ENDLIST'), { what: 'ENDLIST' });
     s.broadcast('ch', media(events), false);
     const current = s.outputs.get('ch');
     expect(current).not.toBe(old);

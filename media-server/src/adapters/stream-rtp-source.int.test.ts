@@ -1,6 +1,8 @@
 import { codec, type VideoAccessUnit } from '@glint/media-core';
+import { until } from '@glint/testkit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { flvEvents, percentile, waitFor } from '../../test/webrtc-media.ts';
+import { percentile } from '../../test/health-probe.ts';
+import { flvEvents } from '../../test/webrtc-media.ts';
 import type { MediaEvent } from '../protocols/flv/types.ts';
 import { H264Depacketizer } from '../protocols/rtp/h264-depacketizer.ts';
 import { parseRtpPacket } from '../protocols/rtp/packet.ts';
@@ -123,8 +125,8 @@ describe('StreamRtpSource: RTMP stream → RTP', () => {
       const first = out.findIndex(isBaseline);
       return first < 0 ? [] : out.slice(first);
     };
-    await waitFor(() => out.some(isBaseline), `a baseline keyframe (${packetCount} packets)`, 8000);
-    await waitFor(() => reencoded().length > 20, '20 re-encoded access units', 8000);
+    await until(() => out.some(isBaseline), { what: `a baseline keyframe (${packetCount} packets)`, timeoutMs: 8000 });
+    await until(() => reencoded().length > 20, { what: '20 re-encoded access units', timeoutMs: 8000 });
     expect(source.hasBFrames).toBe(true);
     expect(source.codecs.video?.sdpFmtpLine).toContain('profile-level-id=42e01f');
     // No B-frames: RTP timestamps never go back.
@@ -156,9 +158,9 @@ describe('StreamRtpSource: RTMP stream → RTP', () => {
       const wait = start + timeMs(e) - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       stream.push(e);
-      if (i === half) await waitFor(() => audio.length > 0, 'the first Opus packet', 3000);
+      if (i === half) await until(() => audio.length > 0, { what: 'the first Opus packet', timeoutMs: 3000 });
     }
-    await waitFor(() => audio.length >= 100, 'Opus packets', 3000);
+    await until(() => audio.length >= 100, { what: 'Opus packets', timeoutMs: 3000 });
     const pid = source.audioTranscoderPid;
     expect(pid).toBeGreaterThan(0);
 
@@ -208,13 +210,13 @@ describe('StreamRtpSource: RTMP stream → RTP', () => {
     };
     const stop1 = source.onRtp('audio', (p) => audio.push(p));
     await pushFrames(0, 40);
-    await waitFor(() => audio.length > 5, 'Opus packets from the first run');
+    await until(() => audio.length > 5, { what: 'Opus packets from the first run', timeoutMs: 5000 });
     stop1();
     await source.whenAudioStopped();
     const firstRun = audio.length;
     source.onRtp('audio', (p) => audio.push(p));
     await pushFrames(40, 80);
-    await waitFor(() => audio.length > firstRun + 5, 'Opus packets from the second run');
+    await until(() => audio.length > firstRun + 5, { what: 'Opus packets from the second run', timeoutMs: 5000 });
     const pid = source.audioTranscoderPid;
     const headers = audio.map((p) => parseRtpPacket(p).header);
     for (let i = 1; i < headers.length; i++) {

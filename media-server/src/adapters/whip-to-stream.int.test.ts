@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LivePackager, type Rendition } from '@glint/llhls-packager';
 import { codec } from '@glint/media-core';
+import { FakeRtpSource, requireTool, until } from '@glint/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireTool } from '../../test/flv-ffmpeg.ts';
 import { encodeH264AccessUnits, isIdr } from '../../test/rtp-h264.ts';
-import { captureOpusRtp, FakeRtpSource, waitFor } from '../../test/webrtc-media.ts';
+import { captureOpusRtp } from '../../test/webrtc-media.ts';
 import { packetizeH264, RtpSequencer } from '../protocols/rtp/h264-packetizer.ts';
 import { OPUS_RTP_CODEC } from '../protocols/rtp/opus.ts';
 import { parseRtpPacket } from '../protocols/rtp/packet.ts';
@@ -140,7 +140,7 @@ describe('whipToStream: WebRTC RTP → live stream → LL-HLS', () => {
 
   it('asks for a keyframe at every segment target, and reports garbage without breaking', async () => {
     const { source, bridge, errors, feed, events } = setup(30);
-    await waitFor(() => source.keyframeRequests >= 3, 'periodic keyframe requests', 2000);
+    await until(() => source.keyframeRequests >= 3, { what: 'periodic keyframe requests', timeoutMs: 2000 });
     source.emit('video', Buffer.from([1, 2, 3]));
     source.emit('audio', Buffer.from([0x80, 111, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]));
     expect(errors.map((e) => (e as { code: string }).code)).toEqual(['TRUNCATED_PACKET', 'EMPTY_PAYLOAD']);

@@ -1,7 +1,6 @@
 import { connect, type Socket } from 'node:net';
+import { startGlint, type TestGlint, until } from '@glint/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startGlint, type TestGlint } from '../../test/glint.ts';
-import { until } from '../../test/werift/until.ts';
 import type { Glint } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { MemoryStreamKeyStore } from '../platform/stream-keys.ts';
@@ -70,11 +69,13 @@ describe('HTTP limits and abuse surfaces', () => {
     const extra = await openSocket();
     await closed(extra);
     for (const socket of held) socket.destroy();
-    await until('a connection slot is free again', () =>
-      fetch(url('/healthz')).then(
-        (res) => res.status === 200,
-        () => false,
-      ),
+    await until(
+      () =>
+        fetch(url('/healthz')).then(
+          (res) => res.status === 200,
+          () => false,
+        ),
+      { what: 'a connection slot is free again' },
     );
   });
 

@@ -1,5 +1,5 @@
+import { startGlint, type TestGlint } from '@glint/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGlint, type TestGlint } from '../../test/glint.ts';
 
 let t: TestGlint;
 const url = (path: string) => t.http(path);

@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { codec } from '@glint/media-core';
+import { requireTool, until } from '@glint/testkit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeFlvFile, requireTool } from '../../test/flv-ffmpeg.ts';
+import { encodeFlvFile } from '../../test/flv-ffmpeg.ts';
 import { percentile, startProbe } from '../../test/health-probe.ts';
 import { TestRtmpClient } from '../../test/rtmp-test-client.ts';
-import { until } from '../../test/werift/until.ts';
 import { Glint } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { MemoryStreamKeyStore } from '../platform/stream-keys.ts';
@@ -132,7 +132,9 @@ function startPublisher(port: number): Publisher {
   return {
     send: async (file) => {
       child.stdin.write(`${file}\n`);
-      await until(`the publisher to send ${file}`, () => lines.includes(`sent ${file}`) || lines.includes('closed'));
+      await until(() => lines.includes(`sent ${file}`) || lines.includes('closed'), {
+        what: `the publisher to send ${file}`,
+      });
     },
     closed: () => lines.includes('closed'),
     stop: () => child.kill(),
@@ -179,7 +181,7 @@ describe('ingest limits over real RTMP', () => {
     let probe: Awaited<ReturnType<typeof startProbe>> | undefined;
     try {
       await publisher.send(opening);
-      await until('publish accepted', () => glint.hub.isLive(CHANNEL));
+      await until(() => glint.hub.isLive(CHANNEL), { what: 'publish accepted' });
       // What reaches the stream, as every output sees it: configs and access units.
       const seen = { configs: 0, video: 0 };
       glint.hub.get(CHANNEL)!.attach({
@@ -190,33 +192,35 @@ describe('ingest limits over real RTMP', () => {
         onEnd: () => {},
       });
       await publisher.send(warmUp);
-      const partBefore = await until('parts before the attack', async () => {
-        const part = await lastPart();
-        return part >= 3 ? part : undefined;
-      });
+      const partBefore = await until(
+        async () => {
+          const part = await lastPart();
+          return part >= 3 ? part : undefined;
+        },
+        { what: 'parts before the attack' },
+      );
 
       probe = await startProbe();
-      await until('a baseline of probe samples', () => probe!.rss.length >= 10);
+      await until(() => probe!.rss.length >= 10, { what: 'a baseline of probe samples' });
       const baselineRss = percentile(probe.rss, 50);
       const baselineP95 = percentile(probe.latenciesMs, 95);
       const samplesBefore = probe.latenciesMs.length;
       const cpuBefore = process.cpuUsage();
       await publisher.send(attack);
       // The attack ends with the sequence header again: once it is through, so is every bad frame.
-      await until('the attack to be read', () => seen.configs === 3 || publisher.closed());
+      await until(() => seen.configs === 3 || publisher.closed(), { what: 'the attack to be read' });
       const cpu = process.cpuUsage(cpuBefore);
       const videoAfterAttack = seen.video;
       await publisher.send(rest);
       // The media after the attack comes after it on one TCP stream: parts made from it show the stream went on.
       const partAfter = await until(
-        'parts after the attack',
         async () => {
           const part = await lastPart();
           return part >= partBefore + 10 ? part : undefined;
         },
-        20_000,
+        { what: 'parts after the attack', timeoutMs: 20_000 },
       );
-      await until('the probe to run past the attack', () => probe!.latenciesMs.length >= samplesBefore + 20);
+      await until(() => probe!.latenciesMs.length >= samplesBefore + 20, { what: 'the probe to run past the attack' });
       const { latenciesMs, rss } = probe;
       await probe.stop();
       probe = undefined;

@@ -6,13 +6,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { requireTool, until } from '@glint/testkit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { requireTool } from '../../test/flv-ffmpeg.ts';
 import { percentile, startProbe } from '../../test/health-probe.ts';
 import type { AttackPlan, AttackResult } from '../../test/rtmp-attacker.ts';
 import { counts, publish, rawClient, startServer, TEST_KEYS, withDeadline } from '../../test/rtmp-server.ts';
 import { TestRtmpClient } from '../../test/rtmp-test-client.ts';
-import { until } from '../../test/werift/until.ts';
 import { Glint } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import type { RtmpServer } from './rtmp.ts';
@@ -61,7 +60,10 @@ async function startAttacker(plan: AttackPlan) {
     stderr += d.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  await until('the attacker to be ready', () => stdout.includes('ready\n') || child.exitCode !== null, 20_000);
+  await until(() => stdout.includes('ready\n') || child.exitCode !== null, {
+    what: 'the attacker to be ready',
+    timeoutMs: 20_000,
+  });
   if (!stdout.includes('ready\n')) throw new Error(`the attacker did not start: ${stderr}`);
   return {
     async go(): Promise<AttackResult[]> {
@@ -91,7 +93,10 @@ describe('RTMP ingest limits (issue 15)', () => {
     const { port, logger, sessions } = await server();
     const seconds = 8;
     const healthy = publish(port, `live/${TEST_KEYS.alpha}`, seconds, true);
-    await until('media from the healthy publisher', () => (sessions[0]?.events.length ?? 0) > 20, 15_000);
+    await until(() => (sessions[0]?.events.length ?? 0) > 20, {
+      what: 'media from the healthy publisher',
+      timeoutMs: 15_000,
+    });
 
     // The issue's attack (chunk size 1, then payload: 256 KiB of it is 512 KiB on the wire), sizes just below the
     // minimum, 2 MiB of small messages before connect, and a 2 MiB message before connect.
@@ -114,7 +119,7 @@ describe('RTMP ingest limits (issue 15)', () => {
 
     const probe = await startProbe();
     // The first samples still see the probe warming up; the baseline is the highest of the ten after them.
-    await until('a baseline of probe samples', () => probe.rss.length >= 20);
+    await until(() => probe.rss.length >= 20, { what: 'a baseline of probe samples' });
     const baselineRss = Math.max(...probe.rss.slice(-10));
     const baselineP95 = percentile(probe.latenciesMs, 95);
     const samplesBefore = probe.latenciesMs.length;
@@ -125,7 +130,7 @@ describe('RTMP ingest limits (issue 15)', () => {
     const cpu = process.cpuUsage(cpuBefore);
     const serverCpuMs = (cpu.user + cpu.system) / 1000;
     const attackMs = Math.max(...results.map((r) => r.closedAfterMs));
-    await until('the probe to run past the attack', () => probe.latenciesMs.length >= samplesBefore + 40);
+    await until(() => probe.latenciesMs.length >= samplesBefore + 40, { what: 'the probe to run past the attack' });
     await probe.stop();
 
     const codes = results.map((r) => dropCode(logger, r.localAddress, r.localPort));
@@ -149,10 +154,10 @@ describe('RTMP ingest limits (issue 15)', () => {
     if (baselineP95 < 25) expect(p95).toBeLessThan(50);
 
     // The live channel kept going through it and finished whole.
-    await until('more media after the attack', () => sessions[0]!.events.length > eventsBefore + 20, 10_000);
+    await until(() => sessions[0]!.events.length > eventsBefore + 20, { what: 'more media after the attack' });
     const done = await withDeadline('the healthy publisher', healthy.exit, 20_000);
     expect(done.code, done.stderr).toBe(0);
-    await until('the healthy session to end', () => sessions[0]!.endReason !== undefined);
+    await until(() => sessions[0]!.endReason !== undefined, { what: 'the healthy session to end' });
     expect(sessions[0]!.endReason).toBe('unpublish');
     expect(counts(sessions[0]!.events).video).toBe(30 * seconds);
   }, 60_000);
@@ -165,13 +170,13 @@ describe('RTMP ingest limits (issue 15)', () => {
     });
     const open = (from: string) => client(port, new Uint8Array(0), { localAddress: from });
     const first = [open('127.0.0.1'), open('127.0.0.1'), open('127.0.0.1')];
-    await until('three connections', () => rtmp.connectionCount === 3);
+    await until(() => rtmp.connectionCount === 3, { what: 'three connections' });
     const overIp = open('127.0.0.1');
     await withDeadline('the fourth from one address to be closed', overIp.closed);
     expect(rtmp.refusedConnections).toEqual({ overTotal: 0, overPerIp: 1 });
 
     const others = [open('127.0.0.2'), open('127.0.0.2')];
-    await until('five connections', () => rtmp.connectionCount === 5);
+    await until(() => rtmp.connectionCount === 5, { what: 'five connections' });
     const overTotal = open('127.0.0.3');
     await withDeadline('the sixth to be closed', overTotal.closed);
     expect(rtmp.refusedConnections).toEqual({ overTotal: 1, overPerIp: 1 });
@@ -180,10 +185,10 @@ describe('RTMP ingest limits (issue 15)', () => {
 
     // A slot freed is a slot for the next client, which is served: it gets the handshake reply.
     first[0]!.socket.destroy();
-    await until('a slot to be freed', () => rtmp.connectionCount === 4);
+    await until(() => rtmp.connectionCount === 4, { what: 'a slot to be freed' });
     const next = open('127.0.0.3');
     next.socket.write(new TestRtmpClient().handshake());
-    await until('the handshake reply', () => next.received.reduce((n, b) => n + b.length, 0) >= 1 + 2 * 1536);
+    await until(() => next.received.reduce((n, b) => n + b.length, 0) >= 1 + 2 * 1536, { what: 'the handshake reply' });
     expect(rtmp.connectionCount).toBe(5);
     expect([...first.slice(1), ...others].every((c) => !c.socket.destroyed)).toBe(true);
   });
@@ -193,7 +198,7 @@ describe('RTMP ingest limits (issue 15)', () => {
     const { port, logger, sessions } = await server({ publishDeadlineMs: deadlineMs, idleTimeoutMs: 10_000 });
     const c = new TestRtmpClient();
     const publisher = client(port, Buffer.concat([c.handshake(), c.publishSequence(TEST_KEYS.beta)]));
-    await until('the publisher to be accepted', () => sessions.length === 1);
+    await until(() => sessions.length === 1, { what: 'the publisher to be accepted' });
 
     // Slowloris: one byte of a valid handshake per second.
     const slow = client(port, Uint8Array.of(3));
@@ -222,7 +227,7 @@ describe('RTMP ingest limits (issue 15)', () => {
     const b = new TestRtmpClient();
     const trickler = client(port, Buffer.concat([a.handshake(), a.publishSequence(TEST_KEYS.beta)]));
     const steady = client(port, Buffer.concat([b.handshake(), b.publishSequence(TEST_KEYS.alpha)]));
-    await until('two sessions', () => sessions.length === 2);
+    await until(() => sessions.length === 2, { what: 'two sessions' });
     const session = (channel: string) => sessions.find((s) => s.session.channelId === channel)!;
 
     steady.socket.write(b.media(8, 0, Uint8Array.of(0xaf, 0x00, 0x12, 0x10)));
@@ -239,7 +244,7 @@ describe('RTMP ingest limits (issue 15)', () => {
       expect(session('beta').endReason).toBe('timeout');
       // The steady publisher outlives two idle periods past the trickler's end.
       const framesThen = frame;
-      await until('two more idle periods of media', () => frame >= framesThen + (2 * idleMs) / 100, 10_000);
+      await until(() => frame >= framesThen + (2 * idleMs) / 100, { what: 'two more idle periods of media' });
       expect(steady.socket.destroyed).toBe(false);
       expect(session('alpha').endReason).toBeUndefined();
       expect(counts(session('alpha').events).audio).toBeGreaterThan(20);
@@ -264,13 +269,15 @@ describe('RTMP ingest limits (issue 15)', () => {
       const deaf = client(port, Buffer.concat([c.handshake(), c.publishSequence('key-wrong-00000')]), { paused: true });
       // A client that does not read never sees our close either: watch the server's side.
       const deafPort = await deaf.localPort;
-      await until('the deaf client to be dropped', () => dropCode(logger, '127.0.0.1', deafPort) !== undefined);
+      await until(() => dropCode(logger, '127.0.0.1', deafPort) !== undefined, {
+        what: 'the deaf client to be dropped',
+      });
       expect(dropCode(logger, '127.0.0.1', deafPort)).toBe('PENDING_BYTES_EXCEEDED');
-      await until('its connection to be gone', () => rtmp.connectionCount === 0);
+      await until(() => rtmp.connectionCount === 0, { what: 'its connection to be gone' });
 
       const ok = new TestRtmpClient();
       client(port, Buffer.concat([ok.handshake(), ok.publishSequence(TEST_KEYS.alpha)]));
-      await until('the next publisher to be accepted', () => sessions.length === 1);
+      await until(() => sessions.length === 1, { what: 'the next publisher to be accepted' });
       expect(rejections).toEqual([]);
     } finally {
       process.off('unhandledRejection', onRejection);
@@ -292,7 +299,7 @@ describe('RTMP ingest limits (issue 15)', () => {
     await glint.start();
     try {
       const held = [client(glint.rtmpPort, new Uint8Array(0)), client(glint.rtmpPort, new Uint8Array(0))];
-      await until('two connections', () => glint.rtmp.connectionCount === 2);
+      await until(() => glint.rtmp.connectionCount === 2, { what: 'two connections' });
       await withDeadline('the third to be refused', client(glint.rtmpPort, new Uint8Array(0)).closed);
       expect(glint.rtmp.refusedConnections.overPerIp).toBe(1);
       const closedAfterMs = await withDeadline('the deadline to close the others', held[0]!.closed);

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { probePackets, requireTool, until } from '@glint/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probePackets, requireTool, testSourceArgs } from '../../test/flv-ffmpeg.ts';
+import { testSourceArgs } from '../../test/flv-ffmpeg.ts';
 import { counts, ffmpeg, publish, rawClient, startServer, withDeadline } from '../../test/rtmp-server.ts';
 import { TestRtmpClient } from '../../test/rtmp-test-client.ts';
-import { until as waitFor } from '../../test/werift/until.ts';
 import { encodeAmf0 } from '../protocols/rtmp/amf0.ts';
 
 describe('RtmpServer with ffmpeg as the publisher', () => {
@@ -37,7 +37,7 @@ describe('RtmpServer with ffmpeg as the publisher', () => {
       ]);
       const { code, stderr } = await withDeadline('ffmpeg publish', run.exit, 20_000);
       expect(code, stderr).toBe(0);
-      await waitFor('session end', () => sessions[0]?.endReason !== undefined);
+      await until(() => sessions[0]?.endReason !== undefined, { what: 'session end' });
 
       const [recorded] = sessions;
       expect(recorded?.session.channelId).toBe('alpha');
@@ -49,7 +49,7 @@ describe('RtmpServer with ffmpeg as the publisher', () => {
       expect(kinds.indexOf('video-config')).toBeLessThan(kinds.indexOf('video'));
       expect(kinds.indexOf('audio-config')).toBeLessThan(kinds.indexOf('audio'));
 
-      const probed = await probePackets(file);
+      const probed = probePackets(file); // FLV: pts and dts in ms
       const probedVideo = probed.filter((p) => p.codecType === 'video');
       const probedAudio = probed.filter((p) => p.codecType === 'audio');
       expect(probedVideo).toHaveLength(90);
@@ -63,10 +63,10 @@ describe('RtmpServer with ffmpeg as the publisher', () => {
         audio: probedAudio.length,
       });
       expect(video.map((au) => [au.dts90k / 90, au.pts90k / 90, au.keyframe])).toEqual(
-        probedVideo.map((p) => [p.dtsMs, p.ptsMs, p.keyframe]),
+        probedVideo.map((p) => [p.dts, p.pts, p.keyframe]),
       );
       expect(video.some((au) => au.pts90k !== au.dts90k)).toBe(true);
-      expect(audio.map((f) => f.pts90k / 90)).toEqual(probedAudio.map((p) => p.ptsMs));
+      expect(audio.map((f) => f.pts90k / 90)).toEqual(probedAudio.map((p) => p.pts));
     } finally {
       await server.close();
     }
@@ -104,7 +104,7 @@ describe('RtmpServer with ffmpeg as the publisher', () => {
     const { server, port, logger, sessions } = await startServer();
     try {
       const healthy = publish(port, 'live/key-alpha-7f3a9', 3, true);
-      await waitFor('healthy media', () => (sessions[0]?.events.length ?? 0) > 10);
+      await until(() => (sessions[0]?.events.length ?? 0) > 10, { what: 'healthy media' });
 
       // A second publisher on the live channel: the authorizer refuses it, nothing of it is delivered.
       const second = await withDeadline('second publisher', publish(port, 'live/key-alpha-7f3a9', 3).exit, 15_000);
@@ -153,10 +153,10 @@ describe('RtmpServer with ffmpeg as the publisher', () => {
 
       // The healthy publisher kept flowing after all that, and finished whole.
       const afterBad = sessions[0]!.events.length;
-      await waitFor('more healthy media', () => sessions[0]!.events.length > afterBad + 10);
+      await until(() => sessions[0]!.events.length > afterBad + 10, { what: 'more healthy media' });
       const done = await withDeadline('healthy ffmpeg', healthy.exit, 15_000);
       expect(done.code, done.stderr).toBe(0);
-      await waitFor('healthy session end', () => sessions[0]!.endReason !== undefined);
+      await until(() => sessions[0]!.endReason !== undefined, { what: 'healthy session end' });
       expect(sessions[0]!.endReason).toBe('unpublish');
       expect(counts(sessions[0]!.events).video).toBe(90);
       expect(server.connectionCount).toBe(0);
@@ -173,7 +173,7 @@ describe('RtmpServer with ffmpeg as the publisher', () => {
       const silent = rawClient(port, new Uint8Array(0));
       await withDeadline('idle publisher closed', publisher.closed);
       await withDeadline('silent socket closed', silent.closed);
-      await waitFor('session end', () => sessions[0]?.endReason !== undefined);
+      await until(() => sessions[0]?.endReason !== undefined, { what: 'session end' });
       expect(sessions[0]?.endReason).toBe('timeout');
       expect(live.size).toBe(0);
       expect(logger.lines.filter((l) => l.msg === 'rtmp client idle, closing')).toHaveLength(2);
@@ -187,7 +187,7 @@ describe('RtmpServer with ffmpeg as the publisher', () => {
     try {
       const c = new TestRtmpClient();
       const publisher = rawClient(port, Buffer.concat([c.handshake(), c.publishSequence('key-beta-1c2d8')]));
-      await waitFor('session', () => sessions.length === 1);
+      await until(() => sessions.length === 1, { what: 'session' });
       publisher.socket.write(c.media(9, 0, Uint8Array.of(0x14, 0, 0, 0))); // keyframe, codec 4 = On2 VP6
       await withDeadline('publisher dropped', publisher.closed);
       expect(sessions[0]?.endReason).toBe('error');
@@ -206,7 +206,7 @@ describe('RtmpServer with ffmpeg as the publisher', () => {
     const b = new TestRtmpClient();
     const first = rawClient(port, Buffer.concat([a.handshake(), a.publishSequence('key-alpha-7f3a9')]));
     const second = rawClient(port, Buffer.concat([b.handshake(), b.publishSequence('key-beta-1c2d8')]));
-    await waitFor('two sessions', () => sessions.length === 2);
+    await until(() => sessions.length === 2, { what: 'two sessions' });
     const alpha = sessions.find((s) => s.session.channelId === 'alpha')!;
     alpha.session.close();
     await withDeadline('closed publisher', first.closed);

@@ -4,14 +4,21 @@
  * rate-limited per address, a trickled body is cut off, and the answer advertises only the configured addresses.
  */
 import { connect } from 'node:net';
+import {
+  clientPeer,
+  completeOffer,
+  FakeRtpSource,
+  fakeH264Packet,
+  type StunResponder,
+  startStunResponder,
+  startWebrtcTestServer,
+  udpSocketCount,
+  until,
+  type WebrtcTestServer,
+} from '@glint/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RTCPeerConnection } from 'werift';
 import { postSdp, type SdpAnswer } from '../../../test/sdp-client.ts';
-import { FakeRtpSource } from '../../../test/webrtc-media.ts';
-import { startWebrtcTestServer, type WebrtcTestServer } from '../../../test/webrtc-test-server.ts';
-import { type StunResponder, startStunResponder } from '../../../test/werift/stun-responder.ts';
-import { udpSocketCount, until } from '../../../test/werift/until.ts';
-import { clientPeer, completeOffer, fakeH264Packet } from '../../../test/werift/werift-peer.ts';
 import type { RtpCodec } from '../../sfu/types.ts';
 
 vi.setConfig({ testTimeout: 30_000 });
@@ -158,7 +165,7 @@ describe('sessions that never connect', () => {
     expect(t.routes.offerAdmission.pending).toBe(5);
 
     // None does ICE: each is dropped at the connect timeout, and its place is free again.
-    await until('the silent viewers to be dropped', () => t.sfu.subscriberCount() === 0, 10_000);
+    await until(() => t.sfu.subscriberCount() === 0, { what: 'the silent viewers to be dropped' });
     expect(t.routes.offerAdmission.pending).toBe(0);
     expect((await post(t, '/whep/live', viewOffer, '127.0.0.3')).status).toBe(201);
   });
@@ -176,11 +183,14 @@ describe('sessions that never connect', () => {
     expect(answer.status).toBe(201);
     expect(t.routes.offerAdmission.pending).toBe(1);
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.body });
-    await until('the lease to be released on connect', () => t.routes.offerAdmission.pending === 0, 5000);
+    await until(() => t.routes.offerAdmission.pending === 0, {
+      what: 'the lease to be released on connect',
+      timeoutMs: 5000,
+    });
     let frame = 0;
     const media = setInterval(() => source.emit('video', fakeH264Packet(frame++)), 20);
     try {
-      await until('media at the viewer', () => packets.length >= 10, 5000);
+      await until(() => packets.length >= 10, { what: 'media at the viewer', timeoutMs: 5000 });
     } finally {
       clearInterval(media);
     }

@@ -3,12 +3,19 @@
  * every session and UDP socket is released afterwards.
  */
 
+import {
+  clientPeer,
+  completeOffer,
+  fakeH264Packet,
+  type StunResponder,
+  startStunResponder,
+  startWebrtcTestServer,
+  udpSockets,
+  until,
+  type WebrtcTestServer,
+} from '@glint/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
-import { startWebrtcTestServer, type WebrtcTestServer } from '../../../test/webrtc-test-server.ts';
-import { type StunResponder, startStunResponder } from '../../../test/werift/stun-responder.ts';
-import { udpSockets, until } from '../../../test/werift/until.ts';
-import { clientPeer, completeOffer, fakeH264Packet } from '../../../test/werift/werift-peer.ts';
 import type { MediaKind, RtpSource } from '../../sfu/types.ts';
 
 vi.setConfig({ testTimeout: 30_000 });
@@ -55,17 +62,16 @@ function rememberServerPorts(answer: string): void {
  */
 async function serverSocketsReleased(): Promise<void> {
   expect(serverPorts.size).toBeGreaterThan(0);
-  await until(
-    'every server UDP socket to be closed',
-    () => !udpSockets().some((address) => serverPorts.has(address)),
-    5000,
-  ).catch((error) => {
+  await until(() => !udpSockets().some((address) => serverPorts.has(address)), {
+    what: 'every server UDP socket to be closed',
+    timeoutMs: 5000,
+  }).catch((error) => {
     throw new Error(`${error}: still open ${udpSockets().filter((a) => serverPorts.has(a))}`);
   });
 }
 
 async function connected(pc: RTCPeerConnection): Promise<void> {
-  await until('the client to connect', () => pc.connectionState === 'connected', 5000);
+  await until(() => pc.connectionState === 'connected', { what: 'the client to connect', timeoutMs: 5000 });
 }
 
 interface TestPublisher {
@@ -142,12 +148,13 @@ describe('WHIP publish → SFU → WHEP view', () => {
     const plisBefore = publisher.plis;
     const viewers = [await view('alpha'), await view('alpha')];
     expect(t.sfu.subscriberCount('alpha')).toBe(2);
-    for (const v of viewers) await until('30 packets at the viewer', () => v.packets.length >= 30, 5000);
+    for (const v of viewers)
+      await until(() => v.packets.length >= 30, { what: '30 packets at the viewer', timeoutMs: 5000 });
     // Payload bytes arrive untouched (our fake frames fill the payload with the frame number).
     const sample = viewers[0]?.packets.at(-1);
     expect(sample?.length).toBe(200);
     expect(sample?.[0]).toBeOneOf([0x41, 0x65]);
-    await until('a PLI at the publisher', () => publisher.plis > plisBefore, 3000);
+    await until(() => publisher.plis > plisBefore, { what: 'a PLI at the publisher', timeoutMs: 3000 });
     // Two viewers joined within 500 ms: their requests were coalesced.
     const keyframes = t.sfu.keyframeStats('alpha');
     expect(keyframes?.sent).toBeLessThanOrEqual(keyframes?.requested ?? 0);
@@ -158,7 +165,9 @@ describe('WHIP publish → SFU → WHEP view', () => {
     expect(del.status).toBe(200);
     expect(t.sfu.subscriberCount('alpha')).toBe(1);
     const count = viewers[1]?.packets.length ?? 0;
-    await until('the remaining viewer to keep receiving', () => (viewers[1]?.packets.length ?? 0) > count + 10);
+    await until(() => (viewers[1]?.packets.length ?? 0) > count + 10, {
+      what: 'the remaining viewer to keep receiving',
+    });
 
     // WHIP DELETE needs the stream key that started the session (RFC 9725 §4.3), not just the session id.
     const anonymous = await fetch(publisher.resource, { method: 'DELETE' });
@@ -233,7 +242,10 @@ describe('viewer lifecycle', () => {
     rememberServerPorts(await res.text());
     expect(t.sfu.subscriberCount('beta')).toBe(1);
     expect(udpSockets().some((a) => serverPorts.has(a))).toBe(true);
-    await until('the silent viewer to be dropped', () => t.sfu.subscriberCount('beta') === 0, 4000);
+    await until(() => t.sfu.subscriberCount('beta') === 0, {
+      what: 'the silent viewer to be dropped',
+      timeoutMs: 4000,
+    });
     await serverSocketsReleased();
     t.sfu.removeSource('beta');
   });
@@ -248,10 +260,13 @@ describe('viewer lifecycle', () => {
     expect(t.sfu.subscriberCount('delta')).toBe(1);
     // Still there after more than the idle timeout while the client is alive (consent checks, RTCP).
     const stillAlive = Date.now() + 2500;
-    await until('the idle timeout to pass', () => Date.now() > stillAlive, 4000);
+    await until(() => Date.now() > stillAlive, { what: 'the idle timeout to pass', timeoutMs: 4000 });
     expect(t.sfu.subscriberCount('delta')).toBe(1);
     await viewer.pc.close();
-    await until('the silent viewer to be dropped', () => t.sfu.subscriberCount('delta') === 0, 6000);
+    await until(() => t.sfu.subscriberCount('delta') === 0, {
+      what: 'the silent viewer to be dropped',
+      timeoutMs: 6000,
+    });
     clients.splice(clients.indexOf(viewer.pc), 1);
     await serverSocketsReleased();
     clearInterval(media);
@@ -264,10 +279,13 @@ describe('viewer lifecycle', () => {
     let frame = 0;
     const media = setInterval(() => source.emit(fakeH264Packet(frame++)), 10);
     const viewer = await view('epsilon', 10);
-    await until('retransmissions to a viewer losing 10% of packets', () => {
-      const resent = t.sfu.subscribers('epsilon')[0]?.retransmitted ?? 0;
-      return resent > 5 ? resent : undefined;
-    });
+    await until(
+      () => {
+        const resent = t.sfu.subscribers('epsilon')[0]?.retransmitted ?? 0;
+        return resent > 5 ? resent : undefined;
+      },
+      { what: 'retransmissions to a viewer losing 10% of packets' },
+    );
     expect(viewer.packets.length).toBeGreaterThan(0);
     clearInterval(media);
     t.sfu.removeSource('epsilon');
@@ -278,7 +296,10 @@ describe('viewer lifecycle', () => {
     t.sfu.addSource(source);
     const viewer = await view('gamma');
     // The client may see `connected` before the server does: wait for the server's keyframe request.
-    await until('the keyframe request of the connected viewer', () => source.keyframeRequests === 1, 5000);
+    await until(() => source.keyframeRequests === 1, {
+      what: 'the keyframe request of the connected viewer',
+      timeoutMs: 5000,
+    });
     source.close();
     expect(t.sfu.hasSource('gamma')).toBe(false);
     expect(t.sfu.subscriberCount()).toBe(0);

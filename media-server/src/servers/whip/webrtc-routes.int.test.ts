@@ -1,8 +1,13 @@
+import {
+  clientPeer,
+  completeOffer,
+  type StunResponder,
+  startStunResponder,
+  startWebrtcTestServer,
+  udpSocketCount,
+  type WebrtcTestServer,
+} from '@glint/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebrtcTestServer, type WebrtcTestServer } from '../../../test/webrtc-test-server.ts';
-import { type StunResponder, startStunResponder } from '../../../test/werift/stun-responder.ts';
-import { udpSocketCount } from '../../../test/werift/until.ts';
-import { clientPeer, completeOffer } from '../../../test/werift/werift-peer.ts';
 
 let t: WebrtcTestServer;
 let stun: StunResponder;

@@ -4,14 +4,21 @@
  * bounded, the server's UDP sockets stay under the pending cap, and the viewer keeps getting media.
  */
 import { execFile } from 'node:child_process';
+import {
+  clientPeer,
+  completeOffer,
+  fakeH264Packet,
+  type StunResponder,
+  startGlint,
+  startStunResponder,
+  type TestGlint,
+  udpSocketCount,
+  until,
+} from '@glint/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
-import { startGlint, type TestGlint } from '../../../test/glint.ts';
 import { percentile, startProbe } from '../../../test/health-probe.ts';
 import { postSdp } from '../../../test/sdp-client.ts';
-import { type StunResponder, startStunResponder } from '../../../test/werift/stun-responder.ts';
-import { udpSocketCount, until } from '../../../test/werift/until.ts';
-import { clientPeer, completeOffer, fakeH264Packet } from '../../../test/werift/werift-peer.ts';
 import type { Glint } from '../../app.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -54,7 +61,7 @@ async function connectedPeer(
   const res = await postSdp(url(path), sdp, { headers });
   expect(res.status, res.body).toBe(201);
   await pc.setRemoteDescription({ type: 'answer', sdp: res.body });
-  await until('the peer to connect', () => pc.connectionState === 'connected', 10_000);
+  await until(() => pc.connectionState === 'connected', { what: 'the peer to connect' });
   return { pc, transceivers };
 }
 
@@ -126,11 +133,11 @@ describe('anonymous WHEP flood', () => {
     const media = setInterval(() => void video.sender.sendRtp(fakeH264Packet(frame++)), 33);
     let received = 0;
     await connectedPeer('/whep/live', 'recvonly', {}, () => received++);
-    await until('media at the viewer', () => received > 10, 10_000);
+    await until(() => received > 10, { what: 'media at the viewer' });
 
     const neverConnects = (await completeOffer(clientPeer({ stunUrl: stun.url }), { video: true }, 'recvonly')).sdp;
     const probe = await startProbe({ url: url('/healthz') });
-    await until('a baseline of probe samples', () => probe.latenciesMs.length >= 60);
+    await until(() => probe.latenciesMs.length >= 60, { what: 'a baseline of probe samples' });
     const baselineP95 = percentile(probe.latenciesMs, 95);
     const baselineRss = percentile(probe.rss, 50);
     const samplesBefore = probe.latenciesMs.length;
