@@ -58,6 +58,8 @@ export function createLogger(
     colorize: stdoutIsTty && !destination,
     sync: true,
     translateTime: 'SYS:HH:MM:ss.l',
+    // One line per event: time, level, message, then its fields.
+    singleLine: true,
     ignore: 'pid,hostname',
     ...(destination ? { destination } : {}),
   });
