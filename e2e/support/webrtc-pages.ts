@@ -1,85 +1,92 @@
 /**
- * Browser-side WHIP publishing and WHEP viewing, run in a Playwright page: plain RTCPeerConnection and fetch,
- * non-trickle (the offer is sent once ICE gathering is complete), as a web studio or player would.
+ * Browser-side WHIP publishing and WHEP viewing, run in a Playwright page with the player's one WHIP/WHEP client
+ * (`window.glintWebrtc`, bundled from @glint/player): non-trickle (the offer is sent once ICE gathering is complete),
+ * as the watch page and a web studio do.
  */
+import { webrtcClientScript } from '@glint/player/build';
 import type { Page } from 'playwright-core';
 
 export interface PageSession {
-  readonly status: number;
+  readonly status: number | null;
+  /** `Location` as the server sent it. */
   readonly location: string | null;
+  /** The session's absolute URL. */
   readonly resource: string | null;
   readonly error?: string;
 }
 
-/** getUserMedia (fake camera and mic) → sendonly transceivers → POST the offer with the stream key. */
+/** Adds the client to the page (once per document) as `window.glintWebrtc`. */
+export async function loadWebrtcClient(page: Page): Promise<void> {
+  if (await page.evaluate(() => 'glintWebrtc' in window)) return;
+  await page.addScriptTag({ content: await webrtcClientScript() });
+}
+
+/** getUserMedia (fake camera and mic) → WHIP with the stream key; the session is kept as `window.__publisher`. */
 export async function publishFromPage(page: Page, whipUrl: string, streamKey: string): Promise<PageSession> {
+  await loadWebrtcClient(page);
   return page.evaluate(
     async ({ url, key }) => {
       const stream = await navigator.mediaDevices.getUserMedia({
         video: { width: 640, height: 360, frameRate: 30 },
         audio: true,
       });
-      const pc = new RTCPeerConnection();
-      for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
-      await pc.setLocalDescription();
-      await new Promise<void>((resolve) => {
-        if (pc.iceGatheringState === 'complete') return resolve();
-        pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-      });
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${key}` },
-        body: pc.localDescription?.sdp ?? '',
-      });
-      const location = res.headers.get('Location');
-      const body = await res.text();
-      if (res.status !== 201) return { status: res.status, location, resource: null, error: body };
-      await pc.setRemoteDescription({ type: 'answer', sdp: body });
-      (window as unknown as Record<string, unknown>).__publisher = pc;
-      return { status: res.status, location, resource: location ? new URL(location, url).href : null };
+      const { whipPublish, SignalingError } = window.glintWebrtc;
+      try {
+        const session = await whipPublish(url, stream, { token: key });
+        (window as unknown as Record<string, unknown>).__publisher = session;
+        return { status: 201, location: session.resource.location, resource: session.resource.url };
+      } catch (error) {
+        if (!(error instanceof SignalingError)) throw error;
+        return { status: error.status, location: null, resource: null, error: error.message };
+      }
     },
     { url: whipUrl, key: streamKey },
   );
 }
 
-/** recvonly video + audio → POST the offer → play into the page's <video>; records when the first frame shows. */
+/** WHEP (video + audio) → play into the page's <video>; records when it connected and when the first frame showed. */
 export async function viewFromPage(page: Page, whepUrl: string): Promise<PageSession> {
+  await loadWebrtcClient(page);
   return page.evaluate(async (url) => {
     const w = window as unknown as Record<string, unknown>;
     const startedAt = performance.now();
     w.__viewStartedAt = startedAt;
-    const pc = new RTCPeerConnection();
-    pc.addTransceiver('video', { direction: 'recvonly' });
-    pc.addTransceiver('audio', { direction: 'recvonly' });
     const video = document.querySelector('video') as HTMLVideoElement;
-    pc.addEventListener('track', (event) => {
-      if (event.track.kind !== 'video') return;
-      video.srcObject = event.streams[0] ?? new MediaStream([event.track]);
-      video.requestVideoFrameCallback(() => {
-        w.__firstFrameMs = performance.now() - startedAt;
+    const { whepPlay, SignalingError } = window.glintWebrtc;
+    try {
+      const session = await whepPlay(url, {
+        onTrack: (event) => {
+          if (event.track.kind !== 'video') return;
+          video.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+          video.requestVideoFrameCallback(() => {
+            w.__firstFrameMs = performance.now() - startedAt;
+          });
+          void video.play();
+        },
+        beforeOffer: (pc) =>
+          pc.addEventListener('connectionstatechange', () => {
+            if (pc.connectionState === 'connected') w.__connectedMs = performance.now() - startedAt;
+          }),
       });
-      void video.play();
-    });
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === 'connected') w.__connectedMs = performance.now() - startedAt;
-    });
-    await pc.setLocalDescription();
-    await new Promise<void>((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve();
-      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-    });
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/sdp' },
-      body: pc.localDescription?.sdp ?? '',
-    });
-    const location = res.headers.get('Location');
-    const body = await res.text();
-    if (res.status !== 201) return { status: res.status, location, resource: null, error: body };
-    await pc.setRemoteDescription({ type: 'answer', sdp: body });
-    w.__viewer = pc;
-    return { status: res.status, location, resource: location ? new URL(location, url).href : null };
+      w.__viewer = session;
+      return { status: 201, location: session.resource.location, resource: session.resource.url };
+    } catch (error) {
+      if (!(error instanceof SignalingError)) throw error;
+      return { status: error.status, location: null, resource: null, error: error.message };
+    }
   }, whepUrl);
+}
+
+/** Ends the page's publisher or viewer session (DELETE to its resource, WHIP's with the key); the DELETE's status. */
+export function stopFromPage(page: Page, which: 'publisher' | 'viewer'): Promise<number | null> {
+  return page.evaluate(
+    async (key) => {
+      const session = (window as unknown as Record<string, { stop(): Promise<number | null> } | undefined>)[key];
+      if (!session) throw new Error(`the page has no ${key.slice(2)} session`);
+      return session.stop();
+    },
+    which === 'publisher' ? '__publisher' : '__viewer',
+  );
 }
 
 export interface InboundVideoStats {
@@ -105,7 +112,7 @@ export interface InboundVideoStats {
 export async function viewerStats(page: Page): Promise<InboundVideoStats | null> {
   return page.evaluate(async () => {
     const w = window as unknown as Record<string, unknown>;
-    const pc = w.__viewer as RTCPeerConnection | undefined;
+    const pc = (w.__viewer as { pc: RTCPeerConnection } | undefined)?.pc;
     if (!pc) return null;
     const report = await pc.getStats();
     let inbound: Record<string, unknown> | undefined;
@@ -143,7 +150,7 @@ export async function viewerStats(page: Page): Promise<InboundVideoStats | null>
 /** Publisher-side outbound video: what Chromium's encoder actually sends. */
 export async function publisherStats(page: Page): Promise<Record<string, unknown> | null> {
   return page.evaluate(async () => {
-    const pc = (window as unknown as Record<string, unknown>).__publisher as RTCPeerConnection | undefined;
+    const pc = (window as unknown as { __publisher?: { pc: RTCPeerConnection } }).__publisher?.pc;
     if (!pc) return null;
     const report = await pc.getStats();
     let out: Record<string, unknown> | null = null;

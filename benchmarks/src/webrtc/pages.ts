@@ -2,8 +2,10 @@
  * What the two latency pages run (sent with page.evaluate, so each function is self-contained). The publisher
  * paints the time into a canvas at 30 fps and sends `canvas.captureStream(30)`; the viewer reads the time back from
  * every frame it presents and keeps displayTime − paintedTime. Both ends prefer H.264 (packetization mode 1,
- * constrained baseline), what the SFU forwards, so the direct peer runs the same codec.
+ * constrained baseline), what the SFU forwards, so the direct peer runs the same codec. Offers, answers and the
+ * WHIP/WHEP POST go through the player's one browser client (`window.glintWebrtc`).
  */
+import { webrtcClientScript } from '@glint/player/build';
 import type { Page } from 'playwright-core';
 import { timeCodeKit } from './time-code.ts';
 
@@ -18,6 +20,7 @@ export async function preparePage(page: Page, url: string): Promise<void> {
   await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   await page.goto(url);
   await page.evaluate(`window.__kit = (${timeCodeKit.toString()})();`);
+  await page.addScriptTag({ content: await webrtcClientScript() });
 }
 
 /** Paints and captures the canvas; makes the send-only peer connection and a complete (non-trickle) offer. */
@@ -44,13 +47,8 @@ export function publisherOffer(page: Page): Promise<string> {
     );
     h264.sort((a, b) => Number(!/42e01f/.test(a.sdpFmtpLine ?? '')) - Number(!/42e01f/.test(b.sdpFmtpLine ?? '')));
     transceiver.setCodecPreferences(h264);
-    await pc.setLocalDescription();
-    await new Promise<void>((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve();
-      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-    });
     w.__pc = pc;
-    return pc.localDescription?.sdp ?? '';
+    return window.glintWebrtc.completeLocalDescription(pc);
   });
 }
 
@@ -71,14 +69,8 @@ export function publisherAnswer(page: Page, sdp: string): Promise<void> {
 /** WHIP (or WHEP) exchange from the page: POST the offer, return the answer; throws on anything but 201. */
 export function postOffer(page: Page, url: string, sdp: string, streamKey?: string): Promise<string> {
   return page.evaluate(
-    async ({ url, sdp, streamKey }) => {
-      const headers: Record<string, string> = { 'Content-Type': 'application/sdp' };
-      if (streamKey) headers.Authorization = `Bearer ${streamKey}`;
-      const res = await fetch(url, { method: 'POST', headers, body: sdp });
-      const body = await res.text();
-      if (res.status !== 201) throw new Error(`${url} answered ${res.status}: ${body.slice(0, 200)}`);
-      return body;
-    },
+    async ({ url, sdp, streamKey }) =>
+      (await window.glintWebrtc.postOffer(url, sdp, { token: streamKey || undefined })).answer,
     { url, sdp, streamKey: streamKey ?? '' },
   );
 }
@@ -130,20 +122,9 @@ export function viewerSetup(page: Page, remoteOffer?: string): Promise<string> {
       void video.play();
     });
     w.__pc = pc;
-    const gathered = () =>
-      new Promise<void>((resolve) => {
-        if (pc.iceGatheringState === 'complete') return resolve();
-        pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-      });
-    if (offer) {
-      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-      await pc.setLocalDescription();
-    } else {
-      pc.addTransceiver('video', { direction: 'recvonly' });
-      await pc.setLocalDescription();
-    }
-    await gathered();
-    return pc.localDescription?.sdp ?? '';
+    if (offer) await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    else pc.addTransceiver('video', { direction: 'recvonly' });
+    return window.glintWebrtc.completeLocalDescription(pc);
   }, remoteOffer ?? '');
 }
 
