@@ -1,13 +1,13 @@
-import { codec, type H264Config } from '@glint/media-core';
 import { RtpError } from '../protocols/rtp/errors.ts';
-import { type H264AccessUnit, H264Depacketizer } from '../protocols/rtp/h264-depacketizer.ts';
+import { H264Depacketizer } from '../protocols/rtp/h264-depacketizer.ts';
 import { readOpusPayload } from '../protocols/rtp/opus.ts';
 import { parseRtpPacket } from '../protocols/rtp/packet.ts';
-import { RtpTimestampUnwrapper, rescaleTicks } from '../protocols/rtp/timestamps.ts';
 import { KeyframeGate } from '../sfu/keyframe-gate.ts';
 import type { MediaKind, RtpSource } from '../sfu/types.ts';
 import type { LiveStream } from '../stream/live-stream.ts';
 import { WebRtcBridgeError } from '../transcode/errors.ts';
+import { TrackTimeline } from './whip-to-stream/track-timeline.ts';
+import { VideoConfigGate } from './whip-to-stream/video-config-gate.ts';
 
 /** Default of `WhipToStreamOptions.keyframeIntervalMs`: the default segment target. */
 export const WHIP_KEYFRAME_INTERVAL_MS = 1000;
@@ -51,88 +51,6 @@ export interface WhipToStreamStats {
 export interface WhipToStreamBridge {
   readonly stats: Readonly<WhipToStreamStats>;
   stop(): void;
-}
-
-/**
- * Places one track's RTP clock on the stream's 90 kHz timeline. Without RTCP sender reports the two tracks' RTP
- * clocks share no origin, so each track's first packet is put at its arrival time relative to the first packet of
- * either track; later packets follow their own RTP timestamps (no jitter from arrival times).
- */
-class TrackTimeline {
-  readonly #unwrapper = new RtpTimestampUnwrapper();
-  readonly #clockRate: number;
-  #firstTicks = 0;
-  #offset90k: number | null = null;
-
-  constructor(clockRate: number) {
-    this.#clockRate = clockRate;
-  }
-
-  to90k(rtpTimestamp: number, originMs: () => number, nowMs: number): number {
-    const ticks = this.#unwrapper.unwrap(rtpTimestamp);
-    if (this.#offset90k === null) {
-      this.#firstTicks = ticks;
-      this.#offset90k = Math.round((nowMs - originMs()) * 90);
-    }
-    return this.#offset90k + rescaleTicks(ticks - this.#firstTicks, this.#clockRate, 90_000);
-  }
-}
-
-/** The first SPS the outputs could not use, as a bridge error; undefined when every SPS parses. */
-function invalidSps(sps: readonly Uint8Array[]): WebRtcBridgeError | undefined {
-  for (const [i, set] of sps.entries()) {
-    try {
-      codec.parseSps(set);
-    } catch (error) {
-      if (!(error instanceof codec.CodecError)) throw error;
-      return new WebRtcBridgeError(
-        'INVALID_VIDEO_CONFIG',
-        `the publisher's SPS ${i} is invalid (${error.message}); its keyframe is dropped and another one requested`,
-      );
-    }
-  }
-  return undefined;
-}
-
-function sameSets(x: readonly Uint8Array[], y: readonly Uint8Array[]): boolean {
-  return x.length === y.length && x.every((v, i) => Buffer.compare(v, y[i]!) === 0);
-}
-
-/**
- * Which depacketized access units reach the stream: none before the first parameter sets, none carrying an SPS the
- * outputs could not parse, and after such a one none until the next good keyframe (they could not be decoded).
- */
-class VideoConfigGate {
-  #config: H264Config | null = null;
-  #awaitingKeyframe = false;
-  /** Access units dropped for an invalid SPS, or while waiting for the keyframe after one. */
-  dropped = 0;
-
-  /** A keyframe is needed: none with usable parameter sets came yet, or the last one was dropped. */
-  get stuck(): boolean {
-    return this.#awaitingKeyframe || this.#config === null;
-  }
-
-  /** Undefined: drop the access unit. Otherwise it passes, after `config` when that is new. */
-  admit(au: H264AccessUnit, report: (error: WebRtcBridgeError) => void): { config: H264Config | null } | undefined {
-    const current = this.#config;
-    // A known SPS was checked when it came first; a new one is checked before it reaches any output.
-    const invalid = au.sps.length > 0 && !(current && sameSets(current.sps, au.sps)) ? invalidSps(au.sps) : undefined;
-    if (invalid || (this.#awaitingKeyframe && !au.keyframe)) {
-      if (invalid) report(invalid);
-      this.#awaitingKeyframe = true;
-      this.dropped++;
-      return undefined;
-    }
-    this.#awaitingKeyframe = false;
-    const changed =
-      au.sps.length > 0 &&
-      au.pps.length > 0 &&
-      !(current && sameSets(current.sps, au.sps) && sameSets(current.pps, au.pps));
-    if (changed) this.#config = { codec: 'h264', sps: au.sps, pps: au.pps };
-    if (!this.#config) return undefined; // an IDR without parameter sets before any: wait for the next one
-    return { config: changed ? this.#config : null };
-  }
 }
 
 /**
