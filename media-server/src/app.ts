@@ -97,6 +97,7 @@ export class Glint {
     });
     this.admission = new PublishAdmission({
       keys: this.keys,
+      throttle: { maxFailures: options.config.publishMaxFailedKeys, windowMs: options.config.publishFailedKeyWindowMs },
       isLive: (channelId) => this.hub.isLive(channelId) || this.sfu.hasSource(channelId),
       onRefused: (code, attempt) => {
         this.metrics.publishRefusals.inc({ code });

@@ -5,6 +5,7 @@
  */
 import { GlintError } from '@glint/media-core';
 import { LLHLS_OUTPUT_DEFAULTS } from './adapters/llhls-outputs.ts';
+import { DEFAULT_FAILED_ATTEMPT_LIMITS } from './admission/failed-attempts.ts';
 import { MIN_STREAM_KEY_LENGTH } from './platform/stream-keys.ts';
 import { DEFAULT_HTTP_LIMITS } from './servers/http.ts';
 import { RTMP_SERVER_DEFAULTS } from './servers/rtmp.ts';
@@ -254,6 +255,18 @@ export const SETTINGS = {
     'GLINT_RTMP_PUBLISH_DEADLINE_MS',
     RTMP_SERVER_DEFAULTS.publishDeadlineMs,
     'handshake + connect + accepted publish must finish within this long of the socket opening',
+    { group: 'limits' },
+  ),
+  publishMaxFailedKeys: int(
+    'GLINT_PUBLISH_MAX_FAILED_KEYS',
+    DEFAULT_FAILED_ATTEMPT_LIMITS.maxFailures,
+    'wrong stream keys an address (IPv6: /64) may try in the window; then it is refused (WHIP: 429) until the window ends',
+    { group: 'limits' },
+  ),
+  publishFailedKeyWindowMs: int(
+    'GLINT_PUBLISH_FAILED_KEY_WINDOW_MS',
+    DEFAULT_FAILED_ATTEMPT_LIMITS.windowMs,
+    'that window, RTMP and WHIP alike',
     { group: 'limits' },
   ),
   httpMaxConnections: int(
