@@ -9,10 +9,9 @@
  * paused source). Every figure is printed.
  */
 
-import { type BlankOrigin, startBlankOrigin, startGlint, type TestGlint, until } from '@glint/testkit';
+import { type BlankOrigin, launchChromium, startBlankOrigin, startGlint, type TestGlint, until } from '@glint/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.ts';
 import { multivariant } from '../support/llhls-client.ts';
 import { followBlockingReloads, PackagerTimeline, quantile } from '../support/llhls-timeline.ts';
 import { describePlayback, installProbe, observePlayback } from '../support/player-probe.ts';

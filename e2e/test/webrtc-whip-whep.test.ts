@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type BlankOrigin,
+  launchChromium,
   startBlankOrigin,
   startWebrtcTestServer,
   until,
@@ -15,7 +16,6 @@ import {
 } from '@glint/testkit';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.ts';
 import {
   type InboundVideoStats,
   publisherStats,

@@ -10,6 +10,7 @@ export {
   type TempDir,
 } from './ffmpeg-tools.ts';
 export { interleave, type MediaItem } from './interleave.ts';
+export { BACKGROUND_TAB_FLAGS, CHROMIUM, launchChromium } from './launch-chromium.ts';
 export { type Fixture, type FixtureOptions, makeFixture } from './make-fixture.ts';
 export { type EncodeOptions, encodeArgs, type MediaSpec } from './media-spec.ts';
 export { type ProbedPacket, probePackets } from './probe-packets.ts';

@@ -1,8 +1,8 @@
 /**
- * Chromium for the latency measure: e2e's launch (closed-network and WebRTC-on-loopback flags) plus the flags that
+ * Chromium for the latency measure: testkit's launch (closed-network and WebRTC-on-loopback flags) plus the flags that
  * keep the tab not in front running at full rate, since the publisher and the viewer are two tabs of one browser.
  */
-import { BACKGROUND_TAB_FLAGS, launchChromium } from '@glint/e2e';
+import { BACKGROUND_TAB_FLAGS, launchChromium } from '@glint/testkit';
 import type { Browser } from 'playwright-core';
 
 export function launchBrowser(): Promise<Browser> {
