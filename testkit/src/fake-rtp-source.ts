@@ -1,12 +1,18 @@
+import { Listeners } from '@glint/media-core';
 import type { MediaKind, RtpCodec, RtpSource } from '@glint/media-server';
+
+/** A listener that throws fails the test that pushed the packet, instead of being logged and forgotten. */
+const rethrow = (error: unknown): never => {
+  throw error;
+};
 
 /** A WHIP publisher stand-in: tests push serialized RTP through it. */
 export class FakeRtpSource implements RtpSource {
   readonly channelId: string;
   readonly codecs: Readonly<Partial<Record<MediaKind, RtpCodec>>>;
   keyframeRequests = 0;
-  readonly #listeners = { video: new Set<(p: Buffer) => void>(), audio: new Set<(p: Buffer) => void>() };
-  readonly #close = new Set<() => void>();
+  readonly #rtp = { video: new Listeners<[Buffer]>(rethrow), audio: new Listeners<[Buffer]>(rethrow) };
+  readonly #close = new Listeners(rethrow);
 
   constructor(channelId: string, codecs: Readonly<Partial<Record<MediaKind, RtpCodec>>>) {
     this.channelId = channelId;
@@ -14,16 +20,15 @@ export class FakeRtpSource implements RtpSource {
   }
 
   onRtp(kind: MediaKind, listener: (packet: Buffer) => void): () => void {
-    this.#listeners[kind].add(listener);
-    return () => this.#listeners[kind].delete(listener);
+    return this.#rtp[kind].add(listener);
   }
 
   listenerCount(kind: MediaKind): number {
-    return this.#listeners[kind].size;
+    return this.#rtp[kind].size;
   }
 
   emit(kind: MediaKind, packet: Buffer): void {
-    for (const listener of this.#listeners[kind]) listener(packet);
+    this.#rtp[kind].emit(packet);
   }
 
   requestKeyframe(): void {
@@ -31,11 +36,10 @@ export class FakeRtpSource implements RtpSource {
   }
 
   onClose(listener: () => void): () => void {
-    this.#close.add(listener);
-    return () => this.#close.delete(listener);
+    return this.#close.add(listener);
   }
 
   close(): void {
-    for (const listener of [...this.#close]) listener();
+    this.#close.emit();
   }
 }

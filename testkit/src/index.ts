@@ -1,18 +1,15 @@
 /** What Glint's tests and benchmarks share. Production code (any package's src/ outside tests) never imports this. */
+
+export { decodeErrors } from './decode-errors.ts';
 export { FakeRtpSource } from './fake-rtp-source.ts';
-export {
-  decodeErrors,
-  ffmpeg,
-  ffprobe,
-  makeTempDir,
-  type ProbeResult,
-  packBits,
-  type TempDir,
-} from './ffmpeg-tools.ts';
+export { ffmpeg } from './ffmpeg.ts';
+export { ffprobe, type ProbeResult } from './ffprobe.ts';
 export { interleave, type MediaItem } from './interleave.ts';
 export { BACKGROUND_TAB_FLAGS, CHROMIUM, launchChromium } from './launch-chromium.ts';
 export { type Fixture, type FixtureOptions, makeFixture } from './make-fixture.ts';
+export { makeTempDir, type TempDir } from './make-temp-dir.ts';
 export { type EncodeOptions, encodeArgs, type MediaSpec } from './media-spec.ts';
+export { packBits } from './pack-bits.ts';
 export { type ProbedPacket, probePackets } from './probe-packets.ts';
 export { requireTool } from './require-tool.ts';
 export { type BlankOrigin, startBlankOrigin } from './start-blank-origin.ts';

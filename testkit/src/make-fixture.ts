@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { type AacConfig, type AudioFrame, codec, type VideoAccessUnit } from '@glint/media-core';
-import { ffprobe, makeTempDir } from './ffmpeg-tools.ts';
+import { ffprobe } from './ffprobe.ts';
+import { makeTempDir } from './make-temp-dir.ts';
 import { type EncodeOptions, encodeArgs, type MediaSpec } from './media-spec.ts';
 import { probePackets } from './probe-packets.ts';
 import { requireTool } from './require-tool.ts';

@@ -1,4 +1,4 @@
-import { ffprobe } from './ffmpeg-tools.ts';
+import { ffprobe } from './ffprobe.ts';
 
 /** One packet as ffprobe lists it, in decode order. */
 export interface ProbedPacket {
