@@ -2,7 +2,7 @@ export { StreamRtpSource } from './adapters/stream-rtp-source.ts';
 export { whipToStream } from './adapters/whip-to-stream.ts';
 export { PublishAdmission } from './admission/publish-admission.ts';
 export { DEMO_CHANNEL, Glint, type GlintOptions } from './app.ts';
-export { type Config, loadConfig } from './config.ts';
+export { type Config, ConfigError, defineConfig, loadConfig } from './config.ts';
 export { type DemoBroadcast, type DemoBroadcastOptions, startDemoBroadcast } from './demo/broadcaster.ts';
 export { type Channel, MemoryStreamKeyStore, type StreamKeyStore } from './platform/stream-keys.ts';
 export * from './servers/whip/index.ts';
