@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { LivePackager, LlhlsHttp, type Rendition, renderMediaPlaylist } from '@glint/llhls-packager';
-import type { MediaItem } from '@glint/testkit';
+import { type MediaItem, until } from '@glint/testkit';
 import { type FromClient, monotonicUs, type ToClient } from './blocked-protocol.ts';
 import { LiveFeed } from './live-feed.ts';
 import { type PartTarget, partAhead, reached } from './part-target.ts';
@@ -123,11 +123,10 @@ export class BlockedBench {
 
   /** Waits until the stream has complete segments, so targets a few parts ahead are legal. */
   async waitForSegments(count: number, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while ((this.video?.lastCompleteMsn ?? -1) < count - 1) {
-      if (Date.now() > deadline) throw new Error(`the live feed made no ${count} segments within ${timeoutMs} ms`);
-      await sleep(20);
-    }
+    await until(() => (this.video?.lastCompleteMsn ?? -1) >= count - 1, {
+      what: `the live feed to make ${count} segments`,
+      timeoutMs,
+    });
   }
 
   /**
