@@ -1,5 +1,6 @@
 /** ffmpeg as a test publisher: a synthetic stream pushed to an RTMP URL, with knobs for the bad cases. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { requireTool } from '@glint/testkit';
 
 export interface PublishOptions {
   readonly video?: 'h264' | 'flv1' | false;
@@ -31,7 +32,7 @@ export function publish(url: string, options: PublishOptions = {}): Publisher {
   }
   if (options.audio !== false) args.push('-c:a', 'aac', '-b:a', '96k', '-ar', '48000', '-ac', '2');
   args.push('-f', 'flv', url);
-  const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(requireTool('ffmpeg'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
