@@ -1,6 +1,6 @@
 /** Debian's Chromium driven by playwright-core, with the flags this closed network needs. Never downloads a browser. */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -36,6 +36,9 @@ export async function launchChromium(
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is needed for this test: apt-get install -y chromium (expected at ${CHROMIUM})`);
   }
+  // Loaded on first use: playwright-core is large, and every test importing the kit would otherwise carry it in its
+  // heap (a bigger heap made a GC pause show in ingest-limits' event-loop probe).
+  const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
