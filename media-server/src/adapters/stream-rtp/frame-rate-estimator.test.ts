@@ -7,20 +7,19 @@ function flvDts(fps: number, count: number, startMs = 0): number[] {
 }
 
 describe('FrameRateEstimator', () => {
-  // The first common rate within 1 % wins, so 30, 24 and 60 fps read as 29.97, 23.976 and 59.94 (as before the
-  // split; a nearest-rate pick would change what the re-encoder is told).
+  // The nearest common rate within 1 % wins: 30 and 29.97 fps (0.1 % apart) stay apart even from ms-rounded times.
   it.each([
-    ['no frame: the default, snapped', [], 29.97],
-    ['one frame: the default, snapped', [0], 29.97],
-    ['two frames at one time: the default, snapped', [9000, 9000], 29.97],
-    ['30 fps exact', Array.from({ length: 60 }, (_, i) => i * 3000), 29.97],
-    ['30 fps ms-rounded', flvDts(30, 90), 29.97],
+    ['no frame: the default', [], 30],
+    ['one frame: the default', [0], 30],
+    ['two frames at one time: the default', [9000, 9000], 30],
+    ['30 fps exact', Array.from({ length: 60 }, (_, i) => i * 3000), 30],
+    ['30 fps ms-rounded', flvDts(30, 90), 30],
     ['29.97 fps ms-rounded', flvDts(30_000 / 1001, 90), 29.97],
     ['23.976 fps ms-rounded', flvDts(24_000 / 1001, 90), 23.976],
-    ['24 fps ms-rounded', flvDts(24, 90), 23.976],
+    ['24 fps ms-rounded', flvDts(24, 90), 24],
     ['25 fps from 10 s in', flvDts(25, 50, 10_000), 25],
     ['59.94 fps ms-rounded', flvDts(60_000 / 1001, 180), 59.94],
-    ['60 fps ms-rounded', flvDts(60, 180), 59.94],
+    ['60 fps ms-rounded', flvDts(60, 180), 60],
     ['15 fps: measured, no common rate near', flvDts(15, 30), 15],
     ['12.5 fps: measured', flvDts(12.5, 25), 12.5],
   ])('%s → %s', (_what, dts90k, expected) => {

@@ -1,4 +1,8 @@
-/** Rates encoders send; a measure within 1 % of one is that rate (FLV timestamps are rounded to whole ms). */
+/**
+ * Rates encoders send; a measure within 1 % of one is the nearest of them (FLV timestamps are rounded to whole ms).
+ * The nearest, not the first: 30 and 29.97 are 0.1 % apart, and telling a re-encoder 29.97 for a 30 fps source
+ * drifts its video 3.6 s an hour behind the audio.
+ */
 export const COMMON_FRAME_RATES: readonly number[] = [23.976, 24, 25, 29.97, 30, 50, 59.94, 60];
 
 /** Frames per second assumed until two frames with different decode times have come. */
@@ -19,11 +23,16 @@ export class FrameRateEstimator {
     this.#frames++;
   }
 
-  /** Frames per second seen so far, snapped to a common rate when within 1 % of one. */
+  /** Frames per second seen so far, snapped to the nearest common rate when within 1 % of one. */
   get fps(): number {
     const spanDts90k = this.#lastDts90k - this.#firstDts90k;
     const measured =
       this.#frames > 1 && spanDts90k > 0 ? ((this.#frames - 1) * 90_000) / spanDts90k : DEFAULT_FRAME_RATE;
-    return COMMON_FRAME_RATES.find((f) => Math.abs(f - measured) / f < 0.01) ?? measured;
+    let nearest: number | undefined;
+    for (const rate of COMMON_FRAME_RATES) {
+      const off = Math.abs(rate - measured) / rate;
+      if (off < 0.01 && (nearest === undefined || off < Math.abs(nearest - measured) / nearest)) nearest = rate;
+    }
+    return nearest ?? measured;
   }
 }
