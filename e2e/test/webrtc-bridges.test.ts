@@ -9,7 +9,8 @@
  * paused source). Every figure is printed.
  */
 
-import { type BlankOrigin, launchChromium, startBlankOrigin, startGlint, type TestGlint, until } from '@glint/testkit';
+import { type BlankOrigin, launchChromium, startBlankOrigin, until } from '@glint/testkit';
+import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multivariant } from '../support/llhls-client.ts';

@@ -6,14 +6,8 @@
  * headers.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  type BlankOrigin,
-  launchChromium,
-  startBlankOrigin,
-  startWebrtcTestServer,
-  until,
-  type WebrtcTestServer,
-} from '@glint/testkit';
+import { type BlankOrigin, launchChromium, startBlankOrigin, until } from '@glint/testkit';
+import { startWebrtcTestServer, type WebrtcTestServer } from '@glint/testkit/media-server';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

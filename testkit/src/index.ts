@@ -1,4 +1,8 @@
-/** What Glint's tests and benchmarks share. Production code (any package's src/ outside tests) never imports this. */
+/**
+ * What Glint's tests and benchmarks share, light enough for the unit tier (no media server, no werift, no browser
+ * until one is launched). What runs the media server or werift in this process is `@glint/testkit/media-server`.
+ * Production code (any package's src/ outside tests) never imports the kit.
+ */
 
 export { decodeErrors } from './decode-errors.ts';
 export { FakeRtpSource } from './fake-rtp-source.ts';
@@ -13,9 +17,6 @@ export { packBits } from './pack-bits.ts';
 export { type ProbedPacket, probePackets } from './probe-packets.ts';
 export { requireTool } from './require-tool.ts';
 export { type BlankOrigin, startBlankOrigin } from './start-blank-origin.ts';
-export { type StartGlintOptions, startGlint, type TestGlint } from './start-glint.ts';
-export { startWebrtcTestServer, type WebrtcTestServer } from './start-webrtc-test-server.ts';
 export { type StunResponder, startStunResponder } from './stun-responder.ts';
 export { udpSocketCount, udpSockets } from './udp-sockets.ts';
 export { type UntilOptions, until } from './until.ts';
-export { type ClientPeerOptions, clientPeer, completeOffer, fakeH264Packet } from './werift-peer.ts';

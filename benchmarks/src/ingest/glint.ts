@@ -1,5 +1,6 @@
 import type { LiveStream, StreamReader } from '@glint/media-server';
-import { startGlint, type TestGlint, until } from '@glint/testkit';
+import { until } from '@glint/testkit';
+import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import type { Scratch } from '../lib/scratch.ts';
 import { AuQueue, inWindow, type Window, windowAfter, windowDone } from './au-queue.ts';
 import { BlockingClient } from './blocking-client.ts';

@@ -4,7 +4,8 @@
  * peer, in the same run and process: a bare dgram fan-out of the same packets (no DTLS, no SRTP, no RTCP).
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { startWebrtcTestServer, until, type WebrtcTestServer } from '@glint/testkit';
+import { until } from '@glint/testkit';
+import { startWebrtcTestServer, type WebrtcTestServer } from '@glint/testkit/media-server';
 import { type CpuWindow, sampleCpu, selfCpuMs } from '../ingest/cpu.ts';
 import type { Scratch } from '../lib/scratch.ts';
 import { type NodeChild, startNodeChild } from './children.ts';

@@ -3,7 +3,8 @@
  * connected directly (SDP passed between them by Playwright) as the peer: WebRTC's own latency.
  */
 
-import { startWebrtcTestServer, until } from '@glint/testkit';
+import { until } from '@glint/testkit';
+import { startWebrtcTestServer } from '@glint/testkit/media-server';
 import type { Browser, Page } from 'playwright-core';
 import type { PageOrigin } from './browser.ts';
 import {

@@ -3,7 +3,8 @@
  * every RTP packet it gets into its sender (werift rewrites SSRC and payload type to what was negotiated).
  */
 import { createSocket } from 'node:dgram';
-import { clientPeer, completeOffer, startStunResponder, until } from '@glint/testkit';
+import { startStunResponder, until } from '@glint/testkit';
+import { clientPeer, completeOffer } from '@glint/testkit/media-server';
 import type { RTCRtpSender } from 'werift';
 import { type PublisherCommand, type ReadyMessage, serveRpc } from './protocol.ts';
 

@@ -8,7 +8,8 @@
  * their own at ~150 viewers: their CPU is reported beside the SFU's.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { clientPeer, completeOffer, startStunResponder, until } from '@glint/testkit';
+import { startStunResponder, until } from '@glint/testkit';
+import { clientPeer, completeOffer } from '@glint/testkit/media-server';
 import type { RTCPeerConnection } from 'werift';
 import type { AddViewersResult, LoadCommand, ReadyMessage, SnapshotResult } from './protocol.ts';
 import { serveRpc } from './protocol.ts';

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { startGlint, type TestGlint, until } from '@glint/testkit';
+import { until } from '@glint/testkit';
+import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Glint } from '../app.ts';
 import { loadConfig } from '../config.ts';

@@ -1,4 +1,4 @@
-import { startGlint, type TestGlint } from '@glint/testkit';
+import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let t: TestGlint;

@@ -4,18 +4,14 @@
  * rate-limited per address, a trickled body is cut off, and the answer advertises only the configured addresses.
  */
 import { connect } from 'node:net';
+import { FakeRtpSource, type StunResponder, startStunResponder, udpSocketCount, until } from '@glint/testkit';
 import {
   clientPeer,
   completeOffer,
-  FakeRtpSource,
   fakeH264Packet,
-  type StunResponder,
-  startStunResponder,
   startWebrtcTestServer,
-  udpSocketCount,
-  until,
   type WebrtcTestServer,
-} from '@glint/testkit';
+} from '@glint/testkit/media-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RTCPeerConnection } from 'werift';
 import { postSdp, type SdpAnswer } from '../../../test/sdp-client.ts';

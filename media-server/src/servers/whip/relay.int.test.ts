@@ -3,17 +3,14 @@
  * every session and UDP socket is released afterwards.
  */
 
+import { type StunResponder, startStunResponder, udpSockets, until } from '@glint/testkit';
 import {
   clientPeer,
   completeOffer,
   fakeH264Packet,
-  type StunResponder,
-  startStunResponder,
   startWebrtcTestServer,
-  udpSockets,
-  until,
   type WebrtcTestServer,
-} from '@glint/testkit';
+} from '@glint/testkit/media-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import type { MediaKind, RtpSource } from '../../sfu/types.ts';

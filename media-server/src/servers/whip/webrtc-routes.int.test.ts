@@ -1,12 +1,5 @@
-import {
-  clientPeer,
-  completeOffer,
-  type StunResponder,
-  startStunResponder,
-  startWebrtcTestServer,
-  udpSocketCount,
-  type WebrtcTestServer,
-} from '@glint/testkit';
+import { type StunResponder, startStunResponder, udpSocketCount } from '@glint/testkit';
+import { clientPeer, completeOffer, startWebrtcTestServer, type WebrtcTestServer } from '@glint/testkit/media-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let t: WebrtcTestServer;

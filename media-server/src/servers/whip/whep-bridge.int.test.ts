@@ -4,15 +4,8 @@
  * publisher's invalid codec data never turns into a 500 for viewers.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import {
-  clientPeer,
-  completeOffer,
-  type StunResponder,
-  startStunResponder,
-  startWebrtcTestServer,
-  until,
-  type WebrtcTestServer,
-} from '@glint/testkit';
+import { type StunResponder, startStunResponder, until } from '@glint/testkit';
+import { clientPeer, completeOffer, startWebrtcTestServer, type WebrtcTestServer } from '@glint/testkit/media-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RTCPeerConnection } from 'werift';
 import { flvEvents } from '../../../test/webrtc-media.ts';

@@ -4,17 +4,8 @@
  * bounded, the server's UDP sockets stay under the pending cap, and the viewer keeps getting media.
  */
 import { execFile } from 'node:child_process';
-import {
-  clientPeer,
-  completeOffer,
-  fakeH264Packet,
-  type StunResponder,
-  startGlint,
-  startStunResponder,
-  type TestGlint,
-  udpSocketCount,
-  until,
-} from '@glint/testkit';
+import { type StunResponder, startStunResponder, udpSocketCount, until } from '@glint/testkit';
+import { clientPeer, completeOffer, fakeH264Packet, startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import { percentile, startProbe } from '../../../test/health-probe.ts';
