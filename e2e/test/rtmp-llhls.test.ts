@@ -35,8 +35,8 @@ async function partsSoFar(channel: string): Promise<number> {
 
 beforeAll(async () => {
   t = await startGlint(['demo', 'again', 'videoonly', 'audioonly', 'badcodec', 'stalls'], {
-    GLINT_RECONNECT_GRACE_MS: '4000',
-    GLINT_RTMP_IDLE_TIMEOUT_MS: '2000',
+    reconnectGraceMs: 4000,
+    rtmpIdleTimeoutMs: 2000,
   });
   main = track(publish(t.rtmp('demo')));
   await until(

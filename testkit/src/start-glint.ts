@@ -1,6 +1,6 @@
 /** A whole Glint media server on free ports of 127.0.0.1, with its log lines kept for the test to read. */
 import { Writable } from 'node:stream';
-import { Glint, loadConfig, MemoryStreamKeyStore } from '@glint/media-server';
+import { type Config, defineConfig, Glint, MemoryStreamKeyStore } from '@glint/media-server';
 import { pino } from 'pino';
 
 export interface TestGlint {
@@ -19,19 +19,19 @@ export interface StartGlintOptions {
   readonly echo?: boolean;
 }
 
-/** `env` overrides the configuration (GLINT_* variables), e.g. a limit under test. */
+/** `overrides` are typed settings on top of the test defaults (loopback, free ports, no demo), e.g. a limit under test. */
 export async function startGlint(
   channels: readonly string[],
-  env: Record<string, string> = {},
+  overrides: Partial<Config> = {},
   options: StartGlintOptions = {},
 ): Promise<TestGlint> {
-  const config = loadConfig({
-    GLINT_HOST: '127.0.0.1',
-    GLINT_HTTP_PORT: '0',
-    GLINT_RTMP_PORT: '0',
-    GLINT_DEMO_BROADCAST: 'false',
-    GLINT_LOG_LEVEL: 'info',
-    ...env,
+  const config = defineConfig({
+    host: '127.0.0.1',
+    httpPort: 0,
+    rtmpPort: 0,
+    demoBroadcast: false,
+    logLevel: 'info',
+    ...overrides,
   });
   const store = new MemoryStreamKeyStore();
   const keys: Record<string, string> = {};

@@ -22,7 +22,7 @@ export interface RunTiming {
 
 async function startBenchGlint(channels: readonly string[], partTargetMs: number): Promise<TestGlint> {
   // Warnings go to the terminal as well: the person running the benchmark should see them.
-  return startGlint(channels, { GLINT_LOG_LEVEL: 'warn', GLINT_PART_TARGET_MS: String(partTargetMs) }, { echo: true });
+  return startGlint(channels, { logLevel: 'warn', partTargetMs }, { echo: true });
 }
 
 /** A stop that hangs (a publisher's socket slow to close) must not hold the benchmark up. */

@@ -3,15 +3,15 @@ import { until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Glint } from '../app.ts';
-import { loadConfig } from '../config.ts';
+import { type Config, loadConfig } from '../config.ts';
 import { MemoryStreamKeyStore } from '../platform/stream-keys.ts';
 
 let t: TestGlint | undefined;
 let demoKey = '';
 const sockets: Socket[] = [];
 
-async function start(env: Record<string, string> = {}): Promise<Glint> {
-  t = await startGlint(['demo', 'other'], { GLINT_LOG_LEVEL: 'silent', ...env });
+async function start(overrides: Partial<Config> = {}): Promise<Glint> {
+  t = await startGlint(['demo', 'other'], { logLevel: 'silent', ...overrides });
   demoKey = t.keys.demo ?? '';
   return t.glint;
 }
@@ -50,7 +50,7 @@ function whip(channel: string, key: string): Promise<Response> {
 
 describe('HTTP limits and abuse surfaces', () => {
   it('cuts off a request whose body trickles in (1 byte per 200 ms) at the request timeout', async () => {
-    await start({ GLINT_HTTP_REQUEST_TIMEOUT_MS: '1000' });
+    await start({ httpRequestTimeoutMs: 1000 });
     const socket = await openSocket();
     socket.on('data', () => {});
     socket.write(
@@ -65,7 +65,7 @@ describe('HTTP limits and abuse surfaces', () => {
   });
 
   it('caps open connections; others are served again once some close', async () => {
-    await start({ GLINT_HTTP_MAX_CONNECTIONS: '4' });
+    await start({ httpMaxConnections: 4 });
     const held = await Promise.all([openSocket(), openSocket(), openSocket(), openSocket()]);
     const extra = await openSocket();
     await closed(extra);
@@ -81,7 +81,7 @@ describe('HTTP limits and abuse surfaces', () => {
   });
 
   it('serves /metrics to loopback only without a token, and only with the token when one is set', async () => {
-    await start({ GLINT_METRICS_TOKEN: 'metrics-secret-token' });
+    await start({ metricsToken: 'metrics-secret-token' });
     expect((await fetch(url('/metrics'))).status).toBe(401);
     const wrong = await fetch(url('/metrics'), { headers: { Authorization: 'Bearer wrong' } });
     expect(wrong.status).toBe(401);

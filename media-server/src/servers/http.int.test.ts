@@ -5,7 +5,7 @@ let t: TestGlint;
 const url = (path: string) => t.http(path);
 
 beforeAll(async () => {
-  t = await startGlint(['demo'], { GLINT_LOG_LEVEL: 'silent' });
+  t = await startGlint(['demo'], { logLevel: 'silent' });
 });
 
 afterAll(async () => {

@@ -26,7 +26,7 @@ const peers: RTCPeerConnection[] = [];
 
 beforeAll(async () => {
   stun = await startStunResponder();
-  t = await startGlint(['live'], { GLINT_LOG_LEVEL: 'silent' });
+  t = await startGlint(['live'], { logLevel: 'silent' });
   glint = t.glint;
   key = t.keys.live ?? '';
 });
