@@ -10,17 +10,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import { codec } from '@glint/media-core';
 import { requireTool, until } from '@glint/testkit';
-import { pino } from 'pino';
+import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFlvFile } from '../../test/flv-ffmpeg.ts';
 import { percentile, startProbe } from '../../test/health-probe.ts';
 import { TestRtmpClient } from '../../test/rtmp-test-client.ts';
-import { Glint } from '../app.ts';
-import { loadConfig } from '../config.ts';
-import { MemoryStreamKeyStore } from '../platform/stream-keys.ts';
+import type { Glint } from '../app.ts';
 import { FlvDemuxer } from '../protocols/flv/demuxer.ts';
 import type { FlvTag } from '../protocols/flv/types.ts';
 
@@ -35,36 +32,22 @@ let dir: string;
 let tags: FlvTag[];
 let glint: Glint;
 let key: string;
-const logs: Record<string, unknown>[] = [];
+let t: TestGlint | undefined;
+/** The server's log lines so far, parsed. */
+const logs = () => (t?.logs ?? []).map((line) => JSON.parse(line) as Record<string, unknown>);
 
 beforeAll(async () => {
   requireTool('ffmpeg');
   dir = mkdtempSync(join(tmpdir(), 'glint-ingest-limits-'));
   await encodeFlvFile(join(dir, 'source.flv'), 6);
   tags = new FlvDemuxer().push(readFileSync(join(dir, 'source.flv')));
-  const keys = new MemoryStreamKeyStore();
-  key = keys.add({ id: CHANNEL, displayName: CHANNEL });
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  glint = new Glint({
-    config: loadConfig({
-      GLINT_HOST: '127.0.0.1',
-      GLINT_HTTP_PORT: '0',
-      GLINT_RTMP_PORT: '0',
-      GLINT_DEMO_BROADCAST: 'false',
-    }),
-    keys,
-    logger: pino({ level: 'info' }, sink),
-  });
-  await glint.start();
+  t = await startGlint([CHANNEL]);
+  glint = t.glint;
+  key = t.keys[CHANNEL] ?? '';
 }, 60_000);
 
 afterAll(async () => {
-  await glint?.stop();
+  await t?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -248,10 +231,10 @@ describe('ingest limits over real RTMP', () => {
       expect(publisher.closed()).toBe(false);
       expect(glint.hub.isLive(CHANNEL)).toBe(true);
       // Each bad frame was logged with its code; the key never was.
-      const dropped = logs.filter((l) => l.msg === 'rtmp video frame dropped');
+      const dropped = logs().filter((l) => l.msg === 'rtmp video frame dropped');
       expect(dropped.map((l) => [l.level, l.channelId, l.code])).toEqual(badFrames.map((f) => [40, CHANNEL, f.code]));
       expect(dropped[0]?.err).toBe('NAL unit at byte 0 has length 0');
-      expect(JSON.stringify(logs)).not.toContain(key);
+      expect(JSON.stringify(logs())).not.toContain(key);
     } finally {
       await probe?.stop();
       publisher.stop();

@@ -7,13 +7,12 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { requireTool, until } from '@glint/testkit';
+import { startGlint } from '@glint/testkit/media-server';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { percentile, startProbe } from '../../test/health-probe.ts';
 import type { AttackPlan, AttackResult } from '../../test/rtmp-attacker.ts';
 import { counts, publish, rawClient, startServer, TEST_KEYS, withDeadline } from '../../test/rtmp-server.ts';
 import { TestRtmpClient } from '../../test/rtmp-test-client.ts';
-import { Glint } from '../app.ts';
-import { loadConfig } from '../config.ts';
 import type { RtmpServer } from './rtmp.ts';
 
 const KiB = 1024;
@@ -285,18 +284,8 @@ describe('RTMP ingest limits (issue 15)', () => {
   }, 20_000);
 
   it('takes its caps and deadline from the Glint configuration', async () => {
-    const glint = new Glint({
-      config: loadConfig({
-        GLINT_HOST: '127.0.0.1',
-        GLINT_HTTP_PORT: '0',
-        GLINT_RTMP_PORT: '0',
-        GLINT_DEMO_BROADCAST: 'false',
-        GLINT_LOG_LEVEL: 'silent',
-        GLINT_RTMP_MAX_CONNECTIONS_PER_IP: '2',
-        GLINT_RTMP_PUBLISH_DEADLINE_MS: '500',
-      }),
-    });
-    await glint.start();
+    const t = await startGlint([], { logLevel: 'silent', rtmpMaxConnectionsPerIp: 2, rtmpPublishDeadlineMs: 500 });
+    const glint = t.glint;
     try {
       const held = [client(glint.rtmpPort, new Uint8Array(0)), client(glint.rtmpPort, new Uint8Array(0))];
       await until(() => glint.rtmp.connectionCount === 2, { what: 'two connections' });
@@ -305,7 +294,7 @@ describe('RTMP ingest limits (issue 15)', () => {
       const closedAfterMs = await withDeadline('the deadline to close the others', held[0]!.closed);
       expect(closedAfterMs).toBeGreaterThanOrEqual(400);
     } finally {
-      await glint.stop();
+      await t.stop();
     }
   });
 });
