@@ -5,6 +5,7 @@
  * the server's event loop was starved, or it delivered clearly less media than real time. Any other stall happened while parts kept coming and the page had time to
  * take them: that is what a test asserts never happens.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { PackagerTimeline } from './llhls-timeline.ts';
 import type { PlaybackReport, StallRecord } from './player-probe.ts';
 
@@ -53,4 +54,29 @@ export function judgeStalls(
 export function describeVerdicts(verdicts: readonly StallVerdict[]): string {
   if (verdicts.length === 0) return 'no stall in the window';
   return verdicts.map((v) => `stall at ${v.stall.atSec.toFixed(2)} s: ${v.cause}`).join('; ');
+}
+
+/**
+ * How far playback may fall behind the clock in a window without a stall: 0.5 s, plus the longest the page's timers
+ * ran late (a starved renderer plays late by that much, and hls.js catches up at most 1.5x). A deficit beyond that
+ * is the player's or the server's.
+ */
+export function paceToleranceSec(report: PlaybackReport): number {
+  return 0.5 + report.maxPageLagMs / 1000;
+}
+
+/**
+ * The event-loop delay of this process (where the server under test runs) over a window: a blocking reload cannot
+ * be answered sooner than the loop that answers it gets to run, so a bound on answer times adds the loop's worst
+ * delay seen in the window, which is under 30 ms on a quiet machine.
+ */
+export function watchEventLoop(): { stop(): { readonly p95Ms: number; readonly maxMs: number } } {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  return {
+    stop() {
+      histogram.disable();
+      return { p95Ms: histogram.percentile(95) / 1e6, maxMs: histogram.max / 1e6 };
+    },
+  };
 }

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { feedLive } from '../support/live-feeder.ts';
 import { PackagerTimeline } from '../support/llhls-timeline.ts';
 import { describePlayback, installProbe, observePlayback } from '../support/player-probe.ts';
-import { describeVerdicts, judgeStalls } from '../support/stall-judge.ts';
+import { describeVerdicts, judgeStalls, paceToleranceSec } from '../support/stall-judge.ts';
 
 const hlsJs = readFileSync(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
 const page = (src: string) => `<!doctype html><meta charset="utf-8"><title>packager</title>
@@ -109,7 +109,7 @@ it('plays in hls.js lowLatencyMode for 15 s with no stall, on delta updates (EXT
   // feeder does not explain (two full suites side by side on 2 cores gave one in about 1 of 5 runs; reported above).
   expect(verdicts.filter((v) => v.cause === 'unexplained').length).toBeLessThanOrEqual(1);
   // Without any stall, playback kept pace with the clock (hls.js plays up to 1.5x to catch up, never slower).
-  if (verdicts.length === 0) expect(report.playedSec).toBeGreaterThan(report.wallSec - 0.5);
+  if (verdicts.length === 0) expect(report.playedSec).toBeGreaterThan(report.wallSec - paceToleranceSec(report));
   // Latency is reported, not asserted: targets belong to benchmarks (this machine is shared and noisy).
   expect(report.latencySec.length).toBeGreaterThan(10);
   // The window (18 s) is longer than the skip boundary (6 s): hls.js asks for delta updates and gets EXT-X-SKIP.

@@ -17,7 +17,7 @@ import { multivariant } from '../support/llhls-client.ts';
 import { followBlockingReloads, PackagerTimeline, quantile } from '../support/llhls-timeline.ts';
 import { describePlayback, installProbe, observePlayback } from '../support/player-probe.ts';
 import { type Publisher, publish } from '../support/publisher.ts';
-import { describeVerdicts, judgeStalls } from '../support/stall-judge.ts';
+import { describeVerdicts, judgeStalls, paceToleranceSec, watchEventLoop } from '../support/stall-judge.ts';
 import { publishFromPage, viewerStats, viewFromPage } from '../support/webrtc-pages.ts';
 
 let t: TestGlint;
@@ -177,10 +177,12 @@ describe('WHIP → LL-HLS', () => {
     await viewer.goto(t.http('/watch/whipch'));
     // A player-like client beside the browser times the server's blocking reloads over the same window.
     let observing = true;
+    const loop = watchEventLoop();
     const reloads = followBlockingReloads(t.http('/live/whipch/video/index.m3u8'), timeline, 'video', () => !observing);
     const report = await observePlayback(viewer, OBSERVE_SEC);
     const windowEnd = performance.now();
     observing = false;
+    const loopDelay = loop.stop();
     const blocking = await reloads;
     timeline.stop();
     const verdicts = judgeStalls(report, timeline);
@@ -196,21 +198,22 @@ describe('WHIP → LL-HLS', () => {
         `server: ${timeline.segments.length} segments (${timeline.segments.map((s) => s.partSec.reduce((a, b) => a + b, 0).toFixed(2)).join(' ')} s), ` +
         `longest wait for a part ${waits.join(', ')}, parts over PART-TARGET ${tooLong.length} (up to ${Math.max(0, ...tooLong).toFixed(3)} s)` +
         `; blocking reloads that waited ${blocking.blocked}, answered p50 ${quantile(blocking.latencyMs, 0.5).toFixed(1)} ms, ` +
-        `p95 ${quantile(blocking.latencyMs, 0.95).toFixed(1)} ms, max ${Math.max(0, ...blocking.latencyMs).toFixed(1)} ms`,
+        `p95 ${quantile(blocking.latencyMs, 0.95).toFixed(1)} ms, max ${Math.max(0, ...blocking.latencyMs).toFixed(1)} ms ` +
+        `(this process's event loop delayed p95 ${loopDelay.p95Ms.toFixed(1)} ms, max ${loopDelay.maxMs.toFixed(1)} ms)`,
     );
     // The server's part: no segment completed a frame after the part before its last (hls.js skips such a last part
     // and stalls), parts kept coming, and a blocking reload was answered as soon as its part existed (within one part
-    // target for 95% of them, on a busy machine).
+    // target for 95% of them, plus the worst delay of the event loop that answers them: a starved machine's share).
     expect(early).toEqual([]);
     expect(timeline.partsBetween('video', report.windowStartedAtMs, windowEnd).length).toBeGreaterThan(OBSERVE_SEC * 3);
     expect(blocking.failures).toEqual([]);
     expect(blocking.blocked).toBeGreaterThan(OBSERVE_SEC);
-    expect(quantile(blocking.latencyMs, 0.95)).toBeLessThan(200);
+    expect(quantile(blocking.latencyMs, 0.95)).toBeLessThan(200 + loopDelay.maxMs);
     // The browser's: no stall that a starved page or a paused source does not explain.
     expect(report.fatalErrors).toEqual([]);
     expect(verdicts.filter((v) => v.cause === 'unexplained')).toEqual([]);
     // Without any stall, playback kept pace with the clock (hls.js plays up to 1.5x to catch up, never slower).
-    if (verdicts.length === 0) expect(report.playedSec).toBeGreaterThan(report.wallSec - 0.5);
+    if (verdicts.length === 0) expect(report.playedSec).toBeGreaterThan(report.wallSec - paceToleranceSec(report));
     await viewer.close();
     await whep.close();
     await studio.close();
