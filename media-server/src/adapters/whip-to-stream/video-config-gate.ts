@@ -1,17 +1,16 @@
-import { codec, type H264Config } from '@glint/media-core';
+import type { H264Config } from '@glint/media-core';
 import type { H264AccessUnit } from '../../protocols/rtp/h264-depacketizer.ts';
 import { WebRtcBridgeError } from '../../transcode/errors.ts';
+import { spsProblem } from '../stream-rtp/h264-config-keeper.ts';
 
 /** The first SPS the outputs could not use, as a bridge error; undefined when every SPS parses. */
 function invalidSps(sps: readonly Uint8Array[]): WebRtcBridgeError | undefined {
   for (const [i, set] of sps.entries()) {
-    try {
-      codec.parseSps(set);
-    } catch (error) {
-      if (!(error instanceof codec.CodecError)) throw error;
+    const problem = spsProblem(set);
+    if (problem !== undefined) {
       return new WebRtcBridgeError(
         'INVALID_VIDEO_CONFIG',
-        `the publisher's SPS ${i} is invalid (${error.message}); its keyframe is dropped and another one requested`,
+        `the publisher's SPS ${i} is invalid (${problem}); its keyframe is dropped and another one requested`,
       );
     }
   }
