@@ -55,4 +55,18 @@ describe('HTTP face', () => {
     expect((await js.text()).length).toBeGreaterThan(100_000);
     expect((await fetch(url('/watch/<script>'))).status).toBe(404);
   });
+
+  it('refuses player file names it did not build (unknown, traversal, encoded) with 404 and a code, and still serves its own', async () => {
+    for (const path of ['/player/nope.js', '/player/..%2F..%2Fpackage.json', '/player/%00']) {
+      const res = await fetch(url(path));
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toMatchObject({ code: expect.stringMatching(/^[A-Z_]+$/) });
+    }
+    expect((await fetch(url(`/player/${'a'.repeat(4000)}`))).status).toBe(414); // over Fastify's parameter limit
+    const html = await (await fetch(url('/watch/demo'))).text();
+    const style = /<link rel="stylesheet" href="(\/player\/watch-[\w-]+\.css)"/.exec(html)?.[1] ?? 'no style';
+    const css = await fetch(url(style));
+    expect(css.status).toBe(200);
+    expect(css.headers.get('cache-control')).toContain('immutable');
+  });
 });
