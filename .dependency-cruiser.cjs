@@ -1,8 +1,8 @@
 /**
  * Imports only ever point down. Run by `npm test` (`npm run check:deps`).
  *
- * Packages, top to bottom: e2e, benchmarks → testkit → media-server → llhls-packager → media-core.
- * chat and player stand beside media-server; e2e and benchmarks never import each other; production code never
+ * Packages, top to bottom: e2e, benchmarks → testkit → media-server → platform, llhls-packager → media-core.
+ * chat and player stand beside media-server (chat reads identities from platform); e2e and benchmarks never import each other; production code never
  * imports the test kit or a package's test/ folder.
  *
  * media-server/src, top to bottom: main → app → servers → adapters → (sfu | transcode | stream | admission | platform)
@@ -70,18 +70,19 @@ module.exports = {
       name: 'no-circular',
       comment: 'a cycle means two modules cannot be understood (or replaced) apart',
       severity: 'error',
-      from: { path: '^(media-core|llhls-packager|media-server|chat|player)/src/' },
+      from: { path: '^(media-core|llhls-packager|platform|media-server|chat|player)/src/' },
       to: { circular: true },
     },
     packageRule(
       'media-core-is-the-bottom',
       'media-core',
-      'llhls-packager|media-server|chat|player|e2e|benchmarks|fuzz',
+      'llhls-packager|platform|media-server|chat|player|e2e|benchmarks|fuzz',
     ),
-    packageRule('packager-knows-no-server', 'llhls-packager/src', 'media-server|chat|player|e2e|benchmarks|fuzz'),
+    packageRule('packager-knows-no-server', 'llhls-packager/src', 'platform|media-server|chat|player|e2e|benchmarks|fuzz'),
+    packageRule('platform-knows-no-media', 'platform/src', 'llhls-packager|media-server|chat|player|e2e|benchmarks|fuzz'),
     packageRule('server-below-tests', 'media-server/src', 'chat|e2e|benchmarks|fuzz'),
     packageRule('chat-beside-server', 'chat/src', 'media-server|llhls-packager|player|e2e|benchmarks|fuzz'),
-    packageRule('player-is-a-client', 'player/src', 'media-server|llhls-packager|chat|e2e|benchmarks|fuzz'),
+    packageRule('player-is-a-client', 'player/src', 'media-server|llhls-packager|platform|chat|e2e|benchmarks|fuzz'),
     packageRule('testkit-below-suites', 'testkit', 'e2e|benchmarks|fuzz'),
     packageRule('benchmarks-do-not-import-e2e', 'benchmarks', 'e2e'),
     packageRule('e2e-does-not-import-benchmarks', 'e2e', 'benchmarks'),
@@ -89,7 +90,7 @@ module.exports = {
       name: 'no-test-helpers-in-production',
       comment: 'production code never imports the test kit or a test/ folder; tests live beside it or in test/',
       severity: 'error',
-      from: { path: '^(media-core|llhls-packager|media-server|chat|player)/src/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^(media-core|llhls-packager|platform|media-server|chat|player)/src/', pathNot: '\\.test\\.ts$' },
       to: { path: '^(testkit/|[a-z-]+/test/)' },
     },
     {

@@ -5,6 +5,7 @@ export default defineConfig({
     projects: [
       'media-core',
       'llhls-packager',
+      'platform',
       'media-server',
       'chat',
       'player',

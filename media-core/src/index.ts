@@ -1,3 +1,4 @@
+export { addressGroup } from './address-group.ts';
 export * as codec from './codec/index.ts';
 export { GlintError, isGlintError } from './errors.ts';
 export { Listeners } from './listeners.ts';

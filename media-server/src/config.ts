@@ -4,8 +4,8 @@
  * env strings. The README's configuration table lists the same rows (config.test.ts checks it).
  */
 import { GlintError } from '@glint/media-core';
+import { DEFAULT_FAILED_ATTEMPT_LIMITS } from '@glint/platform';
 import { LLHLS_OUTPUT_DEFAULTS } from './adapters/llhls-outputs.ts';
-import { DEFAULT_FAILED_ATTEMPT_LIMITS } from './admission/failed-attempts.ts';
 import { MIN_STREAM_KEY_LENGTH } from './platform/stream-keys.ts';
 import { DEFAULT_HTTP_LIMITS } from './servers/http.ts';
 import { RTMP_SERVER_DEFAULTS } from './servers/rtmp.ts';

@@ -1,5 +1,5 @@
+import { type FailedAttemptLimits, FailedAttemptThrottle } from '@glint/platform';
 import type { Channel, StreamKeyStore } from '../platform/stream-keys.ts';
-import { type FailedAttemptLimits, FailedAttemptThrottle } from './failed-attempts.ts';
 
 /** One publish attempt, from any ingest protocol. */
 export interface PublishAttempt {

@@ -1,5 +1,6 @@
+import { addressGroup } from '@glint/media-core';
 import { describe, expect, it } from 'vitest';
-import { addressGroup, ConnectionCaps } from './connection-caps.ts';
+import { ConnectionCaps } from './connection-caps.ts';
 
 describe('ConnectionCaps', () => {
   it('admits up to the per-address and total caps, and again after a release', () => {

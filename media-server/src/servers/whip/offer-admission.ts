@@ -6,7 +6,7 @@
  * Addresses are remembered in bounded maps (the oldest is forgotten first); IPv6 clients count per /64, the
  * smallest block one subscriber usually gets. Time comes from an injected clock; no timers.
  */
-import { addressGroup } from '../../limits/connection-caps.ts';
+import { addressGroup } from '@glint/media-core';
 
 export interface OfferAdmissionLimits {
   /** Sessions answered but not yet connected (ICE + DTLS), all addresses together. Over it: 503. */

@@ -1,4 +1,4 @@
-import { addressGroup } from '../limits/connection-caps.ts';
+import { addressGroup } from '@glint/media-core';
 
 /**
  * Per-address throttle on failed stream-key checks, shared by every ingest (RTMP, WHIP): an address (an IPv4

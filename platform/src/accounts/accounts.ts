@@ -1,0 +1,131 @@
+import { badRequest, conflict } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { ServiceDeps } from '../service-deps.ts';
+import { dummyHash, hashPassword, verifyPassword } from './passwords.ts';
+import { newSessionToken, sha256Hex } from './tokens.ts';
+
+/** A signed-in user as every request handler and chat see them. */
+export interface AuthUser {
+  readonly id: string;
+  readonly login: string;
+  readonly displayName: string;
+}
+
+export interface Session {
+  /** Secret: returned once to the client that logged in, never logged. */
+  readonly token: string;
+  readonly expiresAt: number;
+  readonly user: AuthUser;
+}
+
+export const LOGIN_PATTERN = /^[a-z0-9_]{3,25}$/;
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 256;
+
+export interface AccountsOptions {
+  /** How long a session lasts from log-in. */
+  readonly sessionTtlMs: number;
+}
+
+export const DEFAULT_ACCOUNTS_OPTIONS: AccountsOptions = { sessionTtlMs: 30 * 24 * 3600_000 };
+
+/** Sign-up, log-in, sessions. Passwords are argon2id PHC strings; session tokens are stored as SHA-256 only. */
+export class Accounts {
+  readonly #deps: ServiceDeps;
+  readonly #options: AccountsOptions;
+
+  constructor(deps: ServiceDeps, options: Partial<AccountsOptions> = {}) {
+    this.#deps = deps;
+    this.#options = { ...DEFAULT_ACCOUNTS_OPTIONS, ...options };
+  }
+
+  /**
+   * Creates the account; `password: null` makes one that cannot log in (a seeded channel owner). Throws
+   * PlatformError LOGIN_TAKEN when the login exists. The caller creates the user's channel (Platform.signUp does).
+   */
+  async createUser(login: string, password: string | null, displayName: string = login): Promise<AuthUser> {
+    const normalized = login.toLowerCase();
+    if (!LOGIN_PATTERN.test(normalized)) {
+      throw badRequest('BAD_LOGIN', 'a login is 3 to 25 characters: letters, digits and underscores');
+    }
+    if (password !== null && (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH)) {
+      throw badRequest(
+        'BAD_PASSWORD',
+        `a password has ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters; choose a longer one`,
+      );
+    }
+    const { db, nowMs } = this.#deps;
+    const existing = await db.selectFrom('users').select('id').where('login', '=', normalized).executeTakeFirst();
+    if (existing) throw conflict('LOGIN_TAKEN', `the login ${normalized} is taken; choose another`);
+    const user: AuthUser = { id: newId(nowMs()), login: normalized, displayName };
+    await db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        login: user.login,
+        display_name: displayName,
+        password_hash: password === null ? null : await hashPassword(password),
+        created_at: nowMs(),
+      })
+      .execute();
+    return user;
+  }
+
+  /** A new session for a correct login and password; null otherwise (the caller throttles and words the refusal). */
+  async logIn(login: string, password: string): Promise<Session | null> {
+    const row = await this.#deps.db
+      .selectFrom('users')
+      .select(['id', 'login', 'display_name', 'password_hash'])
+      .where('login', '=', login.toLowerCase())
+      .executeTakeFirst();
+    // The same argon2 work for an unknown login as for a wrong password: timing tells no one which logins exist.
+    const ok = await verifyPassword(row?.password_hash ?? (await dummyHash()), password);
+    if (!row || row.password_hash === null || !ok) return null;
+    return this.#openSession({ id: row.id, login: row.login, displayName: row.display_name });
+  }
+
+  async logOut(token: string): Promise<void> {
+    await this.#deps.db.deleteFrom('sessions').where('token_hash', '=', sha256Hex(token)).execute();
+  }
+
+  /** The user a session token belongs to, or null for an unknown or expired token. */
+  async identify(token: string): Promise<AuthUser | null> {
+    const row = await this.#deps.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['users.id', 'users.login', 'users.display_name', 'sessions.expires_at'])
+      .where('sessions.token_hash', '=', sha256Hex(token))
+      .executeTakeFirst();
+    if (!row || row.expires_at <= this.#deps.nowMs()) return null;
+    return { id: row.id, login: row.login, displayName: row.display_name };
+  }
+
+  async userByLogin(login: string): Promise<AuthUser | null> {
+    const row = await this.#deps.db
+      .selectFrom('users')
+      .select(['id', 'login', 'display_name'])
+      .where('login', '=', login.toLowerCase())
+      .executeTakeFirst();
+    return row ? { id: row.id, login: row.login, displayName: row.display_name } : null;
+  }
+
+  /** Removes expired sessions; run now and then. */
+  async pruneSessions(): Promise<number> {
+    const result = await this.#deps.db
+      .deleteFrom('sessions')
+      .where('expires_at', '<=', this.#deps.nowMs())
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async #openSession(user: AuthUser): Promise<Session> {
+    const token = newSessionToken();
+    const now = this.#deps.nowMs();
+    const expiresAt = now + this.#options.sessionTtlMs;
+    await this.#deps.db
+      .insertInto('sessions')
+      .values({ token_hash: sha256Hex(token), user_id: user.id, created_at: now, expires_at: expiresAt })
+      .execute();
+    return { token, expiresAt, user };
+  }
+}

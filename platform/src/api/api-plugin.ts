@@ -1,0 +1,106 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import { addressGroup } from '@glint/media-core';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isDatabaseDown } from '../db/database-down.ts';
+import { PlatformError } from '../errors.ts';
+import { RateBuckets } from '../limits/rate-buckets.ts';
+import { sessionToken } from './auth-context.ts';
+import { type ApiLimits, type ApiOptions, DEFAULT_API_LIMITS, type RouteContext } from './route-context.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { channelRoutes } from './routes/channel-routes.ts';
+import { eventRoutes } from './routes/event-routes.ts';
+import { socialRoutes } from './routes/social-routes.ts';
+import { validatorCompiler } from './validation.ts';
+
+/**
+ * The REST API, mounted under /api: JSON schemas for every request and response, an OpenAPI document at
+ * /api/openapi.json with its reference page at /api/docs, rate limits per address and per account, and the same
+ * session for cookie (browser) and Bearer (API client) callers.
+ */
+export async function platformApi(app: FastifyInstance, options: ApiOptions): Promise<void> {
+  const limits: ApiLimits = { ...DEFAULT_API_LIMITS, ...options.limits };
+  const context: RouteContext = { platform: options.platform, viewers: options.viewers ?? (() => 0), limits };
+  const { platform } = options;
+
+  app.setValidatorCompiler(validatorCompiler);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Glint API',
+        version: '1',
+        description:
+          'Accounts, channels, stream keys, follows, notifications, subscriptions and broadcast events of a Glint ' +
+          'server. Authenticate with the session cookie (browsers) or "Authorization: Bearer <token>" from ' +
+          'POST /api/auth/login. Errors are {code, message}; lists are paged with ?cursor=&limit=.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'glint_session' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(cookie);
+  if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 4096 } });
+  await app.register(rateLimit, {
+    max: limits.perIpPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => addressGroup(request.ip),
+    errorResponseBuilder: (_request, context) =>
+      new PlatformError(
+        429,
+        'RATE_LIMITED',
+        `too many requests from your address; try again in ${Math.ceil(context.ttl / 1000)} s`,
+        Math.ceil(context.ttl / 1000),
+      ),
+  });
+
+  const perAccount = new RateBuckets({ max: limits.perAccountPerMinute, windowMs: 60_000 });
+  app.decorateRequest('user', null);
+  app.addHook('onRequest', async (request) => {
+    const token = sessionToken(request);
+    if (token === undefined) return;
+    request.user = await platform.accounts.identify(token);
+    if (request.user) {
+      const waitMs = perAccount.take(request.user.id);
+      if (waitMs > 0) {
+        const sec = Math.ceil(waitMs / 1000);
+        throw new PlatformError(429, 'RATE_LIMITED', `too many requests from your account; try again in ${sec} s`, sec);
+      }
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError | PlatformError, request, reply) => {
+    if (error instanceof PlatformError) {
+      if (error.retryAfterSec !== undefined) reply.header('Retry-After', String(error.retryAfterSec));
+      return reply.code(error.status).send({ code: error.code, message: error.message });
+    }
+    if ('validation' in error && error.validation) {
+      return reply.code(400).send({ code: 'BAD_REQUEST', message: error.message });
+    }
+    if (isDatabaseDown(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('Retry-After', '5')
+        .send({ code: 'DATABASE_UNAVAILABLE', message: 'the channel database is not answering; try again shortly' });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 500) platform.deps.logger.error({ err: error, url: request.url }, 'API request failed');
+    return reply
+      .code(status)
+      .send({ code: error.code ?? 'INTERNAL', message: status >= 500 ? 'internal error' : error.message });
+  });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(authRoutes, context);
+  await app.register(channelRoutes, context);
+  await app.register(socialRoutes, context);
+  await app.register(eventRoutes, context);
+}

@@ -1,0 +1,4 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { RouteContext } from '../route-context.ts';
+
+export const eventRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (_app, _context) => {};

@@ -1,0 +1,38 @@
+import { type TSchema, Type } from 'typebox';
+
+/** Every 4xx/5xx body: a stable code to branch on and a sentence a person can act on. */
+export const ErrorReply = Type.Object(
+  { code: Type.String(), message: Type.String() },
+  { additionalProperties: false, $id: 'ErrorReply' },
+);
+
+/** The error replies a route may give, by status, for its schema's `response`. */
+export function errors(...statuses: number[]): Record<number, typeof ErrorReply> {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorReply]));
+}
+
+export const ChannelName = Type.String({
+  pattern: '^[a-z0-9_]{3,25}$',
+  description: 'channel name (its owner’s login)',
+});
+export const Login = Type.String({ pattern: '^[A-Za-z0-9_]{3,25}$' });
+export const Id = Type.String({ pattern: '^[0-9a-z]{19}$', description: 'a time-ordered id' });
+
+/** `?cursor=&limit=` of every list. */
+export const PageQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ pattern: '^[0-9a-z]{1,64}$', description: 'nextCursor of the previous page' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+/** A page of a list: the items and the cursor of the next page (null on the last one). */
+export function Page<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+}
+
+/** Closed object: an unknown field is a 400, not ignored. */
+export function Closed<T extends Record<string, TSchema>>(properties: T) {
+  return Type.Object(properties, { additionalProperties: false });
+}

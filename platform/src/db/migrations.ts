@@ -1,0 +1,137 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+/**
+ * Forward-only, versioned migrations. Append new ones with the next number; never edit one that has shipped.
+ * Every statement here runs on SQLite and PostgreSQL alike (no dialect branches).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its own time, not today's types.
+type AnyDb = Kysely<any>;
+
+const ms = 'bigint' as const;
+
+const initial: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('users')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('login', 'text', (c) => c.notNull().unique())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('password_hash', 'text')
+      .addColumn('created_at', ms, (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('sessions')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('created_at', ms, (c) => c.notNull())
+      .addColumn('expires_at', ms, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+    await db.schema
+      .createTable('channels')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('owner_id', 'text', (c) => c.notNull().unique().references('users.id').onDelete('cascade'))
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('category', 'text', (c) => c.notNull())
+      .addColumn('language', 'text', (c) => c.notNull())
+      .addColumn('live_broadcast_id', 'text')
+      .addColumn('created_at', ms, (c) => c.notNull())
+      .addColumn('updated_at', ms, (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('stream_keys')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('channel', 'text', (c) => c.notNull().references('channels.name').onDelete('cascade'))
+      .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', ms, (c) => c.notNull())
+      .addColumn('revoked_at', ms)
+      .execute();
+    await db.schema.createIndex('stream_keys_channel').on('stream_keys').column('channel').execute();
+    await db.schema
+      .createTable('broadcasts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('channel', 'text', (c) => c.notNull().references('channels.name').onDelete('cascade'))
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('started_at', ms, (c) => c.notNull())
+      .addColumn('ended_at', ms)
+      .addColumn('peak_viewers', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('viewer_sample_sum', ms, (c) => c.notNull().defaultTo(0))
+      .addColumn('viewer_samples', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema.createIndex('broadcasts_channel').on('broadcasts').columns(['channel', 'id']).execute();
+    await db.schema
+      .createTable('follows')
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('channel', 'text', (c) => c.notNull().references('channels.name').onDelete('cascade'))
+      .addColumn('created_at', ms, (c) => c.notNull())
+      .addPrimaryKeyConstraint('follows_pk', ['user_id', 'channel'])
+      .execute();
+    await db.schema.createIndex('follows_channel').on('follows').column('channel').execute();
+    await db.schema
+      .createTable('notifications')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('channel', 'text', (c) => c.notNull())
+      .addColumn('broadcast_id', 'text', (c) => c.notNull())
+      .addColumn('created_at', ms, (c) => c.notNull())
+      .addColumn('read_at', ms)
+      .addUniqueConstraint('notifications_once', ['user_id', 'broadcast_id'])
+      .execute();
+    await db.schema.createIndex('notifications_user').on('notifications').columns(['user_id', 'id']).execute();
+    await db.schema
+      .createTable('subscriptions')
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('channel', 'text', (c) => c.notNull().references('channels.name').onDelete('cascade'))
+      .addColumn('tier', 'integer', (c) => c.notNull())
+      .addColumn('started_at', ms, (c) => c.notNull())
+      .addColumn('expires_at', ms, (c) => c.notNull())
+      .addColumn('months', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('subscriptions_pk', ['user_id', 'channel'])
+      .execute();
+    await db.schema
+      .createTable('channel_roles')
+      .addColumn('channel', 'text', (c) => c.notNull().references('channels.name').onDelete('cascade'))
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('granted_at', ms, (c) => c.notNull())
+      .addPrimaryKeyConstraint('channel_roles_pk', ['channel', 'user_id', 'role'])
+      .execute();
+    await db.schema
+      .createTable('webhooks')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('channel', 'text', (c) => c.notNull().references('channels.name').onDelete('cascade'))
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('secret', 'text', (c) => c.notNull())
+      .addColumn('created_at', ms, (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('webhook_deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('webhook_id', 'text', (c) => c.notNull().references('webhooks.id').onDelete('cascade'))
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('event_type', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', ms, (c) => c.notNull())
+      .addColumn('delivered_at', ms)
+      .addColumn('failed_at', ms)
+      .addColumn('last_status', 'integer')
+      .addColumn('last_error', 'text')
+      .execute();
+    await db.schema
+      .createIndex('webhook_deliveries_due')
+      .on('webhook_deliveries')
+      .columns(['delivered_at', 'failed_at', 'next_attempt_at'])
+      .execute();
+  },
+};
+
+/** Every migration, by version. Kysely runs the missing ones in name order at start. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};

@@ -1,0 +1,26 @@
+export { Accounts, type AuthUser, type Session } from './accounts/accounts.ts';
+export { sha256Hex } from './accounts/tokens.ts';
+export { platformApi } from './api/api-plugin.ts';
+export { SESSION_COOKIE } from './api/auth-context.ts';
+export { type ApiLimits, type ApiOptions, DEFAULT_API_LIMITS } from './api/route-context.ts';
+export { type ChannelInfo, Channels } from './channels/channels.ts';
+export {
+  generateStreamKey,
+  MIN_STREAM_KEY_LENGTH,
+  type PublishChannel,
+  type StreamKeyStore,
+  StreamKeys,
+  WeakStreamKeyError,
+} from './channels/stream-keys.ts';
+export { isDatabaseDown } from './db/database-down.ts';
+export { type Dialect, openDatabase, type PlatformDatabase, redactUrl } from './db/open-database.ts';
+export { DatabaseUnavailableError, PlatformError } from './errors.ts';
+export { Broadcasts } from './events/broadcasts.ts';
+export type { BroadcastEvent, KeyInvalidatedEvent, LiveEvent, OfflineEvent } from './events/platform-events.ts';
+export { PlatformEvents } from './events/platform-events.ts';
+export {
+  DEFAULT_FAILED_ATTEMPT_LIMITS,
+  type FailedAttemptLimits,
+  FailedAttemptThrottle,
+} from './limits/failed-attempts.ts';
+export { Platform, type PlatformOptions } from './platform.ts';

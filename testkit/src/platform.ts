@@ -1,0 +1,9 @@
+/** Helpers that run Glint's channel platform and its API in this process, against a real database. */
+export { type StartedPlatformApi, startPlatformApi } from './start-platform-api.ts';
+export {
+  createTestDatabase,
+  TEST_DIALECTS,
+  TEST_POSTGRES_ADMIN_URL,
+  type TestDatabase,
+  type TestDialect,
+} from './test-databases.ts';
