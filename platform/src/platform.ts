@@ -1,10 +1,16 @@
 import type { Logger } from '@glint/media-core';
 import { Accounts, type AccountsOptions, type AuthUser } from './accounts/accounts.ts';
 import { Channels } from './channels/channels.ts';
+import { Follows } from './channels/follows.ts';
+import { Roles } from './channels/roles.ts';
 import { StreamKeys } from './channels/stream-keys.ts';
+import { Subscriptions } from './channels/subscriptions.ts';
 import { type OpenDatabaseOptions, openDatabase, type PlatformDatabase } from './db/open-database.ts';
 import { Broadcasts } from './events/broadcasts.ts';
+import { Notifications } from './events/notifications.ts';
 import { PlatformEvents } from './events/platform-events.ts';
+import { PushHub } from './events/push-hub.ts';
+import { Webhooks } from './events/webhooks.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export interface PlatformOptions {
@@ -29,6 +35,12 @@ export class Platform {
   readonly channels: Channels;
   readonly streamKeys: StreamKeys;
   readonly broadcasts: Broadcasts;
+  readonly follows: Follows;
+  readonly roles: Roles;
+  readonly subscriptions: Subscriptions;
+  readonly notifications: Notifications;
+  readonly webhooks: Webhooks;
+  readonly push: PushHub;
   readonly deps: ServiceDeps;
 
   private constructor(database: PlatformDatabase, options: PlatformOptions) {
@@ -45,6 +57,12 @@ export class Platform {
     this.channels = new Channels(this.deps);
     this.streamKeys = new StreamKeys(this.deps);
     this.broadcasts = new Broadcasts(this.deps, { reconnectGraceMs: options.reconnectGraceMs });
+    this.follows = new Follows(this.deps);
+    this.roles = new Roles(this.deps);
+    this.subscriptions = new Subscriptions(this.deps);
+    this.notifications = new Notifications(this.deps);
+    this.webhooks = new Webhooks(this.deps);
+    this.push = new PushHub(this.deps);
   }
 
   /** Opens (and migrates) the database, then closes what a previous process left live. */
@@ -75,6 +93,8 @@ export class Platform {
 
   async close(): Promise<void> {
     await this.broadcasts.close();
+    await Promise.all([this.notifications.close(), this.webhooks.close(), this.push.close()]);
+    await Promise.all([this.follows.close(), this.roles.close(), this.subscriptions.close()]);
     await this.database.close();
   }
 }
