@@ -9,8 +9,8 @@ import { type OpenDatabaseOptions, openDatabase, type PlatformDatabase } from '.
 import { Broadcasts } from './events/broadcasts.ts';
 import { Notifications } from './events/notifications.ts';
 import { PlatformEvents } from './events/platform-events.ts';
-import { PushHub } from './events/push-hub.ts';
-import { Webhooks } from './events/webhooks.ts';
+import { PushHub, type PushHubOptions } from './events/push-hub.ts';
+import { Webhooks, type WebhooksOptions } from './events/webhooks.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export interface PlatformOptions {
@@ -22,6 +22,10 @@ export interface PlatformOptions {
   readonly reconnectGraceMs: number;
   readonly accounts?: Partial<AccountsOptions>;
   readonly database?: OpenDatabaseOptions;
+  /** Webhook limits and delivery (retries, backoff, timeouts, whether private addresses may be targets). */
+  readonly webhooks?: Partial<WebhooksOptions>;
+  /** Bounds of the WebSocket push channel. */
+  readonly push?: Partial<PushHubOptions>;
 }
 
 /**
@@ -61,8 +65,8 @@ export class Platform {
     this.roles = new Roles(this.deps);
     this.subscriptions = new Subscriptions(this.deps);
     this.notifications = new Notifications(this.deps);
-    this.webhooks = new Webhooks(this.deps);
-    this.push = new PushHub(this.deps);
+    this.webhooks = new Webhooks(this.deps, options.webhooks);
+    this.push = new PushHub(this.deps, options.push);
   }
 
   /** Opens (and migrates) the database, then closes what a previous process left live. */

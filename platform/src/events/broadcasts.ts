@@ -1,9 +1,22 @@
+import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagination.ts';
 import { newId } from '../ids.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 
 export interface BroadcastsOptions {
   /** A stream back within this long continues its broadcast: no new go-live event, no new notifications. */
   readonly reconnectGraceMs: number;
+}
+
+/** A broadcast of a channel's history. */
+export interface BroadcastInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly startedAt: number;
+  /** Null while on air. */
+  readonly endedAt: number | null;
+  readonly peakViewers: number;
+  /** Mean of the viewer samples, rounded; 0 without samples. */
+  readonly averageViewers: number;
 }
 
 interface OnAir {
@@ -105,6 +118,31 @@ export class Broadcasts {
     });
   }
 
+  /** The channel's broadcasts, newest first. */
+  async list(channel: string, page: PageRequest): Promise<PageResult<BroadcastInfo>> {
+    let query = this.#deps.db
+      .selectFrom('broadcasts')
+      .selectAll()
+      .where('channel', '=', channel)
+      .orderBy('id', 'desc')
+      .limit(pageSize(page) + 1);
+    if (page.cursor !== undefined) query = query.where('id', '<', page.cursor);
+    const rows = await query.execute();
+    return toPage(
+      rows,
+      page,
+      (r) => r.id,
+      (r) => ({
+        id: r.id,
+        title: r.title,
+        startedAt: r.started_at,
+        endedAt: r.ended_at,
+        peakViewers: r.peak_viewers,
+        averageViewers: averageOf(r.viewer_sample_sum, r.viewer_samples),
+      }),
+    );
+  }
+
   /** The broadcast on air on the channel, as this process sees it. */
   onAir(channel: string): { broadcastId: string; startedAt: number } | undefined {
     const current = this.#onAir.get(channel);
@@ -150,7 +188,7 @@ export class Broadcasts {
         startedAt: current.startedAt,
         endedAt,
         peakViewers: row.peak_viewers,
-        averageViewers: row.viewer_samples === 0 ? 0 : Math.round(row.viewer_sample_sum / row.viewer_samples),
+        averageViewers: averageOf(row.viewer_sample_sum, row.viewer_samples),
       });
     });
   }
@@ -164,4 +202,8 @@ export class Broadcasts {
       if (this.#queues.get(channel) === tail) this.#queues.delete(channel);
     });
   }
+}
+
+function averageOf(sum: number, samples: number): number {
+  return samples === 0 ? 0 : Math.round(sum / samples);
 }

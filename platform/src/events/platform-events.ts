@@ -39,6 +39,8 @@ export interface NotificationEvent {
     readonly kind: string;
     readonly channel: string;
     readonly broadcastId: string;
+    /** The broadcast's title when it went live. */
+    readonly title: string;
     readonly createdAt: number;
     readonly readAt: number | null;
   };
