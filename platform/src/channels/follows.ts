@@ -1,6 +1,21 @@
+import type { AuthUser } from '../accounts/accounts.ts';
+import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagination.ts';
+import { badRequest, forbidden } from '../errors.ts';
 import type { ServiceDeps } from '../service-deps.ts';
+import { requireChannel } from './channel-lookup.ts';
+import { type LiveState, liveStateOf } from './channels.ts';
+import { hasGrant } from './roles.ts';
 
-/** Follow and unfollow; followers of a channel. */
+/** A channel a user follows, with whether it is live now. */
+export interface FollowedChannel {
+  readonly channel: string;
+  readonly displayName: string;
+  readonly title: string;
+  readonly followedAt: number;
+  readonly live: LiveState | null;
+}
+
+/** Follow and unfollow; followers of a channel. A ban ends a follow (Roles does that) and prevents a new one. */
 export class Follows {
   readonly #deps: ServiceDeps;
 
@@ -8,8 +23,86 @@ export class Follows {
     this.#deps = deps;
   }
 
-  /** Stops timers and connections (process shutdown). */
-  async close(): Promise<void> {
-    void this.#deps;
+  /** Follows the channel; following it again changes nothing (the first follow's time stays). */
+  async follow(user: AuthUser, channel: string): Promise<void> {
+    const { db, nowMs } = this.#deps;
+    const info = await requireChannel(db, channel);
+    if (info.owner_id === user.id) throw badRequest('CANNOT_FOLLOW_OWN_CHANNEL', 'you cannot follow your own channel');
+    if (await hasGrant(this.#deps, channel, user.id, 'banned')) {
+      throw forbidden(`you are banned from ${channel} and cannot follow it`);
+    }
+    await db
+      .insertInto('follows')
+      .values({ user_id: user.id, channel, created_at: nowMs() })
+      .onConflict((oc) => oc.columns(['user_id', 'channel']).doNothing())
+      .execute();
   }
+
+  /** Stops following; false when the user did not follow the channel. */
+  async unfollow(userId: string, channel: string): Promise<boolean> {
+    const { db } = this.#deps;
+    await requireChannel(db, channel);
+    const result = await db
+      .deleteFrom('follows')
+      .where('user_id', '=', userId)
+      .where('channel', '=', channel)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async isFollowing(userId: string, channel: string): Promise<boolean> {
+    const row = await this.#deps.db
+      .selectFrom('follows')
+      .select('user_id')
+      .where('user_id', '=', userId)
+      .where('channel', '=', channel)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async followerCount(channel: string): Promise<number> {
+    const row = await this.#deps.db
+      .selectFrom('follows')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+      .where('channel', '=', channel)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** The channels the user follows, by name, each with its live state. */
+  async followedBy(userId: string, page: PageRequest): Promise<PageResult<FollowedChannel>> {
+    let query = this.#deps.db
+      .selectFrom('follows')
+      .innerJoin('channels', 'channels.name', 'follows.channel')
+      .innerJoin('users', 'users.id', 'channels.owner_id')
+      .leftJoin('broadcasts', 'broadcasts.id', 'channels.live_broadcast_id')
+      .select([
+        'channels.name',
+        'channels.title',
+        'users.display_name',
+        'follows.created_at',
+        'channels.live_broadcast_id',
+        'broadcasts.started_at as live_started_at',
+      ])
+      .where('follows.user_id', '=', userId)
+      .orderBy('channels.name')
+      .limit(pageSize(page) + 1);
+    if (page.cursor !== undefined) query = query.where('channels.name', '>', page.cursor);
+    const rows = await query.execute();
+    return toPage(
+      rows,
+      page,
+      (r) => r.name,
+      (r) => ({
+        channel: r.name,
+        displayName: r.display_name,
+        title: r.title,
+        followedAt: r.created_at,
+        live: liveStateOf(r),
+      }),
+    );
+  }
+
+  /** Stops timers and connections (process shutdown). */
+  async close(): Promise<void> {}
 }

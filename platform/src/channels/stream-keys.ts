@@ -49,6 +49,11 @@ export class StreamKeys implements StreamKeyStore {
 
   /** A new key for the channel (the old one stops working and its live stream ends). Returns the key, once. */
   async rotate(channel: string, chosenKey?: string): Promise<string> {
+    return (await this.issue(channel, chosenKey)).streamKey;
+  }
+
+  /** rotate, also saying when the new key was made (the settings page shows it). */
+  async issue(channel: string, chosenKey?: string): Promise<{ streamKey: string; createdAt: number }> {
     const key = chosenKey ?? generateStreamKey(channel);
     if (key.length < MIN_STREAM_KEY_LENGTH) throw new WeakStreamKeyError(key.length);
     const { db, nowMs } = this.#deps;
@@ -71,7 +76,7 @@ export class StreamKeys implements StreamKeyStore {
       return Number(revoked.numUpdatedRows) > 0;
     });
     if (hadKey) this.#deps.events.keyInvalidated.emit({ channel, reason: 'rotated' });
-    return key;
+    return { streamKey: key, createdAt: now };
   }
 
   /** The channel has no valid key afterwards; a live stream on it ends. False when it had none. */
