@@ -20,7 +20,12 @@ export interface Session {
 
 export const LOGIN_PATTERN = /^[a-z0-9_]{3,25}$/;
 export const MIN_PASSWORD_LENGTH = 8;
+/** Bounds the argon2 input; long passphrases fit well within it. */
 export const MAX_PASSWORD_LENGTH = 256;
+export const MAX_DISPLAY_NAME_LENGTH = 40;
+/** Control characters (C0, DEL, C1): invisible in a password field, and they break names on screen. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's job.
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 export interface AccountsOptions {
   /** How long a session lasts from log-in. */
@@ -48,26 +53,30 @@ export class Accounts {
     if (!LOGIN_PATTERN.test(normalized)) {
       throw badRequest('BAD_LOGIN', 'a login is 3 to 25 characters: letters, digits and underscores');
     }
-    if (password !== null && (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH)) {
-      throw badRequest(
-        'BAD_PASSWORD',
-        `a password has ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters; choose a longer one`,
-      );
-    }
+    if (password !== null) checkPassword(password);
+    checkDisplayName(displayName);
     const { db, nowMs } = this.#deps;
     const existing = await db.selectFrom('users').select('id').where('login', '=', normalized).executeTakeFirst();
     if (existing) throw conflict('LOGIN_TAKEN', `the login ${normalized} is taken; choose another`);
     const user: AuthUser = { id: newId(nowMs()), login: normalized, displayName };
-    await db
-      .insertInto('users')
-      .values({
-        id: user.id,
-        login: user.login,
-        display_name: displayName,
-        password_hash: password === null ? null : await hashPassword(password),
-        created_at: nowMs(),
-      })
-      .execute();
+    const passwordHash = password === null ? null : await hashPassword(password);
+    try {
+      await db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          login: user.login,
+          display_name: displayName,
+          password_hash: passwordHash,
+          created_at: nowMs(),
+        })
+        .execute();
+    } catch (error) {
+      // Two sign-ups for one login at once: the unique index lets one through; the other hears what the first check says.
+      if (await this.userByLogin(normalized))
+        throw conflict('LOGIN_TAKEN', `the login ${normalized} is taken; choose another`);
+      throw error;
+    }
     return user;
   }
 
@@ -81,7 +90,12 @@ export class Accounts {
     // The same argon2 work for an unknown login as for a wrong password: timing tells no one which logins exist.
     const ok = await verifyPassword(row?.password_hash ?? (await dummyHash()), password);
     if (!row || row.password_hash === null || !ok) return null;
-    return this.#openSession({ id: row.id, login: row.login, displayName: row.display_name });
+    return this.openSession({ id: row.id, login: row.login, displayName: row.display_name });
+  }
+
+  /** How long a new session lasts: the session cookie's Max-Age. */
+  get sessionTtlMs(): number {
+    return this.#options.sessionTtlMs;
   }
 
   async logOut(token: string): Promise<void> {
@@ -118,7 +132,8 @@ export class Accounts {
     return Number(result.numDeletedRows);
   }
 
-  async #openSession(user: AuthUser): Promise<Session> {
+  /** A new session for a user who has just proved who they are (signed up or logged in). */
+  async openSession(user: AuthUser): Promise<Session> {
     const token = newSessionToken();
     const now = this.#deps.nowMs();
     const expiresAt = now + this.#options.sessionTtlMs;
@@ -127,5 +142,33 @@ export class Accounts {
       .values({ token_hash: sha256Hex(token), user_id: user.id, created_at: now, expires_at: expiresAt })
       .execute();
     return { token, expiresAt, user };
+  }
+}
+
+/** Code points, as the API's schemas count them (a emoji is one character, not two UTF-16 units). */
+function characters(text: string): number {
+  return [...text].length;
+}
+
+function checkPassword(password: string): void {
+  const length = characters(password);
+  if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
+    throw badRequest(
+      'BAD_PASSWORD',
+      `a password has ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters; choose one of that length`,
+    );
+  }
+  if (CONTROL_CHARACTERS.test(password)) {
+    throw badRequest('BAD_PASSWORD', 'a password may not contain control characters (such as a tab or line break)');
+  }
+}
+
+function checkDisplayName(displayName: string): void {
+  const length = characters(displayName);
+  if (length < 1 || length > MAX_DISPLAY_NAME_LENGTH || CONTROL_CHARACTERS.test(displayName)) {
+    throw badRequest(
+      'BAD_DISPLAY_NAME',
+      `a display name has 1 to ${MAX_DISPLAY_NAME_LENGTH} characters and no control characters`,
+    );
   }
 }

@@ -14,7 +14,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { channelRoutes } from './routes/channel-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { socialRoutes } from './routes/social-routes.ts';
-import { validatorCompiler } from './validation.ts';
+import { schemaErrorFormatter, validatorCompiler } from './validation.ts';
 
 /**
  * The REST API, mounted under /api: JSON schemas for every request and response, an OpenAPI document at
@@ -27,6 +27,12 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
   const { platform } = options;
 
   app.setValidatorCompiler(validatorCompiler);
+  app.setSchemaErrorFormatter(schemaErrorFormatter);
+  // JSON only: a text/plain body would reach a route as a string; refused with 415 instead, like any other type.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= limits.bodyLimitBytes;
+  });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -81,9 +87,8 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
       if (error.retryAfterSec !== undefined) reply.header('Retry-After', String(error.retryAfterSec));
       return reply.code(error.status).send({ code: error.code, message: error.message });
     }
-    if ('validation' in error && error.validation) {
-      return reply.code(400).send({ code: 'BAD_REQUEST', message: error.message });
-    }
+    const known = clientError(error, limits.bodyLimitBytes);
+    if (known) return reply.code(known.status).send({ code: known.code, message: known.message });
     if (isDatabaseDown(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       return reply
@@ -93,14 +98,46 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) platform.deps.logger.error({ err: error, url: request.url }, 'API request failed');
-    return reply
-      .code(status)
-      .send({ code: error.code ?? 'INTERNAL', message: status >= 500 ? 'internal error' : error.message });
+    return reply.code(status).send({
+      code: status >= 500 ? 'INTERNAL' : 'BAD_REQUEST',
+      message: status >= 500 ? 'internal error' : error.message,
+    });
   });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      code: 'NOT_FOUND',
+      message: `no API route ${request.method} ${request.url.split('?')[0]}; see /api/docs`,
+    }),
+  );
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(authRoutes, context);
   await app.register(channelRoutes, context);
   await app.register(socialRoutes, context);
   await app.register(eventRoutes, context);
+}
+
+/** Fastify's own refusals of a request's framing, in the API's words (its FST_ codes are no contract of ours). */
+function clientError(error: FastifyError, bodyLimitBytes: number): PlatformError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new PlatformError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'send the body as JSON, with Content-Type: application/json',
+      );
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PlatformError(413, 'BODY_TOO_LARGE', `a request body may have at most ${bodyLimitBytes} bytes`);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new PlatformError(400, 'BAD_REQUEST', 'the body is not valid JSON');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new PlatformError(400, 'BAD_REQUEST', 'the body is empty; send a JSON object, or no Content-Type');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new PlatformError(400, 'BAD_REQUEST', 'the Content-Length does not match the body');
+    default:
+      // secure-json-parse refuses "__proto__" and "constructor.prototype" keys with a plain SyntaxError and 400.
+      return error instanceof SyntaxError && error.statusCode === 400
+        ? new PlatformError(400, 'BAD_REQUEST', 'the body is not valid JSON')
+        : undefined;
+  }
 }

@@ -1,5 +1,5 @@
-import type { FastifyRequest } from 'fastify';
-import type { AuthUser } from '../accounts/accounts.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthUser, Session } from '../accounts/accounts.ts';
 import { PlatformError } from '../errors.ts';
 
 /** The browser's session cookie (HttpOnly, SameSite=Lax); API clients send the same token as a Bearer token. */
@@ -15,7 +15,7 @@ declare module 'fastify' {
 /** The session token a request carries: `Authorization: Bearer …` first, else the session cookie. */
 export function sessionToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim() || undefined;
+  if (header !== undefined && /^bearer /i.test(header)) return header.slice('Bearer '.length).trim() || undefined;
   const cookies = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies;
   return cookies?.[SESSION_COOKIE] || undefined;
 }
@@ -28,4 +28,25 @@ export function requireUser(request: FastifyRequest): AuthUser {
     'UNAUTHENTICATED',
     'log in first: send the session cookie, or "Authorization: Bearer <token>" from POST /api/auth/login',
   );
+}
+
+/**
+ * HttpOnly keeps the token from page scripts; SameSite=Lax keeps other sites' forms from posting with it (and the API
+ * takes JSON only, which a cross-site form cannot send); Secure when the site is served over HTTPS.
+ */
+function cookieAttributes(secure: boolean) {
+  return { httpOnly: true, sameSite: 'lax', path: '/', secure } as const;
+}
+
+/**
+ * Sets the session cookie to live as long as the session: its TTL in whole seconds, rounded up (the reply goes out a
+ * few ms after the session began, and a cookie that outlives its session by under a second is refused anyway).
+ */
+export function setSessionCookie(reply: FastifyReply, session: Session, nowMs: number, secure: boolean): void {
+  const maxAge = Math.max(0, Math.ceil((session.expiresAt - nowMs) / 1000));
+  reply.setCookie(SESSION_COOKIE, session.token, { ...cookieAttributes(secure), maxAge });
+}
+
+export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
+  reply.clearCookie(SESSION_COOKIE, cookieAttributes(secure));
 }

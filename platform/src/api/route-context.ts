@@ -1,3 +1,4 @@
+import type { LoginThrottleLimits } from '../limits/login-throttle.ts';
 import type { Platform } from '../platform.ts';
 
 export interface ApiLimits {
@@ -7,9 +8,19 @@ export interface ApiLimits {
   readonly perAccountPerMinute: number;
   /** Mark the session cookie Secure (set it when the site is served over HTTPS). */
   readonly secureCookies: boolean;
+  /** Failed log-ins allowed per address and per login (defaults: 10 and 5 per 15 minutes). */
+  readonly loginThrottle: Partial<LoginThrottleLimits>;
+  /** Largest request body, in bytes; a larger one is refused with 413 before it is parsed. */
+  readonly bodyLimitBytes: number;
 }
 
-export const DEFAULT_API_LIMITS: ApiLimits = { perIpPerMinute: 1200, perAccountPerMinute: 600, secureCookies: false };
+export const DEFAULT_API_LIMITS: ApiLimits = {
+  perIpPerMinute: 1200,
+  perAccountPerMinute: 600,
+  secureCookies: false,
+  loginThrottle: {},
+  bodyLimitBytes: 16 * 1024,
+};
 
 export interface ApiOptions {
   readonly platform: Platform;

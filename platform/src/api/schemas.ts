@@ -15,7 +15,10 @@ export const ChannelName = Type.String({
   pattern: '^[a-z0-9_]{3,25}$',
   description: 'channel name (its owner’s login)',
 });
-export const Login = Type.String({ pattern: '^[A-Za-z0-9_]{3,25}$' });
+export const Login = Type.String({
+  pattern: '^[A-Za-z0-9_]{3,25}$',
+  description: '3 to 25 letters, digits or underscores; not case-sensitive',
+});
 export const Id = Type.String({ pattern: '^[0-9a-z]{19}$', description: 'a time-ordered id' });
 
 /** `?cursor=&limit=` of every list. */
@@ -36,3 +39,14 @@ export function Page<T extends TSchema>(item: T) {
 export function Closed<T extends Record<string, TSchema>>(properties: T) {
   return Type.Object(properties, { additionalProperties: false });
 }
+
+/** Text a person typed: bounded, and without control characters (which no form field needs). */
+export function PlainText(options: { minLength?: number; maxLength: number; description?: string }) {
+  return Type.String({ minLength: 0, ...options, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' });
+}
+
+/** A user as anyone may see them: never a password hash nor a session. */
+export const UserReply = Type.Object(
+  { id: Type.String(), login: Type.String(), displayName: Type.String() },
+  { additionalProperties: false },
+);
