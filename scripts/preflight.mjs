@@ -58,7 +58,12 @@ function ensureTools() {
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
   } catch {
-    say('apt-get install failed; trying once more after apt-get update…');
+    say('apt-get install failed; trying once more after finishing any interrupted install and apt-get update…');
+    // An install cut short (Ctrl-C during a first `npm start`) leaves dpkg half-configured until this runs.
+    execFileSync('dpkg', ['--configure', '-a'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     execFileSync('apt-get', ['update'], { stdio: 'inherit' });
     execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
       stdio: 'inherit',

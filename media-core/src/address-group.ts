@@ -1,5 +1,3 @@
-import { isIPv6 } from 'node:net';
-
 /**
  * The unit one party controls: an IPv4 address (also when written IPv4-mapped), or the /64 an IPv6 host sits in,
  * since one subscriber is commonly given a whole /64 and could otherwise pick a fresh address per connection.
@@ -7,7 +5,8 @@ import { isIPv6 } from 'node:net';
 export function addressGroup(address: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped) return mapped[1]!;
-  if (!isIPv6(address)) return address;
+  // No node:net here: browsers bundle this package. An address with a colon is IPv6 (IPv4-mapped was handled).
+  if (!address.includes(':')) return address;
   const [head = '', tail] = address.split('%')[0]!.split('::');
   const headGroups = head === '' ? [] : head.split(':');
   const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');

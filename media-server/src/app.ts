@@ -1,3 +1,4 @@
+import { Platform } from '@glint/platform';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { LlhlsOutputs } from './adapters/llhls-outputs.ts';
@@ -5,10 +6,10 @@ import { publishToHub } from './adapters/rtmp-to-stream.ts';
 import { StreamRtpSource } from './adapters/stream-rtp-source.ts';
 import { whipToStream } from './adapters/whip-to-stream.ts';
 import { PublishAdmission } from './admission/publish-admission.ts';
+import { LlhlsViewers } from './audience/llhls-viewers.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './create-logger.ts';
 import { LogBudget } from './limits/log-budget.ts';
-import { type Channel, MemoryStreamKeyStore, type StreamKeyStore } from './platform/stream-keys.ts';
 import { createHttpServer } from './servers/http.ts';
 import { createMetrics, type Metrics } from './servers/metrics.ts';
 import { type PublishDecision, type PublishRequest, RtmpServer } from './servers/rtmp.ts';
@@ -17,14 +18,20 @@ import { type PeerTimeouts, type Publisher, WeriftSfu } from './sfu/index.ts';
 import { StreamHub } from './stream/hub.ts';
 import type { LiveStream } from './stream/live-stream.ts';
 
-export const DEMO_CHANNEL: Channel = { id: 'demo', displayName: 'Glint demo' };
+/** The channel `npm start` seeds and broadcasts a test pattern to. */
+export const DEMO_CHANNEL = { id: 'demo', displayName: 'Glint demo' } as const;
 
 export interface GlintOptions {
   readonly config: Config;
-  /** Defaults to an in-memory store seeded with the demo channel. */
-  readonly keys?: StreamKeyStore;
+  /** The channel platform (accounts, channels, keys); Glint.create opens one from config.databaseUrl. */
+  readonly platform: Platform;
   readonly logger?: Logger;
+  /** Whether stop() closes the platform (true when Glint.create opened it). */
+  readonly ownsPlatform?: boolean;
 }
+
+/** How often each live channel's viewer count is sampled into its broadcast record (peak, average). */
+const VIEWER_SAMPLE_MS = 5000;
 
 /** The whole media server in one process: RTMP ingest, the hub, LL-HLS output and the HTTP face. */
 export class Glint {
@@ -33,9 +40,8 @@ export class Glint {
   readonly hub: StreamHub;
   readonly outputs: LlhlsOutputs;
   readonly metrics: Metrics;
-  readonly keys: StreamKeyStore;
-  /** The demo channel's stream key when this instance seeded it. */
-  readonly demoStreamKey: string | undefined;
+  readonly platform: Platform;
+  readonly llhlsViewers = new LlhlsViewers();
   readonly rtmp: RtmpServer;
   readonly http: FastifyInstance;
   readonly sfu: WeriftSfu;
@@ -43,10 +49,28 @@ export class Glint {
   readonly admission: PublishAdmission;
   httpPort = 0;
   rtmpPort = 0;
+  readonly #ownsPlatform: boolean;
+  /** RTMP publishers by channel, so that revoking a key can end the stream it started. */
+  readonly #rtmpPublishers = new Map<string, { close(): void }>();
+  #viewerSampler: NodeJS.Timeout | undefined;
+
+  /** Opens the platform's database (running its migrations) unless one is given, then builds the server. */
+  static async create(options: Omit<GlintOptions, 'platform' | 'ownsPlatform'> & { platform?: Platform }) {
+    const logger = options.logger ?? createLogger(options.config);
+    if (options.platform) return new Glint({ ...options, platform: options.platform, logger });
+    const platform = await Platform.open({
+      databaseUrl: options.config.databaseUrl,
+      logger: logger.child({ component: 'platform' }),
+      reconnectGraceMs: options.config.reconnectGraceMs,
+    });
+    return new Glint({ ...options, logger, platform, ownsPlatform: true });
+  }
 
   constructor(options: GlintOptions) {
     this.config = options.config;
     this.logger = options.logger ?? createLogger(options.config);
+    this.platform = options.platform;
+    this.#ownsPlatform = options.ownsPlatform ?? false;
     const log = this.logger;
     this.hub = new StreamHub({
       onReaderError: (error, channelId) => log.error({ err: error, channelId }, 'stream reader failed; detached'),
@@ -55,6 +79,7 @@ export class Glint {
       liveStreams: () => this.hub.streams.length,
       blockedRequests: () => this.outputs.blockedRequests,
       webrtcViewers: () => this.sfu.subscriberCount(),
+      viewers: () => this.hub.streams.map((stream) => this.#audience(stream.channelId)),
       rtmpRefusedConnections: () => this.rtmp.refusedConnections,
     });
     this.outputs = new LlhlsOutputs({
@@ -78,17 +103,12 @@ export class Glint {
       log.info({ channelId: stream.channelId, source: stream.source }, 'stream started');
       this.outputs.onStreamStart(stream);
       this.#countIngest(stream);
+      this.#trackBroadcast(stream);
       // A WHIP publisher is the SFU's source itself; any other stream is packetized for WebRTC viewers.
       if (stream.source !== 'whip') this.#offerToWebrtc(stream);
     });
-    if (options.keys) {
-      this.keys = options.keys;
-      this.demoStreamKey = undefined;
-    } else {
-      const store = new MemoryStreamKeyStore();
-      this.demoStreamKey = store.add(DEMO_CHANNEL, options.config.demoStreamKey);
-      this.keys = store;
-    }
+    // A rotated or revoked key ends the stream it started, whichever ingest it came in by.
+    this.platform.events.keyInvalidated.add(({ channel, reason }) => this.#endLive(channel, `key ${reason}`));
     // Anyone can try keys: a guessing spray from many addresses must not become a warn line per attempt.
     const refusalLogs = new LogBudget({
       perWindow: 20,
@@ -96,7 +116,8 @@ export class Glint {
       onSuppressed: (count, windowMs) => log.warn({ count, windowMs }, 'more publish refusals, logged at debug'),
     });
     this.admission = new PublishAdmission({
-      keys: this.keys,
+      keys: this.platform.streamKeys,
+      logger: log.child({ component: 'admission' }),
       throttle: { maxFailures: options.config.publishMaxFailedKeys, windowMs: options.config.publishFailedKeyWindowMs },
       isLive: (channelId) => this.hub.isLive(channelId) || this.sfu.hasSource(channelId),
       onRefused: (code, attempt) => {
@@ -110,8 +131,12 @@ export class Glint {
       authorizePublish: (request) => this.#authorize(request),
       onPublish: (session) => {
         this.admission.started(session.channelId);
+        this.#rtmpPublishers.set(session.channelId, session);
         publishToHub(session, this.hub);
-        session.onEnd((reason) => log.info({ channelId: session.channelId, reason }, 'stream ended'));
+        session.onEnd((reason) => {
+          if (this.#rtmpPublishers.get(session.channelId) === session) this.#rtmpPublishers.delete(session.channelId);
+          log.info({ channelId: session.channelId, reason }, 'stream ended');
+        });
       },
       idleTimeoutMs: options.config.rtmpIdleTimeoutMs,
       publishDeadlineMs: options.config.rtmpPublishDeadlineMs,
@@ -124,6 +149,16 @@ export class Glint {
       outputs: this.outputs,
       metrics: this.metrics,
       logger: log,
+      api: {
+        platform: this.platform,
+        viewers: (channel) => this.#audience(channel).total,
+        limits: {
+          perIpPerMinute: options.config.apiRequestsPerMinutePerIp,
+          perAccountPerMinute: options.config.apiRequestsPerMinutePerAccount,
+          secureCookies: options.config.secureCookies,
+        },
+      },
+      llhlsViewers: this.llhlsViewers,
       limits: {
         maxConnections: options.config.httpMaxConnections,
         requestTimeoutMs: options.config.httpRequestTimeoutMs,
@@ -162,15 +197,52 @@ export class Glint {
     await this.http.listen({ port: httpPort, host });
     const address = this.http.server.address();
     this.httpPort = typeof address === 'object' && address ? address.port : httpPort;
+    this.#viewerSampler = setInterval(() => {
+      this.llhlsViewers.retain((channel) => this.outputs.get(channel) !== undefined);
+      for (const stream of this.hub.streams) {
+        this.platform.broadcasts.sampleViewers(stream.channelId, this.#audience(stream.channelId).total);
+      }
+    }, VIEWER_SAMPLE_MS);
+    this.#viewerSampler.unref();
+  }
+
+  /** Concurrent viewers of a channel: WHEP viewers and LL-HLS players (playlist requests in the last 5–10 s). */
+  viewers(channel: string): number {
+    return this.#audience(channel).total;
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.#viewerSampler);
     await this.rtmp.close();
     await this.webrtc.closeAll();
     this.hub.shutdown();
     await this.sfu.close();
     this.outputs.close();
     await this.http.close();
+    if (this.#ownsPlatform) await this.platform.close();
+  }
+
+  #audience(channel: string): { channel: string; llhls: number; webrtc: number; total: number } {
+    const llhls = this.llhlsViewers.count(channel);
+    const webrtc = this.sfu.subscriberCount(channel);
+    return { channel, llhls, webrtc, total: llhls + webrtc };
+  }
+
+  /** Go-live and offline events, once per broadcast: the platform holds the reconnect grace. */
+  #trackBroadcast(stream: LiveStream): void {
+    const channel = stream.channelId;
+    this.platform.broadcasts.streamStarted(channel);
+    stream.attach({ onEvent: () => {}, onEnd: () => this.platform.broadcasts.streamEnded(channel) });
+  }
+
+  /** Ends a channel's live stream from any ingest (its key was rotated or revoked). */
+  #endLive(channel: string, reason: string): void {
+    const rtmp = this.#rtmpPublishers.get(channel);
+    const whip = this.webrtc.whipSessions.all().filter((session) => session.channelId === channel);
+    if (!rtmp && whip.length === 0) return;
+    this.logger.info({ channelId: channel, reason }, 'ending the live stream');
+    rtmp?.close();
+    for (const session of whip) void session.publisher.close('revoked');
   }
 
   /** WHIP publishers and WHEP viewers alike. */

@@ -4,9 +4,8 @@
  * env strings. The README's configuration table lists the same rows (config.test.ts checks it).
  */
 import { GlintError } from '@glint/media-core';
-import { DEFAULT_FAILED_ATTEMPT_LIMITS } from '@glint/platform';
+import { DEFAULT_API_LIMITS, DEFAULT_FAILED_ATTEMPT_LIMITS, MIN_STREAM_KEY_LENGTH } from '@glint/platform';
 import { LLHLS_OUTPUT_DEFAULTS } from './adapters/llhls-outputs.ts';
-import { MIN_STREAM_KEY_LENGTH } from './platform/stream-keys.ts';
 import { DEFAULT_HTTP_LIMITS } from './servers/http.ts';
 import { RTMP_SERVER_DEFAULTS } from './servers/rtmp.ts';
 import { DEFAULT_BODY_TIMEOUT_MS } from './servers/whip/http-replies.ts';
@@ -35,6 +34,8 @@ interface Derivable {
 
 interface Setting<T> {
   readonly env: string;
+  /** Another variable read when `env` is unset (a conventional name such as DATABASE_URL). */
+  readonly alias?: string;
   /** The README's "meaning" column. */
   readonly doc: string;
   /** A value, or one computed from the settings it follows. */
@@ -134,6 +135,26 @@ export const SETTINGS = {
     doc: `stream key of the demo channel (at least ${MIN_STREAM_KEY_LENGTH} characters)`,
     group: 'server',
     secret: true,
+  }),
+  databaseUrl: setting({
+    env: 'GLINT_DATABASE_URL',
+    alias: 'DATABASE_URL',
+    default: 'sqlite:data/glint.db',
+    parse: text,
+    check: (url) =>
+      /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(url)
+        ? undefined
+        : 'must be sqlite:<file> or postgres://user@host/database',
+    doc: 'accounts, channels and keys: `sqlite:<file>` (created at start) or `postgres://…`; `DATABASE_URL` is read too',
+    group: 'server',
+    secret: true,
+  }),
+  secureCookies: setting({
+    env: 'GLINT_SECURE_COOKIES',
+    default: false,
+    parse: boolean,
+    doc: 'mark the session cookie `Secure` (set it when viewers reach Glint over HTTPS)',
+    group: 'server',
   }),
   demoBroadcast: setting({
     env: 'GLINT_DEMO_BROADCAST',
@@ -269,6 +290,18 @@ export const SETTINGS = {
     'that window, RTMP and WHIP alike',
     { group: 'limits' },
   ),
+  apiRequestsPerMinutePerIp: int(
+    'GLINT_API_RATE_PER_IP',
+    DEFAULT_API_LIMITS.perIpPerMinute,
+    '`/api` requests per minute from one address (IPv6: /64); then 429 `RATE_LIMITED`',
+    { group: 'limits' },
+  ),
+  apiRequestsPerMinutePerAccount: int(
+    'GLINT_API_RATE_PER_ACCOUNT',
+    DEFAULT_API_LIMITS.perAccountPerMinute,
+    '`/api` requests per minute from one signed-in account, from any address',
+    { group: 'limits' },
+  ),
   httpMaxConnections: int(
     'GLINT_HTTP_MAX_CONNECTIONS',
     DEFAULT_HTTP_LIMITS.maxConnections,
@@ -355,7 +388,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const derived: ConfigKey[] = [];
   for (const key of KEYS) {
     const s = SETTINGS[key] as Setting<unknown>;
-    const raw = env[s.env];
+    const raw = env[s.env] || (s.alias === undefined ? undefined : env[s.alias]);
     if (key in overrides) values[key] = overrides[key];
     else if (raw !== undefined && raw !== '') values[key] = parseEnv(s, raw);
     else if (typeof s.default === 'function') derived.push(key);

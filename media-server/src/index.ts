@@ -4,7 +4,6 @@ export { PublishAdmission } from './admission/publish-admission.ts';
 export { DEMO_CHANNEL, Glint, type GlintOptions } from './app.ts';
 export { type Config, ConfigError, defineConfig, loadConfig } from './config.ts';
 export { type DemoBroadcast, type DemoBroadcastOptions, startDemoBroadcast } from './demo/broadcaster.ts';
-export { type Channel, MemoryStreamKeyStore, type StreamKeyStore } from './platform/stream-keys.ts';
 export * from './servers/whip/index.ts';
 export * from './sfu/index.ts';
 export type { StreamEndReason, StreamEvent, StreamReader, StreamSource } from './stream/index.ts';

@@ -1,5 +1,5 @@
 /** `npm start`: the whole platform in one process, with the demo channel broadcasting. */
-import { Glint } from './app.ts';
+import { DEMO_CHANNEL, Glint } from './app.ts';
 import { type Config, ConfigError, loadConfig, redactConfig } from './config.ts';
 import { type DemoBroadcast, startDemoBroadcast } from './demo/broadcaster.ts';
 import { installProcessGuards } from './process-guards.ts';
@@ -13,12 +13,21 @@ try {
   process.stderr.write(`Glint cannot start: ${error.message}\n`);
   process.exit(1);
 }
-const glint = new Glint({ config });
+let glint: Glint;
+try {
+  glint = await Glint.create({ config });
+} catch (error) {
+  // The database could not be opened or migrated: say which one (without its password) and why.
+  process.stderr.write(`Glint cannot open its database: ${(error as Error).message}\n`);
+  process.exit(1);
+}
 const log = glint.logger;
 log.debug({ config: redactConfig(config) }, 'configuration');
 let demo: DemoBroadcast | null = null;
 installProcessGuards({ logger: log, beforeExit: () => demo?.stop() });
 
+// The demo channel is an ordinary seeded channel; its key is the configured one, or a fresh one each start.
+const demoStreamKey = await glint.platform.seedChannel(DEMO_CHANNEL.id, DEMO_CHANNEL.displayName, config.demoStreamKey);
 try {
   await glint.start();
 } catch (error) {
@@ -32,7 +41,7 @@ try {
 
 const host = config.publicHost;
 const http = `http://${host}:${glint.httpPort}`;
-const key = glint.demoStreamKey ?? '(from your key store)';
+const key = demoStreamKey;
 process.stdout.write(
   [
     '',
@@ -40,6 +49,7 @@ process.stdout.write(
     `  Watch:      ${http}/watch/demo`,
     `  Playlist:   ${http}/live/demo/index.m3u8`,
     `  OBS:        Server rtmp://${host}:${glint.rtmpPort}/live   Stream key ${key}`,
+    `  API:        ${http}/api/docs   (OpenAPI: ${http}/api/openapi.json)`,
     `  Health:     ${http}/healthz   Metrics: ${http}/metrics`,
     config.demoBroadcast ? '  Demo:       broadcasting a test pattern to the demo channel' : '',
     '',
@@ -48,9 +58,9 @@ process.stdout.write(
 
 let stopping = false;
 function runDemo(attempt = 0): void {
-  if (stopping || !glint.demoStreamKey) return;
+  if (stopping) return;
   demo = startDemoBroadcast({
-    url: `rtmp://127.0.0.1:${glint.rtmpPort}/live/${glint.demoStreamKey}`,
+    url: `rtmp://127.0.0.1:${glint.rtmpPort}/live/${demoStreamKey}`,
     onExit: (_code, error) => {
       if (stopping) return;
       log.warn({ err: error?.message }, 'demo broadcaster stopped; restarting');

@@ -1,5 +1,6 @@
 /** Helpers that run Glint's channel platform and its API in this process, against a real database. */
 export { type ApiAnswer, type ApiCallOptions, callApi } from './api-client.ts';
+export { openTestPlatform, type TestPlatform } from './open-test-platform.ts';
 export { type StartedPlatformApi, startPlatformApi } from './start-platform-api.ts';
 export {
   createTestDatabase,

@@ -1,7 +1,8 @@
 /** A whole Glint media server on free ports of 127.0.0.1, with its log lines kept for the test to read. */
 import { Writable } from 'node:stream';
-import { type Config, defineConfig, Glint, MemoryStreamKeyStore } from '@glint/media-server';
+import { type Config, defineConfig, Glint } from '@glint/media-server';
 import { pino } from 'pino';
+import { openTestPlatform } from './open-test-platform.ts';
 
 export interface TestGlint {
   readonly glint: Glint;
@@ -17,6 +18,8 @@ export interface TestGlint {
 export interface StartGlintOptions {
   /** Also writes every log line to stderr (a benchmark's operator wants to see warnings). */
   readonly echo?: boolean;
+  /** The platform's database; an in-memory SQLite one by default. */
+  readonly databaseUrl?: string;
 }
 
 /** `overrides` are typed settings on top of the test defaults (loopback, free ports, no demo), e.g. a limit under test. */
@@ -33,9 +36,6 @@ export async function startGlint(
     logLevel: 'info',
     ...overrides,
   });
-  const store = new MemoryStreamKeyStore();
-  const keys: Record<string, string> = {};
-  for (const id of channels) keys[id] = store.add({ id, displayName: id });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -44,7 +44,13 @@ export async function startGlint(
       done();
     },
   });
-  const glint = new Glint({ config, keys: store, logger: pino({ level: config.logLevel }, sink) });
+  const logger = pino({ level: config.logLevel }, sink);
+  const { platform, keys } = await openTestPlatform(channels, {
+    logger: logger.child({ component: 'platform' }),
+    reconnectGraceMs: config.reconnectGraceMs,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+  });
+  const glint = new Glint({ config, platform, logger, ownsPlatform: true });
   await glint.start();
   return {
     glint,

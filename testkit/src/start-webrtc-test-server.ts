@@ -1,9 +1,8 @@
 /**
  * A small Glint-like server for WebRTC tests: Fastify with the WHIP/WHEP routes, a WeriftSfu, a StreamHub and a
- * MemoryStreamKeyStore, on 127.0.0.1 port 0, admitted by the same PublishAdmission as the real server.
+ * channel platform over in-memory SQLite, on 127.0.0.1 port 0, admitted by the same PublishAdmission as the real server.
  */
 import {
-  MemoryStreamKeyStore,
   type OfferAdmissionLimits,
   PublishAdmission,
   type Publisher,
@@ -17,6 +16,7 @@ import {
 } from '@glint/media-server';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { openTestPlatform } from './open-test-platform.ts';
 
 export interface WebrtcTestServer {
   readonly app: FastifyInstance;
@@ -42,16 +42,14 @@ export async function startWebrtcTestServer(
     bodyTimeoutMs?: number;
   } = {},
 ): Promise<WebrtcTestServer> {
-  const store = new MemoryStreamKeyStore();
-  const keys: Record<string, string> = {};
-  for (const id of channels) keys[id] = store.add({ id, displayName: id });
+  const { platform, keys } = await openTestPlatform(channels);
   const hub = new StreamHub({ onReaderError: () => {} });
   const sfu = new WeriftSfu({ ...options.sfu, ...(options.logger ? { logger: options.logger } : {}) });
   const published: Publisher[] = [];
   const app = Fastify({ logger: false });
   // The same admission as the real server (the Glint app), so WHIP tests run the real check.
   const admission = new PublishAdmission({
-    keys: store,
+    keys: platform.streamKeys,
     isLive: (channelId) => hub.isLive(channelId) || sfu.hasSource(channelId),
   });
   const routes = registerWebrtcRoutes(app, {
@@ -84,6 +82,7 @@ export async function startWebrtcTestServer(
       await routes.closeAll();
       await sfu.close();
       await app.close();
+      await platform.close();
     },
   };
 }

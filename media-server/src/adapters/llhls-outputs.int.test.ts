@@ -47,6 +47,7 @@ class Server {
       liveStreams: () => 0,
       blockedRequests: () => 0,
       webrtcViewers: () => 0,
+      viewers: () => [],
       rtmpRefusedConnections: () => ({ overTotal: 0, overPerIp: 0 }),
     });
     this.#app = createHttpServer({ hub: this.hub, outputs: this.outputs, metrics, logger: pino({ level: 'silent' }) });

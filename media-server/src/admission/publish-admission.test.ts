@@ -1,14 +1,17 @@
+import { silentLogger } from '@glint/media-core';
+import { Platform } from '@glint/platform';
 import { describe, expect, it } from 'vitest';
-import { MemoryStreamKeyStore } from '../platform/stream-keys.ts';
 import { type AdmissionRefusalCode, PublishAdmission, type PublishAttempt } from './publish-admission.ts';
 
 const DEMO_KEY = 'demo-key-0123456789';
 const OTHER_KEY = 'other-key-0123456789';
 
-function setup(options: { live?: Set<string>; maxFailures?: number } = {}) {
-  const keys = new MemoryStreamKeyStore();
-  keys.add({ id: 'demo', displayName: 'Demo' }, DEMO_KEY);
-  keys.add({ id: 'other', displayName: 'Other' }, OTHER_KEY);
+/** The real key store over in-memory SQLite (no file, no socket): what ingest asks in production. */
+async function setup(options: { live?: Set<string>; maxFailures?: number } = {}) {
+  const platform = await Platform.open({ databaseUrl: 'sqlite::memory:', logger: silentLogger, reconnectGraceMs: 0 });
+  await platform.seedChannel('demo', 'Demo', DEMO_KEY);
+  await platform.seedChannel('other', 'Other', OTHER_KEY);
+  const keys = platform.streamKeys;
   const live = options.live ?? new Set<string>();
   let nowMs = 0;
   const refused: Array<[AdmissionRefusalCode, PublishAttempt]> = [];
@@ -19,7 +22,7 @@ function setup(options: { live?: Set<string>; maxFailures?: number } = {}) {
     nowMs: () => nowMs,
     onRefused: (code, attempt) => refused.push([code, attempt]),
   });
-  return { admission, live, refused, advance: (ms: number) => (nowMs += ms) };
+  return { admission, live, refused, platform, advance: (ms: number) => (nowMs += ms) };
 }
 
 const attempt = (streamKey: string, channelParam?: string, remoteAddress = '192.0.2.1'): PublishAttempt => ({
@@ -30,7 +33,7 @@ const attempt = (streamKey: string, channelParam?: string, remoteAddress = '192.
 
 describe('PublishAdmission', () => {
   it('admits a good key to its channel (RTMP names none, WHIP names the right one)', async () => {
-    const { admission } = setup();
+    const { admission } = await setup();
     const rtmp = await admission.admit(attempt(DEMO_KEY));
     expect(rtmp.ok && rtmp.channel.id).toBe('demo');
     const whip = await admission.admit(attempt(OTHER_KEY, 'other'));
@@ -41,7 +44,7 @@ describe('PublishAdmission', () => {
     ['an unknown key', attempt('not-a-key-0123456789'), 'BAD_STREAM_KEY', 401],
     ['a key for another channel', attempt(OTHER_KEY, 'demo'), 'KEY_NOT_FOR_CHANNEL', 403],
   ] as const)('refuses %s with %s (%i) and a sentence', async (_label, given, code, status) => {
-    const { admission, refused } = setup();
+    const { admission, refused } = await setup();
     const decision = await admission.admit(given);
     expect(decision).toMatchObject({ ok: false, code, status });
     expect(decision.ok ? '' : decision.message).toMatch(/\w+ .*;/);
@@ -49,13 +52,13 @@ describe('PublishAdmission', () => {
   });
 
   it('never names the channel a wrong key belongs to', async () => {
-    const { admission } = setup();
+    const { admission } = await setup();
     const decision = await admission.admit(attempt(OTHER_KEY, 'demo'));
     expect(decision.ok ? '' : decision.message).not.toContain('other');
   });
 
   it('one publisher per channel: live elsewhere (hub or SFU) or reserved by an admitted publish', async () => {
-    const { admission, live } = setup();
+    const { admission, live } = await setup();
     live.add('demo');
     expect(await admission.admit(attempt(DEMO_KEY))).toMatchObject({ ok: false, code: 'ALREADY_LIVE', status: 409 });
     live.delete('demo');
@@ -66,7 +69,7 @@ describe('PublishAdmission', () => {
   });
 
   it('release frees a reservation whose publish never started; started hands it to the live check', async () => {
-    const { admission, live } = setup();
+    const { admission, live } = await setup();
     const first = await admission.admit(attempt(DEMO_KEY));
     if (first.ok) first.release();
     expect(admission.isLiveOrReserved('demo')).toBe(false);
@@ -79,7 +82,7 @@ describe('PublishAdmission', () => {
   });
 
   it('throttles an address after too many wrong keys, even with the right key, until the window passes', async () => {
-    const { admission, advance } = setup({ maxFailures: 2 });
+    const { admission, advance } = await setup({ maxFailures: 2 });
     await admission.admit(attempt('wrong-key-00000000001'));
     await admission.admit(attempt(OTHER_KEY, 'demo'));
     const locked = await admission.admit(attempt(DEMO_KEY));
@@ -87,5 +90,16 @@ describe('PublishAdmission', () => {
     expect((await admission.admit(attempt(DEMO_KEY, undefined, '203.0.113.5'))).ok).toBe(true);
     advance(10_001);
     expect(await admission.admit(attempt(DEMO_KEY))).toMatchObject({ ok: false, code: 'ALREADY_LIVE' });
+  });
+
+  it('refuses a new publish with 503 and a retry hint while the key store is down, without counting a failure', async () => {
+    const { admission, platform, refused } = await setup({ maxFailures: 1 });
+    await platform.database.close();
+    for (let i = 0; i < 3; i++) {
+      const decision = await admission.admit(attempt(DEMO_KEY));
+      expect(decision).toMatchObject({ ok: false, code: 'KEY_CHECK_UNAVAILABLE', status: 503, retryAfterSec: 5 });
+      expect(decision.ok ? '' : decision.message).toContain('retry');
+    }
+    expect(refused.map(([code]) => code)).toEqual(Array(3).fill('KEY_CHECK_UNAVAILABLE'));
   });
 });

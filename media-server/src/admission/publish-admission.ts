@@ -1,5 +1,10 @@
-import { type FailedAttemptLimits, FailedAttemptThrottle } from '@glint/platform';
-import type { Channel, StreamKeyStore } from '../platform/stream-keys.ts';
+import type { Logger } from '@glint/media-core';
+import {
+  type PublishChannel as Channel,
+  type FailedAttemptLimits,
+  FailedAttemptThrottle,
+  type StreamKeyStore,
+} from '@glint/platform';
 
 /** One publish attempt, from any ingest protocol. */
 export interface PublishAttempt {
@@ -10,7 +15,12 @@ export interface PublishAttempt {
   readonly channelParam?: string;
 }
 
-export type AdmissionRefusalCode = 'TOO_MANY_ATTEMPTS' | 'BAD_STREAM_KEY' | 'KEY_NOT_FOR_CHANNEL' | 'ALREADY_LIVE';
+export type AdmissionRefusalCode =
+  | 'TOO_MANY_ATTEMPTS'
+  | 'BAD_STREAM_KEY'
+  | 'KEY_NOT_FOR_CHANNEL'
+  | 'ALREADY_LIVE'
+  | 'KEY_CHECK_UNAVAILABLE';
 
 export type AdmissionDecision =
   | {
@@ -23,7 +33,7 @@ export type AdmissionDecision =
       readonly ok: false;
       readonly code: AdmissionRefusalCode;
       /** The HTTP status a WHIP client gets; RTMP shows `message` in the encoder's log. */
-      readonly status: 401 | 403 | 409 | 429;
+      readonly status: 401 | 403 | 409 | 429 | 503;
       /** A sentence the streamer can act on; it never names a channel the caller did not name. */
       readonly message: string;
       readonly retryAfterSec?: number;
@@ -37,6 +47,8 @@ export interface PublishAdmissionOptions {
   readonly isLive: (channelId: string) => boolean;
   readonly throttle?: Partial<FailedAttemptLimits>;
   readonly nowMs?: () => number;
+  /** Where a failed key lookup (the database is down) is reported. */
+  readonly logger?: Logger;
   /** Every refusal, for metrics and one log line. */
   readonly onRefused?: (code: AdmissionRefusalCode, attempt: PublishAttempt) => void;
 }
@@ -76,7 +88,19 @@ export class PublishAdmission {
         retryAfterSec,
       });
     }
-    const channel = await this.#options.keys.verify(attempt.streamKey);
+    let channel: Channel | null;
+    try {
+      channel = await this.#options.keys.verify(attempt.streamKey);
+    } catch (err) {
+      // A new publish waits for the database; streams already live never ask it again, so they go on.
+      this.#options.logger?.error({ err, remoteAddress: attempt.remoteAddress }, 'stream key check failed');
+      return this.#refuse(attempt, {
+        code: 'KEY_CHECK_UNAVAILABLE',
+        status: 503,
+        message: 'the stream key could not be checked (the channel database is not answering); retry in a few seconds',
+        retryAfterSec: 5,
+      });
+    }
     if (channel === null) {
       this.#throttle.recordFailure(attempt.remoteAddress);
       return this.#refuse(attempt, {

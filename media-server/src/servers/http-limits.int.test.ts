@@ -1,10 +1,11 @@
 import { connect, type Socket } from 'node:net';
+import { silentLogger } from '@glint/media-core';
+import { Platform } from '@glint/platform';
 import { until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Glint } from '../app.ts';
 import { type Config, loadConfig } from '../config.ts';
-import { MemoryStreamKeyStore } from '../platform/stream-keys.ts';
 
 let t: TestGlint | undefined;
 let demoKey = '';
@@ -130,8 +131,10 @@ describe('HTTP limits and abuse surfaces', () => {
     expect(JSON.stringify(body)).not.toContain('demo');
   });
 
-  it('refuses a weak chosen stream key at start-up with a sentence saying what to do', () => {
+  it('refuses a weak chosen stream key at start-up with a sentence saying what to do', async () => {
     expect(() => loadConfig({ GLINT_DEMO_STREAM_KEY: 'abc' })).toThrow(/at least 16 characters/);
-    expect(() => new MemoryStreamKeyStore().add({ id: 'x', displayName: 'x' }, 'short')).toThrow(/at least 16/);
+    const platform = await Platform.open({ databaseUrl: 'sqlite::memory:', logger: silentLogger, reconnectGraceMs: 0 });
+    await expect(platform.seedChannel('weak', 'Weak', 'short')).rejects.toThrow(/at least 16/);
+    await platform.close();
   });
 });

@@ -2,9 +2,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import { type ApiOptions, platformApi } from '@glint/platform';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { LlhlsOutputs } from '../adapters/llhls-outputs.ts';
+import type { LlhlsViewers } from '../audience/llhls-viewers.ts';
+import { viewerId } from '../audience/viewer-id.ts';
 import type { StreamHub } from '../stream/hub.ts';
 import type { Metrics } from './metrics.ts';
 import { htmlSecurityHeaders } from './security-headers.ts';
@@ -17,6 +20,10 @@ export interface HttpServerDeps {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly limits?: Partial<HttpLimits>;
+  /** The platform's REST API, mounted at /api (a server of LL-HLS alone, in tests, has none). */
+  readonly api?: ApiOptions;
+  /** Counts LL-HLS viewers from their playlist requests. */
+  readonly llhlsViewers?: LlhlsViewers;
 }
 
 export interface HttpLimits {
@@ -98,9 +105,12 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
       }
       reply.hijack();
       const query = new URL(request.url, 'http://localhost').searchParams;
+      if (rest.endsWith('.m3u8')) deps.llhlsViewers?.seen(channel, viewerId(request.headers, query, request.ip));
       output.http.handle(request.raw, reply.raw, rest, query);
     },
   });
+
+  if (deps.api) app.register(platformApi, { prefix: '/api', ...deps.api });
 
   app.register(watchPageRoutes, { isChannel: (id: string) => CHANNEL.test(id) });
 

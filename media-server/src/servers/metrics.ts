@@ -5,6 +5,8 @@ export function createMetrics(sources: {
   liveStreams: () => number;
   blockedRequests: () => number;
   webrtcViewers: () => number;
+  /** Viewers per live channel, by protocol. */
+  viewers: () => readonly { channel: string; llhls: number; webrtc: number }[];
   rtmpRefusedConnections: () => { readonly overTotal: number; readonly overPerIp: number };
 }) {
   const registry = new Registry();
@@ -31,6 +33,19 @@ export function createMetrics(sources: {
     registers: [registry],
     collect() {
       this.set(sources.webrtcViewers());
+    },
+  });
+  const viewers = new Gauge({
+    name: 'glint_viewers',
+    help: 'Concurrent viewers per live channel: WHEP peers, and LL-HLS players seen in the last 5–10 s',
+    labelNames: ['channel', 'protocol'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const channel of sources.viewers()) {
+        this.set({ channel: channel.channel, protocol: 'llhls' }, channel.llhls);
+        this.set({ channel: channel.channel, protocol: 'webrtc' }, channel.webrtc);
+      }
     },
   });
   const ingestBytes = new Counter({
@@ -76,6 +91,7 @@ export function createMetrics(sources: {
     liveStreams,
     blocked,
     webrtcViewers,
+    viewers,
     rtmpRefusedConnections,
     ingestBytes,
     parts,

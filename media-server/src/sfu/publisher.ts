@@ -37,7 +37,7 @@ export interface PublisherStats {
   readonly startedAtMs: number;
 }
 
-export type PublisherEndReason = PeerEndReason | 'deleted' | 'shutdown';
+export type PublisherEndReason = PeerEndReason | 'deleted' | 'shutdown' | 'revoked';
 
 export const PUBLISHER_CODEC_HINT =
   'set the encoder to H.264 (constrained baseline or high, packetization mode 1) and Opus audio';

@@ -47,10 +47,10 @@ export type PublishAuthorization =
     }
   | {
       readonly ok: false;
-      readonly status: 401 | 403 | 409 | 429;
+      readonly status: 401 | 403 | 409 | 429 | 503;
       readonly code: string;
       readonly message: string;
-      /** With 429: when the caller may try again. */
+      /** With 429 and 503: when the caller may try again. */
       readonly retryAfterSec?: number;
     };
 
