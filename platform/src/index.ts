@@ -3,7 +3,10 @@ export { sha256Hex } from './accounts/tokens.ts';
 export { platformApi } from './api/api-plugin.ts';
 export { SESSION_COOKIE } from './api/auth-context.ts';
 export { type ApiLimits, type ApiOptions, DEFAULT_API_LIMITS } from './api/route-context.ts';
+export type { ChannelSummary, ChannelUpdate, LiveState } from './channels/channels.ts';
 export { type ChannelInfo, Channels } from './channels/channels.ts';
+export { type FollowedChannel, Follows } from './channels/follows.ts';
+export { type ChannelRole, GRANTABLE_ROLES, type GrantableRole, type RoleGrant, Roles } from './channels/roles.ts';
 export {
   generateStreamKey,
   MIN_STREAM_KEY_LENGTH,
@@ -12,6 +15,12 @@ export {
   StreamKeys,
   WeakStreamKeyError,
 } from './channels/stream-keys.ts';
+export {
+  SUBSCRIPTION_MONTH_MS,
+  type Subscription,
+  Subscriptions,
+  type SubscriptionTier,
+} from './channels/subscriptions.ts';
 export { isDatabaseDown } from './db/database-down.ts';
 export { type Dialect, openDatabase, type PlatformDatabase, redactUrl } from './db/open-database.ts';
 export { DatabaseUnavailableError, PlatformError } from './errors.ts';

@@ -29,7 +29,11 @@ export class ApiTestClient {
     this.#api = api;
   }
 
-  async call(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<ApiReply> {
+  async call(
+    method: string,
+    path: string,
+    options: { token?: string | undefined; body?: unknown } = {},
+  ): Promise<ApiReply> {
     const headers: Record<string, string> = {};
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
