@@ -56,7 +56,6 @@ for (const [net, prefix] of [
 }
 for (const [net, prefix] of [
   ['::', 127],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['fc00::', 7],
   ['fe80::', 10],
@@ -65,10 +64,8 @@ for (const [net, prefix] of [
   privateRanges.addSubnet(net, prefix, 'ipv6');
 }
 
-/** True for an IP address in a private range (IPv4-mapped IPv6 is judged by its IPv4 address); false for names. */
+/** True for an IP address in a private range (BlockList judges IPv4-mapped IPv6 by its IPv4 rules); false for names. */
 export function isPrivateAddress(host: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-  if (mapped?.[1]) return privateRanges.check(mapped[1], 'ipv4');
   const family = isIP(host);
   if (family === 0) return false;
   return privateRanges.check(host, family === 4 ? 'ipv4' : 'ipv6');
