@@ -24,9 +24,26 @@ export {
 export { isDatabaseDown } from './db/database-down.ts';
 export { type Dialect, openDatabase, type PlatformDatabase, redactUrl } from './db/open-database.ts';
 export { DatabaseUnavailableError, PlatformError } from './errors.ts';
-export { Broadcasts } from './events/broadcasts.ts';
-export type { BroadcastEvent, KeyInvalidatedEvent, LiveEvent, OfflineEvent } from './events/platform-events.ts';
+export { type BroadcastInfo, Broadcasts } from './events/broadcasts.ts';
+export { type NotificationInfo, type NotificationPage, Notifications } from './events/notifications.ts';
+export type {
+  BroadcastEvent,
+  KeyInvalidatedEvent,
+  LiveEvent,
+  NotificationEvent,
+  OfflineEvent,
+} from './events/platform-events.ts';
 export { PlatformEvents } from './events/platform-events.ts';
+export { DEFAULT_PUSH_OPTIONS, PushHub, type PushHubOptions, type PushMessage } from './events/push-hub.ts';
+export { signWebhookBody, verifyWebhookSignature } from './events/webhook-signature.ts';
+export {
+  DEFAULT_WEBHOOKS_OPTIONS,
+  type NewWebhook,
+  type WebhookBody,
+  type WebhookInfo,
+  Webhooks,
+  type WebhooksOptions,
+} from './events/webhooks.ts';
 export {
   DEFAULT_FAILED_ATTEMPT_LIMITS,
   type FailedAttemptLimits,
