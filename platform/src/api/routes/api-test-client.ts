@@ -1,13 +1,5 @@
 import type { AuthUser } from '@glint/platform';
-import type { StartedPlatformApi } from '@glint/testkit/platform';
-
-/** One reply as a test sees it. */
-export interface ApiReply {
-  readonly status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read reply bodies field by field and assert their shape.
-  readonly body: any;
-  readonly text: string;
-}
+import { type ApiAnswer, callApi, type StartedPlatformApi } from '@glint/testkit/platform';
 
 /** A request, remembered with its reply text, so a test can check what every reply of a run carried. */
 export interface ApiExchange {
@@ -18,8 +10,9 @@ export interface ApiExchange {
 }
 
 /**
- * JSON over real HTTP to a started platform API, signed in with a Bearer token or anonymous, recording every
- * exchange. A test helper, kept beside the route tests until the test kit has one for the API.
+ * testkit's callApi against one started platform API, signed in with a Bearer token or anonymous, recording every
+ * exchange (to check what every reply of a run carried); plus sign-up and cursor walks. Beside the route tests that
+ * use it; a candidate for the test kit.
  */
 export class ApiTestClient {
   readonly exchanges: ApiExchange[] = [];
@@ -33,18 +26,14 @@ export class ApiTestClient {
     method: string,
     path: string,
     options: { token?: string | undefined; body?: unknown } = {},
-  ): Promise<ApiReply> {
-    const headers: Record<string, string> = {};
-    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(this.#api.url(path), {
+  ): Promise<ApiAnswer> {
+    const reply = await callApi(this.#api.url(path), {
       method,
-      headers,
-      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+      ...(options.token !== undefined && { bearer: options.token }),
+      ...(options.body !== undefined && { json: options.body }),
     });
-    const text = await response.text();
-    this.exchanges.push({ method, path, status: response.status, text });
-    return { status: response.status, body: text === '' ? undefined : JSON.parse(text), text };
+    this.exchanges.push({ method, path, status: reply.status, text: reply.text });
+    return reply;
   }
 
   /** A streamer account with its channel, signed in: its session token for Bearer. */

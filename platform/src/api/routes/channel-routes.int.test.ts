@@ -152,6 +152,7 @@ describe.each(TEST_DIALECTS)('channel and stream-key routes on %s', (dialect) =>
       });
       const made = await client.call('POST', '/api/channels/alice/stream-key', { token: alice });
       expect(made.status).toBe(201);
+      expect(made.headers.get('cache-control')).toBe('no-store');
       expect(made.body).toEqual({
         streamKey: expect.stringMatching(/^live_alice_[A-Za-z0-9_-]{22}$/),
         createdAt: clockMs,
