@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const PASSWORD = 'correct horse battery';
 
 /** Signs up a user (with their channel) and returns their Bearer token. */
-export async function signIn(platform: Platform, login: string): Promise<string> {
+async function signIn(platform: Platform, login: string): Promise<string> {
   await platform.signUp(login, PASSWORD);
   const session = await platform.accounts.logIn(login, PASSWORD);
   if (!session) throw new Error(`could not log ${login} in`);

@@ -16,6 +16,8 @@ export interface WebhookDeliveryOptions {
   readonly pollIntervalMs: number;
   /** Deliver to loopback and private addresses (a receiver on this machine or LAN). Off: SSRF protection. */
   readonly allowPrivateTargets: boolean;
+  /** Delivered and failed outbox rows are deleted this long after they settled (checked at most once an hour). */
+  readonly retainDeliveriesMs: number;
 }
 
 interface DueDelivery {
@@ -43,6 +45,7 @@ export class WebhookWorker {
   readonly #poll: NodeJS.Timeout;
   #scanning: Promise<void> | undefined;
   #scanAgain = false;
+  #prunedAt = Number.NEGATIVE_INFINITY;
   #closed = false;
 
   constructor(deps: ServiceDeps, options: WebhookDeliveryOptions) {
@@ -82,6 +85,7 @@ export class WebhookWorker {
 
   async #scan(): Promise<void> {
     const { db, nowMs } = this.#deps;
+    if (nowMs() - this.#prunedAt >= 3600_000) await this.#prune();
     const free = this.#options.concurrency - this.#inFlight.size;
     if (free <= 0) return;
     const now = nowMs();
@@ -116,6 +120,20 @@ export class WebhookWorker {
           this.wake();
         });
       this.#inFlight.set(row.id, { controller, done });
+    }
+  }
+
+  /** Deletes settled rows past their retention, so the outbox does not grow without end. */
+  async #prune(): Promise<void> {
+    const now = this.#deps.nowMs();
+    this.#prunedAt = now;
+    const cutoff = now - this.#options.retainDeliveriesMs;
+    const result = await this.#deps.db
+      .deleteFrom('webhook_deliveries')
+      .where((eb) => eb.or([eb('delivered_at', '<', cutoff), eb('failed_at', '<', cutoff)]))
+      .executeTakeFirst();
+    if (result.numDeletedRows > 0n) {
+      this.#deps.logger.info({ deleted: Number(result.numDeletedRows) }, 'old webhook deliveries pruned');
     }
   }
 

@@ -217,10 +217,15 @@ describe.each(TEST_DIALECTS)('webhooks on %s', (dialect) => {
 
     // Local targets: carol's broadcast is still on air, and its end (at shutdown) is delivered to these.
     const local = await receiver();
-    for (let i = 0; i < 10; i++) {
-      const response = await call('carol', 'POST', '/api/channels/carol/webhooks', { url: `${local.url}&n=${i}` });
-      expect(response.status).toBe(201);
-    }
+    // Twelve at once: the bound holds under concurrency (exactly ten made).
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const response = await call('carol', 'POST', '/api/channels/carol/webhooks', { url: `${local.url}&n=${i}` });
+        return response.status;
+      }),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(2);
     const eleventh = await call('carol', 'POST', '/api/channels/carol/webhooks', { url: 'https://example.com/11' });
     expect(eleventh.status).toBe(409);
     expect(await eleventh.json()).toMatchObject({ code: 'TOO_MANY_WEBHOOKS' });
@@ -236,5 +241,69 @@ describe.each(TEST_DIALECTS)('webhooks on %s', (dialect) => {
     expect(page.items[0]).toMatchObject({ peakViewers: 0, averageViewers: 0, title: '' });
     expect((await call(null, 'GET', '/api/channels/nobody_here/broadcasts')).status).toBe(404);
     expect((await call(null, 'GET', '/api/channels/bob/broadcasts?limit=500')).status).toBe(400);
+  });
+});
+
+describe('webhook delivery without private targets (the default)', () => {
+  let api: StartedPlatformApi;
+  let target: Receiver;
+  beforeAll(async () => {
+    api = await startPlatformApi('sqlite', {
+      platform: { webhooks: { backoffBaseMs: 10_000, pollIntervalMs: 60_000, retainDeliveriesMs: 60_000 } },
+    });
+    target = await startReceiver();
+    await api.platform.signUp('frank', PASSWORD);
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await target?.close();
+  });
+
+  it('refuses a name that resolves to loopback at connect time, and prunes settled deliveries past retention', async () => {
+    const { platform } = api;
+    const { db } = platform.database;
+    const port = new URL(target.url).port;
+    // As if the name had resolved to a public address when registered (DNS rebinding): stored without the check.
+    await db
+      .insertInto('webhooks')
+      .values({
+        id: '0000000000000000hk1',
+        channel: 'frank',
+        url: `http://localhost:${port}/`,
+        secret: 's',
+        created_at: 1,
+      })
+      .execute();
+    const old = { webhook_id: '0000000000000000hk1', event_id: 'e', event_type: 'stream.online', payload: '{}' };
+    await db
+      .insertInto('webhook_deliveries')
+      .values([
+        { ...old, id: 'old-delivered', next_attempt_at: 1, delivered_at: 1, failed_at: null },
+        { ...old, id: 'old-failed', next_attempt_at: 1, delivered_at: null, failed_at: 1 },
+      ])
+      .execute();
+    platform.broadcasts.streamStarted('frank');
+    const attempt = await until(
+      async () => (await db.selectFrom('webhook_deliveries').selectAll().where('attempts', '>', 0).execute())[0],
+      { what: 'the first attempt to be recorded' },
+    );
+    expect(attempt.last_error).toMatch(/private address/);
+    expect(attempt.last_status).toBeNull();
+    expect(target.received).toEqual([]);
+    const ids = (await db.selectFrom('webhook_deliveries').select('id').execute()).map((r) => r.id);
+    expect(ids).toEqual([attempt.id]);
+    expect(api.logs.some((l) => l.includes('old webhook deliveries pruned'))).toBe(true);
+  });
+
+  it('refuses to register a loopback URL', async () => {
+    await api.platform.signUp('gina', PASSWORD);
+    const token = (await api.platform.accounts.logIn('gina', PASSWORD))?.token;
+    const response = await fetch(api.url('/api/channels/gina/webhooks'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: target.url }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'BAD_WEBHOOK_URL' });
   });
 });

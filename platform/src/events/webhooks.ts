@@ -21,6 +21,7 @@ export const DEFAULT_WEBHOOKS_OPTIONS: WebhooksOptions = {
   concurrency: 8,
   pollIntervalMs: 1000,
   allowPrivateTargets: false,
+  retainDeliveriesMs: 7 * 24 * 3600_000,
 };
 
 /** A webhook as its channel's broadcaster sees it in a list. */
@@ -66,18 +67,7 @@ export class Webhooks {
   async create(user: AuthUser, channel: string, url: string): Promise<NewWebhook> {
     await this.#requireOwner(user, channel);
     const target = checkWebhookUrl(url, this.#options.allowPrivateTargets);
-    const { db, nowMs } = this.#deps;
-    const count = await db
-      .selectFrom('webhooks')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('channel', '=', channel)
-      .executeTakeFirstOrThrow();
-    if (Number(count.n) >= this.#options.maxPerChannel) {
-      throw conflict(
-        'TOO_MANY_WEBHOOKS',
-        `a channel has at most ${this.#options.maxPerChannel} webhooks; delete one before adding another`,
-      );
-    }
+    const { db, nowMs, dialect } = this.#deps;
     const createdAt = nowMs();
     const hook: NewWebhook = {
       id: newId(createdAt),
@@ -85,10 +75,26 @@ export class Webhooks {
       secret: `whsec_${randomBytes(32).toString('base64url')}`,
       createdAt,
     };
-    await db
-      .insertInto('webhooks')
-      .values({ id: hook.id, channel, url: hook.url, secret: hook.secret, created_at: createdAt })
-      .execute();
+    await db.transaction().execute(async (tx) => {
+      // Two creates at once must not both see 9: PostgreSQL locks the channel row; SQLite runs one transaction at a time.
+      const lock = tx.selectFrom('channels').select('name').where('name', '=', channel);
+      await (dialect === 'postgres' ? lock.forUpdate() : lock).execute();
+      const count = await tx
+        .selectFrom('webhooks')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('channel', '=', channel)
+        .executeTakeFirstOrThrow();
+      if (Number(count.n) >= this.#options.maxPerChannel) {
+        throw conflict(
+          'TOO_MANY_WEBHOOKS',
+          `a channel has at most ${this.#options.maxPerChannel} webhooks; delete one before adding another`,
+        );
+      }
+      await tx
+        .insertInto('webhooks')
+        .values({ id: hook.id, channel, url: hook.url, secret: hook.secret, created_at: createdAt })
+        .execute();
+    });
     return hook;
   }
 
