@@ -1,6 +1,6 @@
 import { type StartedPlatformApi, startPlatformApi, TEST_DIALECTS } from '@glint/testkit/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiTestClient } from './api-test-client.ts';
+import { ApiTestClient } from '../../../test/api-test-client.ts';
 
 describe.each(TEST_DIALECTS)('role routes on %s', (dialect) => {
   let api: StartedPlatformApi;

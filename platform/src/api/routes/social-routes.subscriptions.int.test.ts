@@ -1,7 +1,7 @@
 import { SUBSCRIPTION_MONTH_MS } from '@glint/platform';
 import { type StartedPlatformApi, startPlatformApi, TEST_DIALECTS } from '@glint/testkit/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiTestClient } from './api-test-client.ts';
+import { ApiTestClient } from '../../../test/api-test-client.ts';
 
 const DAY_MS = 24 * 3600_000;
 

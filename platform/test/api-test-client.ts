@@ -11,8 +11,8 @@ export interface ApiExchange {
 
 /**
  * testkit's callApi against one started platform API, signed in with a Bearer token or anonymous, recording every
- * exchange (to check what every reply of a run carried); plus sign-up and cursor walks. Beside the route tests that
- * use it; a candidate for the test kit.
+ * exchange (to check what every reply of a run carried); plus sign-up and cursor walks. For the platform's route
+ * tests; a candidate for the test kit.
  */
 export class ApiTestClient {
   readonly exchanges: ApiExchange[] = [];
