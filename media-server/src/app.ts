@@ -206,7 +206,7 @@ export class Glint {
     this.#viewerSampler.unref();
   }
 
-  /** Concurrent viewers of a channel: WHEP viewers and LL-HLS players (playlist requests in the last 5–10 s). */
+  /** Concurrent viewers of a channel: WHEP viewers and LL-HLS players (playlist requests in the last 4–8 s). */
   viewers(channel: string): number {
     return this.#audience(channel).total;
   }

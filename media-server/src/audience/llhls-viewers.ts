@@ -1,7 +1,7 @@
 /**
  * Concurrent LL-HLS viewers per channel, counted from playlist requests in two rolling windows: a viewer is anyone
  * whose player asked for a playlist in the current or the previous window. LL-HLS players reload playlists every
- * part (~0.2 s) or segment (~1 s), so a window of 5 s sees every one of them, and a viewer who left drops out within
+ * part (~0.2 s) or segment (~1 s), so a window of 4 s sees every one of them, and a viewer who left drops out within
  * two windows. Nothing is kept per request: one id per viewer per window, in bounded sets.
  */
 export interface LlhlsViewerOptions {
@@ -11,7 +11,7 @@ export interface LlhlsViewerOptions {
   readonly nowMs?: () => number;
 }
 
-export const LLHLS_VIEWER_DEFAULTS: LlhlsViewerOptions = { windowMs: 5000, maxViewersPerChannel: 200_000 };
+export const LLHLS_VIEWER_DEFAULTS: LlhlsViewerOptions = { windowMs: 4000, maxViewersPerChannel: 200_000 };
 
 interface ChannelWindows {
   startMs: number;

@@ -37,7 +37,7 @@ export function createMetrics(sources: {
   });
   const viewers = new Gauge({
     name: 'glint_viewers',
-    help: 'Concurrent viewers per live channel: WHEP peers, and LL-HLS players seen in the last 5–10 s',
+    help: 'Concurrent viewers per live channel: WHEP peers, and LL-HLS players seen in the last 4–8 s',
     labelNames: ['channel', 'protocol'] as const,
     registers: [registry],
     collect() {

@@ -19,14 +19,35 @@ export interface HlsPlayerEvents {
   readonly onFatal: (data: ErrorData) => void;
 }
 
-/** Plays an LL-HLS playlist into `video` with hls.js in low-latency mode. */
+/** Header the server counts LL-HLS viewers by (a random id per player; no cookie, no address kept). */
+export const VIEWER_HEADER = 'X-Glint-Viewer';
+
+function randomViewerId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Plays an LL-HLS playlist into `video` with hls.js in low-latency mode. Playlist requests carry a viewer id so the
+ * server counts this player once, however many players share an address (a header, so an HTTP cache in front keys
+ * playlists by URL alone).
+ */
 export function startHls(
   Hls: HlsConstructor,
   video: HTMLVideoElement,
   src: string,
   events: HlsPlayerEvents,
 ): HlsInstance {
-  const hls = new Hls(LOW_LATENCY_CONFIG);
+  const viewerId = randomViewerId();
+  const hls = new Hls({
+    ...LOW_LATENCY_CONFIG,
+    xhrSetup: (xhr: XMLHttpRequest, url: string) => {
+      if (!new URL(url, location.href).pathname.endsWith('.m3u8')) return;
+      // hls.js calls this before open(); a header can only be set on an opened request (hls.js then skips its open).
+      xhr.open('GET', url, true);
+      xhr.setRequestHeader(VIEWER_HEADER, viewerId);
+    },
+  });
   hls.on(Hls.Events.MANIFEST_PARSED, () => events.onManifest());
   hls.on(Hls.Events.ERROR, (_event, data) => {
     if (data.fatal) events.onFatal(data);

@@ -27,7 +27,8 @@ export class WebrtcSession {
     if (!this.resourceUrl) return null;
     const headers: Record<string, string> = this.token ? { Authorization: `Bearer ${this.token}` } : {};
     try {
-      return (await fetch(this.resourceUrl, { method: 'DELETE', headers })).status;
+      // keepalive: the DELETE still goes out when stop() runs as the page unloads.
+      return (await fetch(this.resourceUrl, { method: 'DELETE', headers, keepalive: true })).status;
     } catch {
       // The page may be leaving or the server gone: either way the session is over on this side.
       return null;

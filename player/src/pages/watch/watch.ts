@@ -162,5 +162,9 @@ setInterval(async () => {
   if (seconds !== null) latencyEl.textContent = `${seconds.toFixed(2)} s`;
 }, 500);
 
+// Leaving the page ends a WHEP session at once (a DELETE that outlives the page), so the viewer slot and the count
+// drop now rather than at the server's ICE timeout.
+addEventListener('pagehide', () => stop());
+
 if (mode === 'llhls' && !Hls?.isSupported()) mode = 'webrtc';
 start();
