@@ -200,6 +200,44 @@ describe.each(TEST_DIALECTS)('channel and stream-key routes on %s', (dialect) =>
     });
   });
 
+  it('documents every channel, key, follow, subscription and role route in the OpenAPI document', async () => {
+    const doc = (await client.call('GET', '/api/openapi.json')).body;
+    const mine = {
+      '/api/channels': ['get'],
+      '/api/channels/{name}': ['get', 'patch'],
+      '/api/channels/{name}/stream-key': ['get', 'post', 'delete'],
+      '/api/channels/{name}/follow': ['put', 'delete'],
+      '/api/me/follows': ['get'],
+      '/api/channels/{name}/subscriptions': ['get', 'post'],
+      '/api/me/subscriptions': ['get'],
+      '/api/channels/{name}/roles/{role}/{login}': ['put', 'delete'],
+      '/api/channels/{name}/roles/{login}': ['get'],
+      '/api/channels/{name}/roles': ['get'],
+    };
+    for (const [path, methods] of Object.entries(mine)) {
+      for (const method of methods) {
+        const operation = doc.paths[path]?.[method];
+        const where = `${method} ${path}`;
+        expect(operation, where).toBeDefined();
+        expect(operation.tags, where).toHaveLength(1);
+        expect(operation.summary.length, where).toBeGreaterThan(20);
+        const statuses = Object.keys(operation.responses);
+        expect(
+          statuses.filter((s) => s.startsWith('2')),
+          where,
+        ).toHaveLength(1);
+        expect(statuses, where).toContain('400');
+        for (const status of statuses.filter((s) => Number(s) >= 400)) {
+          const schema = operation.responses[status].content['application/json'].schema;
+          expect(schema.required, `${where} ${status}`).toEqual(['code', 'message']);
+        }
+        const signedIn = !(method === 'get' && (path === '/api/channels' || path === '/api/channels/{name}'));
+        expect(statuses.includes('401'), where).toBe(signedIn);
+        expect(operation.security !== undefined, where).toBe(signedIn);
+      }
+    }
+  });
+
   it('no reply but the POST that made it ever carried a stream key, and no log line did', async () => {
     const keys = client.exchanges
       .filter((e) => e.method === 'POST' && e.path.endsWith('/stream-key') && e.status === 201)

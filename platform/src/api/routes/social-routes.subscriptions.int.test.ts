@@ -118,6 +118,8 @@ describe.each(TEST_DIALECTS)('subscription routes on %s', (dialect) => {
     expect((await client.call('GET', '/api/channels/alice/subscriptions', { token: bob })).status).toBe(403);
     expect((await client.call('GET', '/api/channels/alice/subscriptions')).status).toBe(401);
     expect((await client.call('GET', '/api/me/subscriptions')).status).toBe(401);
+    expect((await client.call('GET', '/api/me/subscriptions?limit=0', { token: bob })).status).toBe(400);
+    expect((await client.call('GET', '/api/me/subscriptions?cursor=a-b', { token: bob })).status).toBe(400);
     expect((await client.call('GET', '/api/channels/nobody_here/subscriptions', { token: bob })).status).toBe(404);
   });
 
