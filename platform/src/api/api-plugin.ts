@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { addressGroup } from '@glint/media-core';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, RouteOptions } from 'fastify';
 import { isDatabaseDown } from '../db/database-down.ts';
 import { PlatformError } from '../errors.ts';
 import { RateBuckets } from '../limits/rate-buckets.ts';
@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { channelRoutes } from './routes/channel-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { socialRoutes } from './routes/social-routes.ts';
+import { errors } from './schemas.ts';
 import { schemaErrorFormatter, validatorCompiler } from './validation.ts';
 
 /**
@@ -32,6 +33,7 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
   app.removeContentTypeParser('text/plain');
   app.addHook('onRoute', (route) => {
     route.bodyLimit ??= limits.bodyLimitBytes;
+    withCommonErrors(route);
   });
   await app.register(swagger, {
     openapi: {
@@ -51,7 +53,8 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // indexPrefix: the page links its scripts by absolute path, which must include where the API is mounted (/api).
+  await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: app.prefix, staticCSP: true });
   await app.register(cookie);
   if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 4096 } });
   await app.register(rateLimit, {
@@ -67,9 +70,15 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
       ),
   });
 
-  const perAccount = new RateBuckets({ max: limits.perAccountPerMinute, windowMs: 60_000 });
+  const perAccount = new RateBuckets({
+    max: limits.perAccountPerMinute,
+    windowMs: 60_000,
+    nowMs: platform.deps.nowMs,
+  });
   app.decorateRequest('user', null);
-  app.addHook('onRequest', async (request) => {
+  // preValidation, not onRequest: the per-address limit (a route-level onRequest hook) then refuses a flood before
+  // each of its requests costs a session lookup in the database.
+  app.addHook('preValidation', async (request) => {
     const token = sessionToken(request);
     if (token === undefined) return;
     request.user = await platform.accounts.identify(token);
@@ -106,7 +115,7 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
       code: 'NOT_FOUND',
-      message: `no API route ${request.method} ${request.url.split('?')[0]}; see /api/docs`,
+      message: `no API route ${request.method} ${request.url.split('?')[0]}; see ${app.prefix}/docs`,
     }),
   );
 
@@ -140,4 +149,18 @@ function clientError(error: FastifyError, bodyLimitBytes: number): PlatformError
         ? new PlatformError(400, 'BAD_REQUEST', 'the body is not valid JSON')
         : undefined;
   }
+}
+
+/**
+ * Adds the refusals any route can give to its documented replies, so the OpenAPI document lists them whether or not
+ * the route's author did: 429 and 503 everywhere (rate limits and the session lookup apply to every request), 400
+ * where there is anything to validate, 413 and 415 where there is a body. A route's own entries win.
+ */
+function withCommonErrors(route: RouteOptions): void {
+  const schema = route.schema as (Record<string, unknown> & { response?: Record<string, unknown> }) | undefined;
+  if (schema?.response === undefined || schema.hide === true) return;
+  const statuses = [429, 503];
+  if (schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined) statuses.push(400);
+  if (schema.body !== undefined) statuses.push(413, 415);
+  route.schema = { ...schema, response: { ...errors(...statuses), ...schema.response } };
 }

@@ -6,9 +6,30 @@ export const ErrorReply = Type.Object(
   { additionalProperties: false, $id: 'ErrorReply' },
 );
 
+/** What each error status means across the API, as the OpenAPI document describes the reply. */
+const ERROR_MEANINGS: Readonly<Record<number, string>> = {
+  400: 'BAD_REQUEST (or a more precise code): a field is missing, unknown, of the wrong type or out of bounds; the message names it',
+  401: 'UNAUTHENTICATED: log in first (BAD_CREDENTIALS: the login and password do not match)',
+  403: 'FORBIDDEN: signed in, but not allowed to do this',
+  404: 'NOT_FOUND: no such thing',
+  409: 'a conflict with what exists; the code says which',
+  413: 'BODY_TOO_LARGE: the body is over the limit (16 KiB unless configured otherwise)',
+  415: 'UNSUPPORTED_MEDIA_TYPE: send JSON with Content-Type: application/json',
+  429: 'RATE_LIMITED or TOO_MANY_ATTEMPTS: wait the seconds in Retry-After',
+  503: 'DATABASE_UNAVAILABLE: the database did not answer; retry after Retry-After',
+};
+
+/** The error reply of one status, described for the OpenAPI document. */
+export function errorReply(status: number) {
+  return Type.Object(
+    { code: Type.String(), message: Type.String() },
+    { additionalProperties: false, description: ERROR_MEANINGS[status] ?? 'an error: {code, message}' },
+  );
+}
+
 /** The error replies a route may give, by status, for its schema's `response`. */
 export function errors(...statuses: number[]): Record<number, typeof ErrorReply> {
-  return Object.fromEntries(statuses.map((s) => [s, ErrorReply]));
+  return Object.fromEntries(statuses.map((s) => [s, errorReply(s)]));
 }
 
 export const ChannelName = Type.String({
