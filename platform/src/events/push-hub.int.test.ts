@@ -156,4 +156,18 @@ describe('push channel keep-alive', () => {
     expect(api.platform.push.size).toBe(1);
     live.terminate();
   });
+
+  it('closes a socket (4001) once its session is logged out; other sessions of the user stay', async () => {
+    const url = api.url('/api/events').replace('http:', 'ws:');
+    const other = (await api.platform.accounts.logIn('erin', PASSWORD))?.token ?? '';
+    const leaving = new WebSocket(url, { headers: { authorization: `Bearer ${other}` } });
+    const staying = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+    await Promise.all([leaving, staying].map((s) => new Promise((resolve) => s.once('open', resolve))));
+    const closed = new Promise<number>((resolve) => leaving.on('close', (code) => resolve(code)));
+    await api.platform.accounts.logOut(other);
+    expect(await closed).toBe(4001);
+    await until(() => api.platform.push.size === 1, { what: 'the hub to drop the logged-out socket' });
+    expect(staying.readyState).toBe(WebSocket.OPEN);
+    staying.terminate();
+  });
 });

@@ -45,8 +45,8 @@ describe('push hub bounds', () => {
     hub = new PushHub(deps, { maxBufferedBytes: 1000 });
     const slow = new FakeSocket();
     const fast = new FakeSocket();
-    hub.attach(user('u1'), slow as unknown as WebSocket);
-    hub.attach(user('u1'), fast as unknown as WebSocket);
+    hub.attach(user('u1'), slow as unknown as WebSocket, 'h');
+    hub.attach(user('u1'), fast as unknown as WebSocket, 'h');
     events.notification.emit({ userId: 'u1', notification });
     expect(slow.sent).toHaveLength(1);
     slow.bufferedAmount = 990;
@@ -59,11 +59,11 @@ describe('push hub bounds', () => {
 
   it('refuses sockets over the total bound (503) and closes one that raced past the check (1013)', () => {
     hub = new PushHub(deps, { maxSockets: 2 });
-    hub.attach(user('a'), new FakeSocket() as unknown as WebSocket);
-    hub.attach(user('b'), new FakeSocket() as unknown as WebSocket);
+    hub.attach(user('a'), new FakeSocket() as unknown as WebSocket, 'h');
+    hub.attach(user('b'), new FakeSocket() as unknown as WebSocket, 'h');
     expect(() => hub?.admit(user('c'))).toThrow(expect.objectContaining({ status: 503, code: 'SERVER_FULL' }));
     const late = new FakeSocket();
-    hub.attach(user('c'), late as unknown as WebSocket);
+    hub.attach(user('c'), late as unknown as WebSocket, 'h');
     expect(late.closedWith).toBe(1013);
     expect(hub.size).toBe(2);
   });
@@ -71,7 +71,7 @@ describe('push hub bounds', () => {
   it('closes every socket on close() with 1001', async () => {
     hub = new PushHub(deps);
     const socket = new FakeSocket();
-    hub.attach(user('a'), socket as unknown as WebSocket);
+    hub.attach(user('a'), socket as unknown as WebSocket, 'h');
     await hub.close();
     expect(socket.closedWith).toBe(1001);
     expect(hub.size).toBe(0);

@@ -33,11 +33,13 @@ export type PushMessage =
 interface Connection {
   readonly user: AuthUser;
   readonly socket: WebSocket;
+  /** SHA-256 of the session the socket was opened with: when the session ends (log-out, expiry), so does the socket. */
+  readonly sessionHash: string;
   alive: boolean;
   incoming: number;
 }
 
-/** How many followers are looked up in one query when an event is fanned out. */
+/** How many users or sessions are looked up in one query (fan-out, session checks). */
 const FOLLOWER_CHUNK = 500;
 
 /**
@@ -63,7 +65,10 @@ export class PushHub {
       ),
       deps.events.broadcast.add((e) => this.#track(this.#sendToFollowers(e))),
     ];
-    this.#pinger = setInterval(() => this.#ping(), this.#options.pingIntervalMs);
+    this.#pinger = setInterval(() => {
+      this.#ping();
+      this.#track(this.#closeEndedSessions());
+    }, this.#options.pingIntervalMs);
     this.#pinger.unref();
   }
 
@@ -91,15 +96,18 @@ export class PushHub {
     }
   }
 
-  /** Takes an upgraded socket of a signed-in user. Closed at once (1013) when the bounds were reached meanwhile. */
-  attach(user: AuthUser, socket: WebSocket): void {
+  /**
+   * Takes an upgraded socket of a signed-in user, opened with the session whose SHA-256 is `sessionHash`. Closed at
+   * once (1013) when the bounds were reached meanwhile.
+   */
+  attach(user: AuthUser, socket: WebSocket, sessionHash: string): void {
     try {
       this.admit(user);
     } catch (error) {
       socket.close(1013, (error as PlatformError).code);
       return;
     }
-    const connection: Connection = { user, socket, alive: true, incoming: 0 };
+    const connection: Connection = { user, socket, sessionHash, alive: true, incoming: 0 };
     let set = this.#byUser.get(user.id);
     if (!set) {
       set = new Set();
@@ -189,6 +197,26 @@ export class PushHub {
         connection.alive = false;
         connection.incoming = 0;
         connection.socket.ping();
+      }
+    }
+  }
+
+  /** Closes (4001) the sockets whose session was logged out or expired since they opened; checked each ping. */
+  async #closeEndedSessions(): Promise<void> {
+    const connections = [...this.#byUser.values()].flatMap((set) => [...set]);
+    for (let i = 0; i < connections.length; i += FOLLOWER_CHUNK) {
+      const chunk = connections.slice(i, i + FOLLOWER_CHUNK);
+      const rows = await this.#deps.db
+        .selectFrom('sessions')
+        .select('token_hash')
+        .where('token_hash', 'in', [...new Set(chunk.map((c) => c.sessionHash))])
+        .where('expires_at', '>', this.#deps.nowMs())
+        .execute();
+      const live = new Set(rows.map((r) => r.token_hash));
+      for (const connection of chunk) {
+        if (live.has(connection.sessionHash)) continue;
+        connection.socket.close(4001, 'SESSION_ENDED');
+        this.#detach(connection);
       }
     }
   }

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { sha256Hex } from '../../accounts/tokens.ts';
 import { forbidden, notFound } from '../../errors.ts';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../events/webhook-target.ts';
-import { requireUser } from '../auth-context.ts';
+import { requireUser, sessionToken } from '../auth-context.ts';
 import type { RouteContext } from '../route-context.ts';
 import { ChannelName, Closed, errors, Id, Page, PageQuery } from '../schemas.ts';
 
@@ -109,7 +110,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
       },
     },
     (socket, request) => {
-      if (request.user) platform.push.attach(request.user, socket);
+      const token = sessionToken(request);
+      if (request.user && token !== undefined) platform.push.attach(request.user, socket, sha256Hex(token));
       else socket.close(1008, 'UNAUTHENTICATED');
     },
   );
