@@ -126,6 +126,22 @@ describe.each(TEST_DIALECTS)('notifications API on %s', (dialect) => {
     expect((await list('carol')).unreadCount).toBe(2);
   });
 
+  it('documents its routes in the OpenAPI document', async () => {
+    const response = await call(null, 'GET', '/api/openapi.json');
+    expect(response.status).toBe(200);
+    const paths = Object.keys(((await response.json()) as { paths: Record<string, unknown> }).paths);
+    for (const path of [
+      '/api/me/notifications',
+      '/api/me/notifications/{id}/read',
+      '/api/me/notifications/read-all',
+      '/api/channels/{name}/webhooks',
+      '/api/channels/{name}/webhooks/{id}',
+      '/api/channels/{name}/broadcasts',
+    ]) {
+      expect(paths).toContain(path);
+    }
+  });
+
   it('refuses the anonymous (401) and malformed ids and queries (400), and still serves others', async () => {
     for (const [method, path] of [
       ['GET', '/api/me/notifications'],
