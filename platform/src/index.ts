@@ -6,7 +6,14 @@ export { type ApiLimits, type ApiOptions, DEFAULT_API_LIMITS } from './api/route
 export type { ChannelSummary, ChannelUpdate, LiveState } from './channels/channels.ts';
 export { type ChannelInfo, Channels } from './channels/channels.ts';
 export { type FollowedChannel, Follows } from './channels/follows.ts';
-export { type ChannelRole, GRANTABLE_ROLES, type GrantableRole, type RoleGrant, Roles } from './channels/roles.ts';
+export {
+  type ChannelRole,
+  GRANTABLE_ROLES,
+  type GrantableRole,
+  type RoleChange,
+  type RoleGrant,
+  Roles,
+} from './channels/roles.ts';
 export {
   generateStreamKey,
   MIN_STREAM_KEY_LENGTH,

@@ -1,3 +1,4 @@
+import { Listeners } from '@glint/media-core';
 import type { AuthUser } from '../accounts/accounts.ts';
 import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagination.ts';
 import { badRequest, conflict, forbidden } from '../errors.ts';
@@ -14,6 +15,17 @@ export const GRANTABLE_ROLES: readonly GrantableRole[] = ['moderator', 'vip', 'b
 /** Highest first: the order rolesOf returns them in. */
 const ROLE_ORDER: readonly ChannelRole[] = ['broadcaster', 'moderator', 'vip', 'subscriber', 'follower', 'viewer'];
 
+/** A stored role given or taken: chat drops a banned user's messages and updates badges without asking again. */
+export interface RoleChange {
+  readonly channel: string;
+  readonly userId: string;
+  readonly login: string;
+  readonly role: GrantableRole;
+  readonly granted: boolean;
+  /** Login of who made the change. */
+  readonly by: string;
+}
+
 export interface RoleGrant {
   readonly login: string;
   readonly displayName: string;
@@ -27,10 +39,13 @@ export interface RoleGrant {
  * (their subscription stays stored and counts again once unbanned).
  */
 export class Roles {
+  /** Every grant and removal that changed something (a ban also reports the moderator and VIP roles it took). */
+  readonly changed: Listeners<[RoleChange]>;
   readonly #deps: ServiceDeps;
 
   constructor(deps: ServiceDeps) {
     this.#deps = deps;
+    this.changed = new Listeners('channel role changes', deps.logger);
   }
 
   /**
@@ -102,29 +117,44 @@ export class Roles {
     if (role !== 'banned' && (await hasGrant(this.#deps, channel, target.id, 'banned'))) {
       throw conflict('USER_BANNED', `${login} is banned from ${channel}; unban them before granting ${role}`);
     }
-    await db.transaction().execute(async (trx) => {
+    const { taken, added } = await db.transaction().execute(async (trx) => {
+      let taken: GrantableRole[] = [];
       if (role === 'banned') {
         // A ban ends the follow and takes away any other grant: a banned moderator must not keep moderating.
         await trx.deleteFrom('follows').where('channel', '=', channel).where('user_id', '=', target.id).execute();
-        await trx.deleteFrom('channel_roles').where('channel', '=', channel).where('user_id', '=', target.id).execute();
+        const removed = await trx
+          .deleteFrom('channel_roles')
+          .where('channel', '=', channel)
+          .where('user_id', '=', target.id)
+          .where('role', '!=', 'banned')
+          .returning('role')
+          .execute();
+        taken = removed.map((r) => r.role as GrantableRole);
       }
-      await trx
+      const inserted = await trx
         .insertInto('channel_roles')
         .values({ channel, user_id: target.id, role, granted_at: nowMs() })
         .onConflict((oc) => oc.columns(['channel', 'user_id', 'role']).doNothing())
-        .execute();
+        .executeTakeFirst();
+      return { taken, added: Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0 };
     });
+    const change = { channel, userId: target.id, login: target.login, by: actor.login };
+    for (const lost of taken) this.changed.emit({ ...change, role: lost, granted: false });
+    if (added) this.changed.emit({ ...change, role, granted: true });
   }
 
   /** Takes `role` from `login` (unban for 'banned'); removing a role not held changes nothing. */
   async revoke(channel: string, actor: AuthUser, role: GrantableRole, login: string): Promise<void> {
     const { target } = await this.#authorize(channel, actor, role, login);
-    await this.#deps.db
+    const result = await this.#deps.db
       .deleteFrom('channel_roles')
       .where('channel', '=', channel)
       .where('user_id', '=', target.id)
       .where('role', '=', role)
-      .execute();
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) > 0) {
+      this.changed.emit({ channel, userId: target.id, login: target.login, role, granted: false, by: actor.login });
+    }
   }
 
   /** The users granted `role` in the channel, by login; the broadcaster and moderators may see them. */

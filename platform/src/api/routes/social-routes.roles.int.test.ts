@@ -84,7 +84,13 @@ describe.each(TEST_DIALECTS)('role routes on %s', (dialect) => {
   });
 
   it('a ban by the broadcaster takes moderator away; granting to a banned user is a conflict', async () => {
+    const changes: string[] = [];
+    const stop = api.platform.roles.changed.add((c) =>
+      changes.push(`${c.login} ${c.granted ? '+' : '-'}${c.role} by ${c.by}`),
+    );
     expect((await put('banned/mod_b', 'alice')).status).toBe(204);
+    expect((await put('banned/mod_b', 'alice')).status).toBe(204);
+    expect(changes).toEqual(['mod_b -moderator by alice', 'mod_b +banned by alice']);
     expect(await rolesOf('mod_b')).toEqual(['banned']);
     const conflict = await put('vip/mod_b', 'alice');
     expect(conflict.status).toBe(409);
@@ -92,9 +98,16 @@ describe.each(TEST_DIALECTS)('role routes on %s', (dialect) => {
     expect((await del('banned/mod_b', 'alice')).status).toBe(204);
     expect(await rolesOf('mod_b')).toEqual(['viewer']);
     expect((await put('moderator/mod_b', 'alice')).status).toBe(204);
-    // Removing a role not held changes nothing.
+    // Removing a role not held changes nothing, and tells no one.
     expect((await del('vip/mod_b', 'alice')).status).toBe(204);
     expect(await rolesOf('mod_b')).toEqual(['moderator', 'viewer']);
+    stop();
+    expect(changes).toEqual([
+      'mod_b -moderator by alice',
+      'mod_b +banned by alice',
+      'mod_b -banned by alice',
+      'mod_b +moderator by alice',
+    ]);
   });
 
   it('refuses bad role requests: derived roles (400), unknown user or channel (404), self-grant (400)', async () => {
