@@ -3,11 +3,9 @@ import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagi
 import { badRequest, forbidden } from '../errors.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { requireChannel, requireUserByLogin } from './channel-lookup.ts';
+import { extendTerm, isActive, SUBSCRIPTION_MONTH_MS, type SubscriptionTier } from './subscription-terms.ts';
 
-/** A paid month is 30 days: one fixed length keeps expiry arithmetic exact and the same in both databases. */
-export const SUBSCRIPTION_MONTH_MS = 30 * 24 * 3600_000;
-
-export type SubscriptionTier = 1 | 2 | 3;
+export { SUBSCRIPTION_MONTH_MS, type SubscriptionTier };
 
 export interface Subscription {
   readonly channel: string;
@@ -65,16 +63,17 @@ export class Subscriptions {
         .where('user_id', '=', user.id)
         .where('channel', '=', channel);
       if (dialect === 'postgres') read = read.forUpdate();
-      const current = await read.executeTakeFirstOrThrow();
-      const active = current.months > 0 && current.expires_at > now;
+      const row = await read.executeTakeFirstOrThrow();
+      const current = {
+        tier: row.tier as SubscriptionTier,
+        startedAt: row.started_at,
+        expiresAt: row.expires_at,
+        months: row.months,
+      };
+      const next = extendTerm(current, { tier, months }, now);
       await trx
         .updateTable('subscriptions')
-        .set({
-          tier,
-          started_at: active ? current.started_at : now,
-          expires_at: (active ? current.expires_at : now) + months * SUBSCRIPTION_MONTH_MS,
-          months: current.months + months,
-        })
+        .set({ tier: next.tier, started_at: next.startedAt, expires_at: next.expiresAt, months: next.months })
         .where('user_id', '=', user.id)
         .where('channel', '=', channel)
         .execute();
@@ -152,7 +151,7 @@ export class Subscriptions {
       startedAt: row.started_at,
       expiresAt: row.expires_at,
       months: row.months,
-      active: row.expires_at > this.#deps.nowMs(),
+      active: isActive({ expiresAt: row.expires_at, months: row.months }, this.#deps.nowMs()),
     };
   }
 
