@@ -30,9 +30,11 @@ export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 export interface AccountsOptions {
   /** How long a session lasts from log-in. */
   readonly sessionTtlMs: number;
+  /** Live sessions one user may have; a new log-in past it ends the oldest (a script logging in in a loop). */
+  readonly maxSessionsPerUser: number;
 }
 
-export const DEFAULT_ACCOUNTS_OPTIONS: AccountsOptions = { sessionTtlMs: 30 * 24 * 3600_000 };
+export const DEFAULT_ACCOUNTS_OPTIONS: AccountsOptions = { sessionTtlMs: 30 * 24 * 3600_000, maxSessionsPerUser: 20 };
 
 /** Sign-up, log-in, sessions. Passwords are argon2id PHC strings; session tokens are stored as SHA-256 only. */
 export class Accounts {
@@ -137,11 +139,28 @@ export class Accounts {
     const token = newSessionToken();
     const now = this.#deps.nowMs();
     const expiresAt = now + this.#options.sessionTtlMs;
+    const tokenHash = sha256Hex(token);
     await this.#deps.db
       .insertInto('sessions')
-      .values({ token_hash: sha256Hex(token), user_id: user.id, created_at: now, expires_at: expiresAt })
+      .values({ token_hash: tokenHash, user_id: user.id, created_at: now, expires_at: expiresAt })
       .execute();
+    await this.#trimSessions(user.id, tokenHash, now);
     return { token, expiresAt, user };
+  }
+
+  /** Drops the user's expired sessions and the oldest live ones past the cap, so the table holds only what can be used. */
+  async #trimSessions(userId: string, keep: string, now: number): Promise<void> {
+    const { db } = this.#deps;
+    const rows = await db
+      .selectFrom('sessions')
+      .select(['token_hash', 'expires_at'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .execute();
+    const live = rows.filter((r) => r.token_hash !== keep && r.expires_at > now);
+    const kept = new Set([keep, ...live.slice(0, this.#options.maxSessionsPerUser - 1).map((r) => r.token_hash)]);
+    const drop = rows.map((r) => r.token_hash).filter((hash) => !kept.has(hash));
+    if (drop.length > 0) await db.deleteFrom('sessions').where('token_hash', 'in', drop).execute();
   }
 }
 

@@ -124,7 +124,11 @@ describe.each(TEST_DIALECTS)('API reference on %s', (dialect) => {
     const page = await callApi(api.url('/api/docs'));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const csp = page.headers.get('content-security-policy');
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    // Served over plain HTTP (no secureCookies), the page must not send its own files to https://.
+    expect(csp).not.toContain('upgrade-insecure-requests');
     const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
     expect(assets.length).toBeGreaterThanOrEqual(5);
     for (const asset of assets) {

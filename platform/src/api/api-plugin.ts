@@ -54,7 +54,15 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
     },
   });
   // indexPrefix: the page links its scripts by absolute path, which must include where the API is mounted (/api).
-  await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: app.prefix, staticCSP: true });
+  // upgrade-insecure-requests would send the page's own files to https:// on a server reached over plain HTTP (a
+  // LAN address), where nothing answers: kept only when the site is served over HTTPS (secureCookies).
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    indexPrefix: app.prefix,
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      limits.secureCookies ? header : header.replace(/\s*upgrade-insecure-requests;?/, ''),
+  });
   await app.register(cookie);
   if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 4096 } });
   await app.register(rateLimit, {
