@@ -1,6 +1,7 @@
 /** A whole Glint media server on free ports of 127.0.0.1, with its log lines kept for the test to read. */
 import { Writable } from 'node:stream';
 import { type Config, defineConfig, Glint } from '@glint/media-server';
+import type { PlatformOptions } from '@glint/platform';
 import { pino } from 'pino';
 import { openTestPlatform } from './open-test-platform.ts';
 
@@ -20,6 +21,8 @@ export interface StartGlintOptions {
   readonly echo?: boolean;
   /** The platform's database; an in-memory SQLite one by default. */
   readonly databaseUrl?: string;
+  /** More platform options (webhook delivery, push bounds). */
+  readonly platform?: Partial<Omit<PlatformOptions, 'databaseUrl' | 'logger'>>;
 }
 
 /** `overrides` are typed settings on top of the test defaults (loopback, free ports, no demo), e.g. a limit under test. */
@@ -49,6 +52,7 @@ export async function startGlint(
     logger: logger.child({ component: 'platform' }),
     reconnectGraceMs: config.reconnectGraceMs,
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.platform ? { platform: options.platform } : {}),
   });
   const glint = new Glint({ config, platform, logger, ownsPlatform: true });
   await glint.start();
