@@ -62,6 +62,7 @@ export class Glint {
       databaseUrl: options.config.databaseUrl,
       logger: logger.child({ component: 'platform' }),
       reconnectGraceMs: options.config.reconnectGraceMs,
+      webhooks: { allowPrivateTargets: options.config.webhookAllowPrivate },
     });
     return new Glint({ ...options, logger, platform, ownsPlatform: true });
   }

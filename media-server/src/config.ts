@@ -156,6 +156,13 @@ export const SETTINGS = {
     doc: 'mark the session cookie `Secure` (set it when viewers reach Glint over HTTPS)',
     group: 'server',
   }),
+  webhookAllowPrivate: setting({
+    env: 'GLINT_WEBHOOK_ALLOW_PRIVATE',
+    default: false,
+    parse: boolean,
+    doc: 'let channel webhooks target loopback and private addresses (a receiver on this machine or LAN); off, they are refused (SSRF)',
+    group: 'server',
+  }),
   demoBroadcast: setting({
     env: 'GLINT_DEMO_BROADCAST',
     default: true,
