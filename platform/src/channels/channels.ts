@@ -1,6 +1,7 @@
+import type { Kysely } from 'kysely';
 import type { AuthUser } from '../accounts/accounts.ts';
 import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagination.ts';
-import type { ChannelRow } from '../db/schema.ts';
+import type { ChannelRow, Database } from '../db/schema.ts';
 import { conflict, forbidden } from '../errors.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { requireChannel } from './channel-lookup.ts';
@@ -136,20 +137,25 @@ export class Channels {
   }
 
   #summaries() {
-    return this.#deps.db
-      .selectFrom('channels')
-      .innerJoin('users', 'users.id', 'channels.owner_id')
-      .leftJoin('broadcasts', 'broadcasts.id', 'channels.live_broadcast_id')
-      .select([
-        'channels.name',
-        'channels.title',
-        'channels.category',
-        'channels.language',
-        'channels.live_broadcast_id',
-        'users.display_name',
-        'broadcasts.started_at as live_started_at',
-      ]);
+    return channelSummaries(this.#deps.db);
   }
+}
+
+/** Channels with their owner's display name and live state: the base query of every list of channels. */
+export function channelSummaries(db: Kysely<Database>) {
+  return db
+    .selectFrom('channels')
+    .innerJoin('users', 'users.id', 'channels.owner_id')
+    .leftJoin('broadcasts', 'broadcasts.id', 'channels.live_broadcast_id')
+    .select([
+      'channels.name',
+      'channels.title',
+      'channels.category',
+      'channels.language',
+      'channels.live_broadcast_id',
+      'users.display_name',
+      'broadcasts.started_at as live_started_at',
+    ]);
 }
 
 interface SummaryRow {
@@ -162,7 +168,7 @@ interface SummaryRow {
   live_started_at: number | null;
 }
 
-function toSummary(row: SummaryRow): ChannelSummary {
+export function toSummary(row: SummaryRow): ChannelSummary {
   return {
     name: row.name,
     displayName: row.display_name,

@@ -3,7 +3,7 @@ import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagi
 import { badRequest, forbidden } from '../errors.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { requireChannel } from './channel-lookup.ts';
-import { type LiveState, liveStateOf } from './channels.ts';
+import { channelSummaries, type LiveState, toSummary } from './channels.ts';
 import { hasGrant } from './roles.ts';
 
 /** A channel a user follows, with whether it is live now. */
@@ -71,19 +71,9 @@ export class Follows {
 
   /** The channels the user follows, by name, each with its live state. */
   async followedBy(userId: string, page: PageRequest): Promise<PageResult<FollowedChannel>> {
-    let query = this.#deps.db
-      .selectFrom('follows')
-      .innerJoin('channels', 'channels.name', 'follows.channel')
-      .innerJoin('users', 'users.id', 'channels.owner_id')
-      .leftJoin('broadcasts', 'broadcasts.id', 'channels.live_broadcast_id')
-      .select([
-        'channels.name',
-        'channels.title',
-        'users.display_name',
-        'follows.created_at',
-        'channels.live_broadcast_id',
-        'broadcasts.started_at as live_started_at',
-      ])
+    let query = channelSummaries(this.#deps.db)
+      .innerJoin('follows', 'follows.channel', 'channels.name')
+      .select('follows.created_at')
       .where('follows.user_id', '=', userId)
       .orderBy('channels.name')
       .limit(pageSize(page) + 1);
@@ -93,13 +83,10 @@ export class Follows {
       rows,
       page,
       (r) => r.name,
-      (r) => ({
-        channel: r.name,
-        displayName: r.display_name,
-        title: r.title,
-        followedAt: r.created_at,
-        live: liveStateOf(r),
-      }),
+      (r) => {
+        const { name, displayName, title, live } = toSummary(r);
+        return { channel: name, displayName, title, followedAt: r.created_at, live };
+      },
     );
   }
 

@@ -51,22 +51,21 @@ export const Tier = Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3
 
 export const SubscriptionBrief = Closed({ tier: Tier, startedAt: Millis, expiresAt: Millis, months: Type.Integer() });
 
-const ChannelItem = Closed({
+/** A channel as every list shows it. */
+const channelFields = {
   name: ChannelName,
   displayName: Type.String(),
   title: Type.String(),
   category: Type.String(),
   language: Type.String(),
   live: LiveNow,
-});
+};
 
+const ChannelItem = Closed(channelFields);
+
+/** A channel's page: the list fields, its followers, and the caller's standing (null when anonymous). */
 const ChannelView = Closed({
-  name: ChannelName,
-  displayName: Type.String(),
-  title: Type.String(),
-  category: Type.String(),
-  language: Type.String(),
-  live: LiveNow,
+  ...channelFields,
   followers: Type.Integer({ minimum: 0 }),
   you: Type.Union([
     Closed({
