@@ -52,6 +52,8 @@ describe.each(TEST_DIALECTS)('accounts on %s', (dialect) => {
     ['a display name of 41 characters', 'login_c', PASSWORD, 'n'.repeat(41), 'BAD_DISPLAY_NAME'],
     ['an empty display name', 'login_d', PASSWORD, '', 'BAD_DISPLAY_NAME'],
     ['a display name with a C1 control', 'login_e', PASSWORD, 'a\u0085b', 'BAD_DISPLAY_NAME'],
+    ['a display name with a lone surrogate', 'login_g', PASSWORD, 'a\ud800', 'BAD_DISPLAY_NAME'],
+    ['a password with a lone surrogate', 'login_h', 'correct horse \udc00', undefined, 'BAD_PASSWORD'],
     ['a login with a space', 'login f', PASSWORD, undefined, 'BAD_LOGIN'],
   ])('refuses %s when called directly, not only over HTTP', async (_what, login, password, displayName, code) => {
     await expect(platform.signUp(login, password, displayName)).rejects.toMatchObject({ code, status: 400 });

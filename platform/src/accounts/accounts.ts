@@ -26,6 +26,8 @@ export const MAX_DISPLAY_NAME_LENGTH = 40;
 /** Control characters (C0, DEL, C1): invisible in a password field, and they break names on screen. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's job.
 export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+/** A surrogate not in a pair: JSON can carry one, UTF-8 cannot (it would be stored as U+FFFD). */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
 export interface AccountsOptions {
   /** How long a session lasts from log-in. */
@@ -177,14 +179,22 @@ function checkPassword(password: string): void {
       `a password has ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters; choose one of that length`,
     );
   }
-  if (CONTROL_CHARACTERS.test(password)) {
-    throw badRequest('BAD_PASSWORD', 'a password may not contain control characters (such as a tab or line break)');
+  if (CONTROL_CHARACTERS.test(password) || LONE_SURROGATE.test(password)) {
+    throw badRequest(
+      'BAD_PASSWORD',
+      'a password may not contain control characters (such as a tab or line break) or broken Unicode',
+    );
   }
 }
 
 function checkDisplayName(displayName: string): void {
   const length = characters(displayName);
-  if (length < 1 || length > MAX_DISPLAY_NAME_LENGTH || CONTROL_CHARACTERS.test(displayName)) {
+  if (
+    length < 1 ||
+    length > MAX_DISPLAY_NAME_LENGTH ||
+    CONTROL_CHARACTERS.test(displayName) ||
+    LONE_SURROGATE.test(displayName)
+  ) {
     throw badRequest(
       'BAD_DISPLAY_NAME',
       `a display name has 1 to ${MAX_DISPLAY_NAME_LENGTH} characters and no control characters`,

@@ -97,6 +97,8 @@ describe.each(TEST_DIALECTS)('accounts over HTTP on %s', (dialect) => {
     ['a display name of 41 characters', { displayName: 'd'.repeat(41) }, 'body.displayName must have at most 40'],
     ['an empty display name', { displayName: '' }, 'body.displayName must have at least 1 character'],
     ['a display name with a bell', { displayName: 'ding\u0007' }, 'body.displayName is not valid'],
+    ['a display name with a lone surrogate', { displayName: 'half \ud83c' }, 'body.displayName is not valid'],
+    ['a password with a lone surrogate', { password: 'correct horse \udfa5' }, 'body.password is not valid'],
     ['a password that is a number', { password: 12345678 }, 'body.password must be a string'],
     ['an unknown field', { admin: true }, 'body.admin is not a field this request takes'],
   ])('refuses %s with 400 BAD_REQUEST naming the field, and creates nothing', async (_what, change, message) => {

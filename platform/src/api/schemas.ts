@@ -61,9 +61,13 @@ export function Closed<T extends Record<string, TSchema>>(properties: T) {
   return Type.Object(properties, { additionalProperties: false });
 }
 
-/** Text a person typed: bounded, and without control characters (which no form field needs). */
+/**
+ * Text a person typed: bounded, without control characters (which no form field needs) and without lone surrogates
+ * (JSON can carry "\\ud800", which UTF-8 cannot: it would be stored as U+FFFD, and two passwords would hash alike).
+ * Ajv tests patterns with the `u` flag, so an emoji (a surrogate pair) is one character and passes.
+ */
 export function PlainText(options: { minLength?: number; maxLength: number; description?: string }) {
-  return Type.String({ minLength: 0, ...options, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' });
+  return Type.String({ minLength: 0, ...options, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff]*$' });
 }
 
 /** A user as anyone may see them: never a password hash nor a session. */
