@@ -113,12 +113,14 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
         .header('Retry-After', '5')
         .send({ code: 'DATABASE_UNAVAILABLE', message: 'the channel database is not answering; try again shortly' });
     }
-    const status = error.statusCode ?? 500;
-    if (status >= 500) platform.deps.logger.error({ err: error, url: request.url }, 'API request failed');
-    return reply.code(status).send({
-      code: status >= 500 ? 'INTERNAL' : 'BAD_REQUEST',
-      message: status >= 500 ? 'internal error' : error.message,
-    });
+    // Anything else: a 4xx from a plugin keeps its status and message (it describes the request), under a code of
+    // ours; a 5xx is logged and told as nothing more than "internal error".
+    const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      platform.deps.logger.error({ err: error, url: request.url }, 'API request failed');
+      return reply.code(500).send({ code: 'INTERNAL', message: 'internal error' });
+    }
+    return reply.code(status).send({ code: status === 400 ? 'BAD_REQUEST' : 'REFUSED', message: error.message });
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
