@@ -8,7 +8,7 @@ import type { FastifyError, FastifyInstance, RouteOptions } from 'fastify';
 import { isDatabaseDown } from '../db/database-down.ts';
 import { PlatformError } from '../errors.ts';
 import { RateBuckets } from '../limits/rate-buckets.ts';
-import { sessionToken } from './auth-context.ts';
+import { bearerToken, clearSessionCookie, cookieToken } from './auth-context.ts';
 import { type ApiLimits, type ApiOptions, DEFAULT_API_LIMITS, type RouteContext } from './route-context.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { channelRoutes } from './routes/channel-routes.ts';
@@ -86,10 +86,13 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
   app.decorateRequest('user', null);
   // preValidation, not onRequest: the per-address limit (a route-level onRequest hook) then refuses a flood before
   // each of its requests costs a session lookup in the database.
-  app.addHook('preValidation', async (request) => {
-    const token = sessionToken(request);
+  app.addHook('preValidation', async (request, reply) => {
+    const bearer = bearerToken(request);
+    const token = bearer ?? cookieToken(request);
     if (token === undefined) return;
     request.user = await platform.accounts.identify(token);
+    // A cookie whose session has ended or was deleted is cleared, so the browser stops sending it.
+    if (!request.user && bearer === undefined) clearSessionCookie(reply, limits.secureCookies);
     if (request.user) {
       const waitMs = perAccount.take(request.user.id);
       if (waitMs > 0) {

@@ -14,8 +14,17 @@ declare module 'fastify' {
 
 /** The session token a request carries: `Authorization: Bearer …` first, else the session cookie. */
 export function sessionToken(request: FastifyRequest): string | undefined {
+  return bearerToken(request) ?? cookieToken(request);
+}
+
+export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (header !== undefined && /^bearer /i.test(header)) return header.slice('Bearer '.length).trim() || undefined;
+  return header !== undefined && /^bearer /i.test(header)
+    ? header.slice('Bearer '.length).trim() || undefined
+    : undefined;
+}
+
+export function cookieToken(request: FastifyRequest): string | undefined {
   const cookies = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies;
   return cookies?.[SESSION_COOKIE] || undefined;
 }

@@ -167,6 +167,14 @@ describe.each(TEST_DIALECTS)('accounts over HTTP on %s', (dialect) => {
     }
   });
 
+  it('a cookie whose session is gone is cleared; a dead Bearer token sets no cookie', async () => {
+    const stale = await call('/api/me', { cookie: 'glint_session=glint_s_gone' });
+    expect(stale.status).toBe(401);
+    expect(sessionCookie(stale)).toMatchObject({ value: '', path: '/', httponly: '', samesite: 'Lax' });
+    const bearer = await call('/api/me', { bearer: 'glint_s_gone' });
+    expect(bearer.headers.getSetCookie()).toEqual([]);
+  });
+
   it('log-out (cookie) deletes the session and clears the cookie; the token is refused afterwards', async () => {
     const { body } = await signUp('heidi');
     const cookie = `glint_session=${body.token}`;
