@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { Dialect } from '../db/open-database.ts';
 import type { ChannelRow, Database } from '../db/schema.ts';
 import { notFound } from '../errors.ts';
 
@@ -18,4 +19,14 @@ export async function requireUserByLogin(db: Kysely<Database>, login: string): P
     .executeTakeFirst();
   if (!row) throw notFound(`user ${login}`);
   return row;
+}
+
+/**
+ * Serializes a follow and a ban of the same user (PostgreSQL; SQLite runs one transaction at a time anyway): without
+ * it, a follow checked before a ban commits could be written after the ban removed the user's follows. NO KEY UPDATE
+ * leaves inserts that only reference the user (sessions, follows) unblocked.
+ */
+export async function lockUser(trx: Transaction<Database>, dialect: Dialect, userId: string): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await trx.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
 }

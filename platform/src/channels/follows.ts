@@ -2,7 +2,7 @@ import type { AuthUser } from '../accounts/accounts.ts';
 import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagination.ts';
 import { badRequest, forbidden } from '../errors.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import { requireChannel } from './channel-lookup.ts';
+import { lockUser, requireChannel } from './channel-lookup.ts';
 import { channelSummaries, type LiveState, toSummary } from './channels.ts';
 import { hasGrant } from './roles.ts';
 
@@ -25,17 +25,20 @@ export class Follows {
 
   /** Follows the channel; following it again changes nothing (the first follow's time stays). */
   async follow(user: AuthUser, channel: string): Promise<void> {
-    const { db, nowMs } = this.#deps;
+    const { db, dialect, nowMs } = this.#deps;
     const info = await requireChannel(db, channel);
     if (info.owner_id === user.id) throw badRequest('CANNOT_FOLLOW_OWN_CHANNEL', 'you cannot follow your own channel');
-    if (await hasGrant(this.#deps, channel, user.id, 'banned')) {
-      throw forbidden(`you are banned from ${channel} and cannot follow it`);
-    }
-    await db
-      .insertInto('follows')
-      .values({ user_id: user.id, channel, created_at: nowMs() })
-      .onConflict((oc) => oc.columns(['user_id', 'channel']).doNothing())
-      .execute();
+    await db.transaction().execute(async (trx) => {
+      await lockUser(trx, dialect, user.id);
+      if (await hasGrant(trx, channel, user.id, 'banned')) {
+        throw forbidden(`you are banned from ${channel} and cannot follow it`);
+      }
+      await trx
+        .insertInto('follows')
+        .values({ user_id: user.id, channel, created_at: nowMs() })
+        .onConflict((oc) => oc.columns(['user_id', 'channel']).doNothing())
+        .execute();
+    });
   }
 
   /** Stops following; false when the user did not follow the channel. */

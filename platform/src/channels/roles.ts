@@ -1,9 +1,11 @@
 import { Listeners } from '@glint/media-core';
+import type { Kysely } from 'kysely';
 import type { AuthUser } from '../accounts/accounts.ts';
 import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagination.ts';
+import type { Database } from '../db/schema.ts';
 import { badRequest, conflict, forbidden } from '../errors.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import { requireChannel, requireUserByLogin } from './channel-lookup.ts';
+import { lockUser, requireChannel, requireUserByLogin } from './channel-lookup.ts';
 
 /** A user's standing in one channel. Chat shows badges and applies permissions from these. */
 export type ChannelRole = 'broadcaster' | 'moderator' | 'vip' | 'subscriber' | 'follower' | 'viewer' | 'banned';
@@ -98,13 +100,13 @@ export class Roles {
   }
 
   async isBanned(channel: string, userId: string): Promise<boolean> {
-    return hasGrant(this.#deps, channel, userId, 'banned');
+    return hasGrant(this.#deps.db, channel, userId, 'banned');
   }
 
   /** The broadcaster, or one of the channel's moderators. */
   async canModerate(channel: string, userId: string): Promise<boolean> {
     const info = await requireChannel(this.#deps.db, channel);
-    return info.owner_id === userId || (await hasGrant(this.#deps, channel, userId, 'moderator'));
+    return info.owner_id === userId || (await hasGrant(this.#deps.db, channel, userId, 'moderator'));
   }
 
   /** Grants `role` to `login` in the channel as `actor` may. Granting a role held already changes nothing. */
@@ -114,11 +116,12 @@ export class Roles {
     if (target.id === ownerId) {
       throw badRequest('CANNOT_GRANT_BROADCASTER', `${login} is the broadcaster of ${channel}; that role covers all`);
     }
-    if (role !== 'banned' && (await hasGrant(this.#deps, channel, target.id, 'banned'))) {
+    if (role !== 'banned' && (await hasGrant(this.#deps.db, channel, target.id, 'banned'))) {
       throw conflict('USER_BANNED', `${login} is banned from ${channel}; unban them before granting ${role}`);
     }
     const { taken, added } = await db.transaction().execute(async (trx) => {
       let taken: GrantableRole[] = [];
+      await lockUser(trx, this.#deps.dialect, target.id);
       if (role === 'banned') {
         // A ban ends the follow and takes away any other grant: a banned moderator must not keep moderating.
         await trx.deleteFrom('follows').where('channel', '=', channel).where('user_id', '=', target.id).execute();
@@ -192,10 +195,10 @@ export class Roles {
     if (role !== 'banned') {
       if (!isOwner) throw forbidden(`only the broadcaster of ${channel} may change its ${role}s`);
     } else if (!isOwner) {
-      if (!(await hasGrant(this.#deps, channel, actor.id, 'moderator'))) {
+      if (!(await hasGrant(this.#deps.db, channel, actor.id, 'moderator'))) {
         throw forbidden(`only the broadcaster and moderators of ${channel} may ban or unban`);
       }
-      if (target.id === info.owner_id || (await hasGrant(this.#deps, channel, target.id, 'moderator'))) {
+      if (target.id === info.owner_id || (await hasGrant(this.#deps.db, channel, target.id, 'moderator'))) {
         throw forbidden(`a moderator cannot ban or unban the broadcaster or another moderator of ${channel}`);
       }
     }
@@ -208,12 +211,12 @@ export class Roles {
 
 /** Whether the user holds the stored grant in the channel. */
 export async function hasGrant(
-  deps: ServiceDeps,
+  db: Kysely<Database>,
   channel: string,
   userId: string,
   role: GrantableRole,
 ): Promise<boolean> {
-  const row = await deps.db
+  const row = await db
     .selectFrom('channel_roles')
     .select('role')
     .where('channel', '=', channel)

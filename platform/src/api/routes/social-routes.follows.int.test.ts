@@ -61,6 +61,31 @@ describe.each(TEST_DIALECTS)('follow routes on %s', (dialect) => {
     await client.call('DELETE', '/api/channels/alice/follow', { token: bob });
   });
 
+  it('a follow racing a ban never leaves a banned user following', async () => {
+    const owner = await api.platform.accounts.userByLogin('alice');
+    if (!owner) throw new Error('no alice');
+    const racers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => api.platform.accounts.createUser(`racer_${i}`, null)),
+    );
+    const outcomes = await Promise.allSettled(
+      racers.flatMap((racer) => [
+        api.platform.follows.follow(racer, 'alice'),
+        api.platform.roles.grant('alice', owner, 'banned', racer.login),
+      ]),
+    );
+    // Each follow either landed before its ban (and the ban removed it) or was refused as banned.
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ status: 403 });
+    }
+    const followers = await api.platform.database.db
+      .selectFrom('follows')
+      .select('user_id')
+      .where('channel', '=', 'alice')
+      .execute();
+    expect(followers).toEqual([]);
+    expect((await client.call('GET', '/api/channels/alice')).body.followers).toBe(0);
+  });
+
   it('lists the channels you follow page by page, each once, with their live state', async () => {
     const names = ['a_b', 'ab_c', 'cara', 'live_one', 'zed_9'];
     for (const name of names) {
