@@ -116,12 +116,13 @@ export class Roles {
     if (target.id === ownerId) {
       throw badRequest('CANNOT_GRANT_BROADCASTER', `${login} is the broadcaster of ${channel}; that role covers all`);
     }
-    if (role !== 'banned' && (await hasGrant(this.#deps.db, channel, target.id, 'banned'))) {
-      throw conflict('USER_BANNED', `${login} is banned from ${channel}; unban them before granting ${role}`);
-    }
     const { taken, added } = await db.transaction().execute(async (trx) => {
       let taken: GrantableRole[] = [];
+      // Locked, so a ban cannot slip in between this check and the grant (nor a follow into a ban).
       await lockUser(trx, this.#deps.dialect, target.id);
+      if (role !== 'banned' && (await hasGrant(trx, channel, target.id, 'banned'))) {
+        throw conflict('USER_BANNED', `${login} is banned from ${channel}; unban them before granting ${role}`);
+      }
       if (role === 'banned') {
         // A ban ends the follow and takes away any other grant: a banned moderator must not keep moderating.
         await trx.deleteFrom('follows').where('channel', '=', channel).where('user_id', '=', target.id).execute();
