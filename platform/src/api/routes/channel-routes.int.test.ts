@@ -239,6 +239,20 @@ describe.each(TEST_DIALECTS)('channel and stream-key routes on %s', (dialect) =>
   });
 
   it('no reply but the POST that made it ever carried a stream key, and no log line did', async () => {
+    // Every read the API has about a channel, by its broadcaster and by someone else, with a key in place.
+    const reads = [
+      '/api/channels',
+      '/api/channels?live=true',
+      '/api/channels/alice',
+      '/api/channels/alice/stream-key',
+      '/api/channels/alice/subscriptions',
+      '/api/channels/alice/roles?role=moderator',
+      '/api/channels/alice/roles/alice',
+      '/api/me/follows',
+      '/api/me/subscriptions',
+      '/api/openapi.json',
+    ];
+    for (const token of [alice, bob, undefined]) for (const path of reads) await client.call('GET', path, { token });
     const keys = client.exchanges
       .filter((e) => e.method === 'POST' && e.path.endsWith('/stream-key') && e.status === 201)
       .map((e) => JSON.parse(e.text).streamKey as string);
