@@ -16,6 +16,7 @@ interface JsonSchema {
 }
 interface Operation {
   summary?: string;
+  security?: Record<string, string[]>[];
   tags?: string[];
   parameters?: { name: string; in: string; schema?: JsonSchema }[];
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
@@ -78,6 +79,8 @@ describe.each(TEST_DIALECTS)('API reference on %s', (dialect) => {
       },
     });
     expect(Object.keys(signup?.responses ?? {}).sort()).toEqual(['201', '400', '409', '413', '415', '429', '503']);
+    expect(doc.paths['/api/me']?.get?.security).toEqual([{ bearer: [] }, { cookie: [] }]);
+    expect(doc.paths['/api/auth/login']?.post?.security).toEqual([]);
     const reply = signup?.responses?.['201']?.content?.['application/json']?.schema;
     expect(Object.keys(reply?.properties ?? {})).toEqual(['user', 'token', 'expiresAt']);
     expect(Object.keys(reply?.properties?.user?.properties ?? {})).toEqual(['id', 'login', 'displayName']);
@@ -103,6 +106,7 @@ describe.each(TEST_DIALECTS)('API reference on %s', (dialect) => {
         }
       }
       for (const status of ['429', '503']) if (!statuses.includes(status)) problems.push(`${name}: no ${status}`);
+      if (statuses.includes('401') && op.security === undefined) problems.push(`${name}: 401 but no security`);
       const hasInput = op.requestBody !== undefined || (op.parameters?.length ?? 0) > 0;
       if (hasInput && !statuses.includes('400')) problems.push(`${name}: takes input but lists no 400`);
       if (op.requestBody !== undefined && !(statuses.includes('413') && statuses.includes('415'))) {

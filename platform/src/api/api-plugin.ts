@@ -45,6 +45,20 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
           'server. Authenticate with the session cookie (browsers) or "Authorization: Bearer <token>" from ' +
           'POST /api/auth/login. Errors are {code, message}; lists are paged with ?cursor=&limit=.',
       },
+      tags: [
+        {
+          name: 'accounts',
+          description: 'Sign-up, log-in and sessions: the cookie for browsers, the same token as Bearer',
+        },
+        { name: 'channels', description: 'Channels, their settings, live state and past broadcasts' },
+        { name: 'stream keys', description: 'The key a broadcaster streams with (shown once when made)' },
+        { name: 'follows', description: 'Following channels' },
+        { name: 'subscriptions', description: 'Subscriptions to channels' },
+        { name: 'roles', description: 'Moderators, VIPs and bans in a channel' },
+        { name: 'notifications', description: 'What happened in the channels you follow' },
+        { name: 'webhooks', description: 'Signed HTTP callbacks when a channel goes live or offline' },
+        { name: 'events', description: 'Live updates over a WebSocket' },
+      ],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
@@ -175,5 +189,12 @@ function withCommonErrors(route: RouteOptions): void {
   const statuses = [429, 503];
   if (schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined) statuses.push(400);
   if (schema.body !== undefined) statuses.push(413, 415);
-  route.schema = { ...schema, response: { ...errors(...statuses), ...schema.response } };
+  // A route that can answer 401 wants a session (a route that does not, like log-in, says `security: []`).
+  const security = schema.security ?? (401 in schema.response ? SESSION_SECURITY : undefined);
+  const next: Record<string, unknown> = { ...schema, response: { ...errors(...statuses), ...schema.response } };
+  if (security !== undefined) next.security = security;
+  route.schema = next;
 }
+
+/** Either credential: the session cookie or the same token as Bearer. */
+const SESSION_SECURITY = [{ bearer: [] }, { cookie: [] }];

@@ -97,6 +97,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
         description:
           'Sets the session cookie and returns the same token. Failed attempts are limited per address and per ' +
           'login; past the limit the answer is 429 TOO_MANY_ATTEMPTS with Retry-After.',
+        security: [],
         body: LoginBody,
         response: { 200: SessionReply, ...errors(400, 401, 413, 415, 429) },
       },
@@ -153,7 +154,6 @@ export const authRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
       schema: {
         tags,
         summary: 'The signed-in user and their channel',
-        security: [{ bearer: [] }, { cookie: [] }],
         response: { 200: MeReply, ...errors(401, 429) },
       },
     },
