@@ -57,7 +57,6 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
         { name: 'roles', description: 'Moderators, VIPs and bans in a channel' },
         { name: 'notifications', description: 'What happened in the channels you follow' },
         { name: 'webhooks', description: 'Signed HTTP callbacks when a channel goes live or offline' },
-        { name: 'events', description: 'Live updates over a WebSocket' },
       ],
       components: {
         securitySchemes: {
