@@ -164,6 +164,7 @@ export class Glint {
         maxConnections: options.config.httpMaxConnections,
         requestTimeoutMs: options.config.httpRequestTimeoutMs,
         metricsToken: options.config.metricsToken,
+        trustProxy: options.config.trustProxy,
       },
     });
     this.sfu = new WeriftSfu({

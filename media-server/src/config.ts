@@ -149,6 +149,14 @@ export const SETTINGS = {
     group: 'server',
     secret: true,
   }),
+  trustProxy: setting({
+    env: 'GLINT_TRUST_PROXY',
+    default: '',
+    defaultText: '(none)',
+    parse: text,
+    doc: 'behind a reverse proxy: `true`, a hop count, or its addresses/CIDRs (comma-separated); clients are then known by X-Forwarded-For for every per-address limit',
+    group: 'server',
+  }),
   secureCookies: setting({
     env: 'GLINT_SECURE_COOKIES',
     default: false,

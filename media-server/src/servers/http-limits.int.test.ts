@@ -131,6 +131,22 @@ describe('HTTP limits and abuse surfaces', () => {
     expect(JSON.stringify(body)).not.toContain('demo');
   });
 
+  it('behind a trusted proxy, per-address API limits count the forwarded client, not the proxy', async () => {
+    await start({ trustProxy: '127.0.0.1', apiRequestsPerMinutePerIp: 2 });
+    const get = (client: string) => fetch(url('/api/channels/demo'), { headers: { 'x-forwarded-for': client } });
+    for (let i = 0; i < 2; i++) expect((await get('198.51.100.1')).status).toBe(200);
+    expect((await get('198.51.100.1')).status).toBe(429);
+    expect((await get('198.51.100.2')).status).toBe(200);
+  });
+
+  it('without a trusted proxy, X-Forwarded-For is ignored: a client cannot pick a fresh address per request', async () => {
+    await start({ apiRequestsPerMinutePerIp: 2 });
+    const get = (client: string) => fetch(url('/api/channels/demo'), { headers: { 'x-forwarded-for': client } });
+    expect((await get('198.51.100.1')).status).toBe(200);
+    expect((await get('198.51.100.2')).status).toBe(200);
+    expect((await get('198.51.100.3')).status).toBe(429);
+  });
+
   it('refuses a weak chosen stream key at start-up with a sentence saying what to do', async () => {
     expect(() => loadConfig({ GLINT_DEMO_STREAM_KEY: 'abc' })).toThrow(/at least 16 characters/);
     const platform = await Platform.open({ databaseUrl: 'sqlite::memory:', logger: silentLogger, reconnectGraceMs: 0 });

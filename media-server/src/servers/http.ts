@@ -33,13 +33,27 @@ export interface HttpLimits {
   readonly requestTimeoutMs: number;
   /** Bearer token /metrics requires; unset: /metrics answers loopback clients only. */
   readonly metricsToken: string | undefined;
+  /** GLINT_TRUST_PROXY: '' (no proxy), 'true', a hop count, or the proxy's addresses/CIDRs. */
+  readonly trustProxy: string;
 }
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxConnections: 10_000,
   requestTimeoutMs: 10_000,
   metricsToken: undefined,
+  trustProxy: '',
 };
+
+/** Fastify's trustProxy from the setting's text. */
+function trustProxyOption(value: string): boolean | string | ((address: string, hop: number) => boolean) {
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value;
+}
 
 const CHANNEL = /^[A-Za-z0-9_-]{1,64}$/;
 const hlsJs = readFileSync(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
@@ -52,6 +66,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   const app: FastifyInstance = Fastify({
     logger: false,
     bodyLimit: 64 * 1024,
+    trustProxy: trustProxyOption(limits.trustProxy),
     serverFactory: (handler) => {
       // Node checks request deadlines every connectionsCheckingInterval (30 s by default): check each second so a
       // slow body is cut near its deadline. headersTimeout ≤ requestTimeout, as Node requires.

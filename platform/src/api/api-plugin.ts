@@ -42,8 +42,10 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
         version: '1',
         description:
           'Accounts, channels, stream keys, follows, notifications, subscriptions and broadcast events of a Glint ' +
-          'server. Authenticate with the session cookie (browsers) or "Authorization: Bearer <token>" from ' +
-          'POST /api/auth/login. Errors are {code, message}; lists are paged with ?cursor=&limit=.',
+          'server. Authenticate with the session cookie (browsers) or `Authorization: Bearer` and the token from ' +
+          'POST /api/auth/login. Errors are {code, message}; lists are paged with ?cursor=&limit=. Signed in, ' +
+          'open a WebSocket at /api/events for notifications and the go-live/offline events of followed channels ' +
+          '(JSON messages: {type: "notification" | "stream.online" | "stream.offline", …}).',
       },
       tags: [
         {

@@ -34,6 +34,29 @@ describe.each(TEST_DIALECTS)('rate limits on %s', (dialect) => {
     });
   });
 
+  describe('sign-ups per address', () => {
+    let api: StartedPlatformApi;
+    beforeAll(async () => {
+      api = await startPlatformApi(dialect, { limits: { signupsPerHourPerIp: 2 } });
+    });
+    afterAll(async () => {
+      await api.stop();
+    });
+
+    it('an address past its sign-ups for the hour gets 429 TOO_MANY_SIGNUPS and no account; others still sign up', async () => {
+      const signUp = (login: string, localAddress: string) =>
+        callApi(api.url('/api/auth/signup'), { json: { login, password: PASSWORD }, localAddress });
+      expect((await signUp('first_one', '127.0.0.20')).status).toBe(201);
+      expect((await signUp('second_one', '127.0.0.20')).status).toBe(201);
+      const third = await signUp('third_one', '127.0.0.20');
+      expect(third.status).toBe(429);
+      expect(third.body.code).toBe('TOO_MANY_SIGNUPS');
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(60);
+      expect(await api.platform.accounts.userByLogin('third_one')).toBeNull();
+      expect((await signUp('third_one', '127.0.0.21')).status).toBe(201);
+    });
+  });
+
   describe('per account', () => {
     const clock = { nowMs: Date.UTC(2026, 3, 1) };
     let api: StartedPlatformApi;

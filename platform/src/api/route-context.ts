@@ -12,6 +12,8 @@ export interface ApiLimits {
   readonly loginThrottle: Partial<LoginThrottleLimits>;
   /** Largest request body, in bytes; a larger one is refused with 413 before it is parsed. */
   readonly bodyLimitBytes: number;
+  /** Accounts one address (IPv6: /64) may create per hour: each costs an argon2id hash and a database row. */
+  readonly signupsPerHourPerIp: number;
 }
 
 export const DEFAULT_API_LIMITS: ApiLimits = {
@@ -20,6 +22,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   secureCookies: false,
   loginThrottle: {},
   bodyLimitBytes: 16 * 1024,
+  signupsPerHourPerIp: 20,
 };
 
 export interface ApiOptions {

@@ -42,14 +42,15 @@ export const Login = Type.String({
 });
 export const Id = Type.String({ pattern: '^[0-9a-z]{19}$', description: 'a time-ordered id' });
 
-/** `?cursor=&limit=` of every list. */
-export const PageQuery = Type.Object(
-  {
-    cursor: Type.Optional(Type.String({ pattern: '^[0-9a-z]{1,64}$', description: 'nextCursor of the previous page' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  },
-  { additionalProperties: false },
-);
+/**
+ * `?cursor=&limit=` of every list. A cursor is the last id, name or login of the previous page, so it may hold an
+ * underscore.
+ */
+export const PageFields = {
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9a-z_]{1,64}$', description: 'nextCursor of the previous page' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+};
+export const PageQuery = Type.Object(PageFields, { additionalProperties: false });
 
 /** A page of a list: the items and the cursor of the next page (null on the last one). */
 export function Page<T extends TSchema>(item: T) {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { AuthUser } from '../accounts/accounts.ts';
-import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagination.ts';
 import type { ChannelRow, Database } from '../db/schema.ts';
 import { conflict, forbidden } from '../errors.ts';
+import { type PageRequest, type PageResult, pageSize, toPage } from '../pagination.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { requireChannel } from './channel-lookup.ts';
 

@@ -1,6 +1,6 @@
 import type { AuthUser } from '../accounts/accounts.ts';
-import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagination.ts';
 import { badRequest, forbidden } from '../errors.ts';
+import { type PageRequest, type PageResult, pageSize, toPage } from '../pagination.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { lockUser, requireChannel } from './channel-lookup.ts';
 import { channelSummaries, type LiveState, toSummary } from './channels.ts';

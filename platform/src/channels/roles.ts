@@ -1,9 +1,9 @@
 import { Listeners } from '@glint/media-core';
 import type { Kysely } from 'kysely';
 import type { AuthUser } from '../accounts/accounts.ts';
-import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagination.ts';
 import type { Database } from '../db/schema.ts';
 import { badRequest, conflict, forbidden } from '../errors.ts';
+import { type PageRequest, type PageResult, pageSize, toPage } from '../pagination.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { lockUser, requireChannel, requireUserByLogin } from './channel-lookup.ts';
 

@@ -1,6 +1,6 @@
 import type { AuthUser } from '../accounts/accounts.ts';
-import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagination.ts';
 import { badRequest, forbidden } from '../errors.ts';
+import { type PageRequest, type PageResult, pageSize, toPage } from '../pagination.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { requireChannel, requireUserByLogin } from './channel-lookup.ts';
 import { extendTerm, isActive, SUBSCRIPTION_MONTH_MS, type SubscriptionTier } from './subscription-terms.ts';

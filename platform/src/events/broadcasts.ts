@@ -1,5 +1,5 @@
-import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagination.ts';
 import { newId } from '../ids.ts';
+import { type PageRequest, type PageResult, pageSize, toPage } from '../pagination.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 
 export interface BroadcastsOptions {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { type PageRequest, type PageResult, pageSize, toPage } from '../api/pagination.ts';
 import { notFound } from '../errors.ts';
+import { type PageRequest, type PageResult, pageSize, toPage } from '../pagination.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { LiveEvent, NotificationEvent } from './platform-events.ts';
 

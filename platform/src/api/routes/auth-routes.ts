@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { addressGroup } from '@glint/media-core';
 import { Type } from 'typebox';
 import type { Session } from '../../accounts/accounts.ts';
 import { MAX_DISPLAY_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../accounts/accounts.ts';
 import { PlatformError } from '../../errors.ts';
 import { LoginThrottle } from '../../limits/login-throttle.ts';
+import { RateBuckets } from '../../limits/rate-buckets.ts';
 import { clearSessionCookie, requireUser, sessionToken, setSessionCookie } from '../auth-context.ts';
 import type { RouteContext } from '../route-context.ts';
 import { Closed, errors, Login, PlainText, UserReply } from '../schemas.ts';
@@ -62,6 +64,7 @@ const badCredentials = () =>
 /** Sign-up, log-in, log-out and who am I. A session is the cookie for browsers and the same token as Bearer. */
 export const authRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { platform, limits }) => {
   const throttle = new LoginThrottle(limits.loginThrottle, platform.deps.nowMs);
+  const signups = new RateBuckets({ max: limits.signupsPerHourPerIp, windowMs: 3600_000, nowMs: platform.deps.nowMs });
   const sessionReply = (session: Session) => ({
     user: session.user,
     token: session.token,
@@ -74,13 +77,25 @@ export const authRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
       schema: {
         tags,
         summary: 'Create an account and its channel, and log in',
-        description: 'The channel is named after the login. Sets the session cookie and returns the same token.',
+        description:
+          'The channel is named after the login. Sets the session cookie and returns the same token. An address ' +
+          'may create a limited number of accounts per hour (429 TOO_MANY_SIGNUPS with Retry-After).',
         body: SignupBody,
         response: { 201: SessionReply, ...errors(400, 409, 413, 415, 429) },
       },
     },
     async (request, reply) => {
       const { login, password, displayName } = request.body;
+      const waitMs = signups.take(addressGroup(request.ip));
+      if (waitMs > 0) {
+        const sec = Math.ceil(waitMs / 1000);
+        throw new PlatformError(
+          429,
+          'TOO_MANY_SIGNUPS',
+          `too many accounts created from your address; try again in ${Math.ceil(sec / 60)} min`,
+          sec,
+        );
+      }
       const user = await platform.signUp(login, password, displayName);
       const session = await platform.accounts.openSession(user);
       setSessionCookie(reply, session, platform.deps.nowMs(), limits.secureCookies);

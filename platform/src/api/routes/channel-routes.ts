@@ -6,22 +6,12 @@ import type { Subscription } from '../../channels/subscriptions.ts';
 import { notFound } from '../../errors.ts';
 import { requireUser } from '../auth-context.ts';
 import type { RouteContext } from '../route-context.ts';
-import { ChannelName, Closed, errors, Id, Page, PlainText } from '../schemas.ts';
+import { ChannelName, Closed, errors, Id, Page, PageFields, PlainText } from '../schemas.ts';
 
 /** Signed-in routes say so in the OpenAPI document. */
 export const SIGNED_IN = [{ bearer: [] }, { cookie: [] }];
 
 export const Millis = Type.Integer({ minimum: 0, description: 'wall-clock time, ms since the epoch' });
-
-/**
- * `?cursor=&limit=` of lists ordered by name or login: the cursor is the last name of the previous page, so it may
- * hold an underscore (the shared PageQuery's cursor pattern does not allow one).
- */
-export const NamePageFields = {
-  cursor: Type.Optional(Type.String({ pattern: '^[0-9a-z_]{1,64}$', description: 'nextCursor of the previous page' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-};
-export const NamePageQuery = Closed(NamePageFields);
 
 /** A 204 with what it means, for the OpenAPI document. */
 export const NoContent = (description: string) => Type.Null({ description });
@@ -90,7 +80,7 @@ const ChannelPatch = Type.Object(
 
 const ListQuery = Closed({
   live: Type.Optional(Type.Boolean({ description: 'only live channels, newest broadcast first' })),
-  ...NamePageFields,
+  ...PageFields,
 });
 
 export function subscriptionBrief(s: Subscription) {
