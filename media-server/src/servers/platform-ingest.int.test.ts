@@ -6,7 +6,7 @@
  */
 import { type StunResponder, startStunResponder, until } from '@glint/testkit';
 import { clientPeer, completeOffer, startGlint, type TestGlint } from '@glint/testkit/media-server';
-import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@glint/testkit/platform';
+import { callApi, createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@glint/testkit/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publish } from '../../test/rtmp-server.ts';
 
@@ -20,18 +20,8 @@ describe.each(TEST_DIALECTS)('ingest on the platform (%s)', (dialect) => {
   let fan: string;
   const encoders: ReturnType<typeof publish>[] = [];
 
-  async function api(method: string, path: string, token?: string, body?: unknown) {
-    const res = await fetch(t.http(path), {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
+  const api = (method: string, path: string, token?: string, json?: unknown) =>
+    callApi(t.http(path), { method, ...(token ? { bearer: token } : {}), ...(json === undefined ? {} : { json }) });
 
   async function signUp(login: string): Promise<string> {
     const res = await api('POST', '/api/auth/signup', undefined, { login, password: `${login}-password-1` });

@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import { type StunResponder, startStunResponder, until } from '@glint/testkit';
 import { clientPeer, completeOffer, startGlint, type TestGlint } from '@glint/testkit/media-server';
+import { callApi } from '@glint/testkit/platform';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publish } from '../../test/rtmp-server.ts';
 
@@ -43,34 +44,24 @@ afterAll(async () => {
   receiver?.close();
 });
 
-async function call(method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(t.http(path), {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const call = (method: string, path: string, token?: string, json?: unknown) =>
+  callApi(t.http(path), { method, ...(token ? { bearer: token } : {}), ...(json === undefined ? {} : { json }) });
 
 it('writes no password, session token, stream key or webhook secret to the logs or to a later API reply', async () => {
   const password = 'correct-horse-battery-staple-7';
   const signup = await call('POST', '/api/auth/signup', undefined, { login: 'secretive', password });
   expect(signup.status).toBe(201);
-  const firstToken = signup.json.token as string;
+  const firstToken = signup.body.token as string;
   await call('POST', '/api/auth/login', undefined, { login: 'secretive', password: 'wrong-password-123' });
   const login = await call('POST', '/api/auth/login', undefined, { login: 'secretive', password });
-  const token = login.json.token as string;
+  const token = login.body.token as string;
 
-  const firstKey = (await call('POST', '/api/channels/secretive/stream-key', token)).json.streamKey as string;
+  const firstKey = (await call('POST', '/api/channels/secretive/stream-key', token)).body.streamKey as string;
   const hook = await call('POST', '/api/channels/secretive/webhooks', token, {
     url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`,
   });
   expect(hook.status).toBe(201);
-  const hookSecret = hook.json.secret as string;
+  const hookSecret = hook.body.secret as string;
 
   // RTMP with the key (live, then the webhook is delivered, signed with its secret), a wrong key, WHIP with the key.
   const encoder = publish(t.glint.rtmpPort, `live/${firstKey}`, 30, true);
@@ -80,7 +71,7 @@ it('writes no password, session token, stream key or webhook secret to the logs 
   await wrong.exit;
   encoder.child.kill('SIGKILL');
   await until(() => !t.glint.hub.isLive('secretive'), { what: 'the stream to end' });
-  const secondKey = (await call('POST', '/api/channels/secretive/stream-key', token)).json.streamKey as string;
+  const secondKey = (await call('POST', '/api/channels/secretive/stream-key', token)).body.streamKey as string;
   const pc = clientPeer({ stunUrl: stun.url });
   const { sdp } = await completeOffer(pc, { video: true, audio: true }, 'sendonly');
   const whip = await fetch(t.http('/whip/secretive'), {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { newId } from '../ids.ts';
 import { type PageRequest, type PageResult, pageSize, toPage } from '../pagination.ts';
 import type { ServiceDeps } from '../service-deps.ts';
@@ -99,19 +100,13 @@ export class Broadcasts {
     const current = this.#onAir.get(channel);
     if (!current) return;
     this.#enqueue(channel, 'viewer sample', async () => {
-      const { db } = this.#deps;
-      const row = await db
-        .selectFrom('broadcasts')
-        .select(['peak_viewers', 'viewer_sample_sum', 'viewer_samples'])
-        .where('id', '=', current.broadcastId)
-        .executeTakeFirst();
-      if (!row) return;
-      await db
+      // One statement, the same on both dialects (CASE rather than SQLite's max() or PostgreSQL's greatest()).
+      await this.#deps.db
         .updateTable('broadcasts')
         .set({
-          peak_viewers: Math.max(row.peak_viewers, viewers),
-          viewer_sample_sum: row.viewer_sample_sum + viewers,
-          viewer_samples: row.viewer_samples + 1,
+          peak_viewers: sql<number>`case when peak_viewers < ${viewers} then ${viewers} else peak_viewers end`,
+          viewer_sample_sum: sql<number>`viewer_sample_sum + ${viewers}`,
+          viewer_samples: sql<number>`viewer_samples + 1`,
         })
         .where('id', '=', current.broadcastId)
         .execute();
