@@ -119,6 +119,7 @@ async function main(): Promise<void> {
     ].join('\n        '),
     [
       'the gap to the peer is all the API adds: its hooks (rate limit, session lookup, metrics), validation, response schema and queries.',
+      `latency is at saturation: with ${LOAD.connections} requests always in flight, p50 ≈ ${LOAD.connections} ÷ req/s is mostly queueing; one request's own cost is in the next table.`,
       'the load generator and the server share 2 cores (with PostgreSQL on its runs): req/s is a capacity of this box.',
     ],
   );
