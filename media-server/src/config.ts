@@ -149,6 +149,18 @@ export const SETTINGS = {
     group: 'server',
     secret: true,
   }),
+  redisUrl: setting<string | undefined>({
+    env: 'GLINT_REDIS_URL',
+    alias: 'REDIS_URL',
+    default: undefined,
+    defaultText: '(none: chat in memory)',
+    parse: text,
+    check: (url) =>
+      url === undefined || /^rediss?:\/\/.+/.test(url) ? undefined : 'must be redis://host:port (or rediss://)',
+    doc: 'chat fan-out, history and limits shared across pods through Redis; `REDIS_URL` is read too',
+    group: 'server',
+    secret: true,
+  }),
   trustProxy: setting({
     env: 'GLINT_TRUST_PROXY',
     default: '',
