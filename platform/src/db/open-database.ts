@@ -62,7 +62,7 @@ function connect(url: string, options: OpenDatabaseOptions): PlatformDatabase {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
     return { db, dialect: 'sqlite', displayUrl: url, close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
@@ -79,6 +79,32 @@ function connect(url: string, options: OpenDatabaseOptions): PlatformDatabase {
     return { db, dialect: 'postgres', displayUrl: redactUrl(url), close: () => db.destroy() };
   }
   throw new DatabaseUrlError(url);
+}
+
+/** Prepared statements kept per SQL text (Kysely asks for a new one per query; preparing is ~13% of a read's CPU). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * better-sqlite3 behind Kysely, reusing prepared statements (least recently used ones dropped past the cap). Safe
+ * because better-sqlite3 runs each statement to completion synchronously; Kysely's streaming path (iterate) is not
+ * used here.
+ */
+function cachingStatements(sqlite: SQLite.Database): Pick<SQLite.Database, 'prepare' | 'close'> {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare: ((sql: string) => {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, statement);
+      return statement;
+    }) as SQLite.Database['prepare'],
+  };
 }
 
 export function redactUrl(url: string): string {
