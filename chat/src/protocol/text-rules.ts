@@ -6,6 +6,7 @@
  */
 
 /** C0 controls, DEL, C1 controls, and any surrogate code unit that is not half of a pair. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's job.
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export type TextProblem = 'control' | 'surrogate';
