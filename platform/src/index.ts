@@ -5,7 +5,15 @@ export { SESSION_COOKIE } from './api/auth-context.ts';
 export { type ApiLimits, type ApiOptions, DEFAULT_API_LIMITS } from './api/route-context.ts';
 export type { ChannelSummary, ChannelUpdate, LiveState } from './channels/channels.ts';
 export { type ChannelInfo, Channels } from './channels/channels.ts';
+export {
+  type ChannelEmote,
+  EMOTE_CODE_PATTERN,
+  EMOTE_LIMITS,
+  type EmoteImage,
+  Emotes,
+} from './channels/emotes.ts';
 export { type FollowedChannel, Follows } from './channels/follows.ts';
+export { GLOBAL_EMOTE_CODES, type GlobalEmote, globalEmoteId } from './channels/global-emotes.ts';
 export {
   type ChannelRole,
   GRANTABLE_ROLES,

@@ -1,6 +1,7 @@
 import type { Logger } from '@glint/media-core';
 import { Accounts, type AccountsOptions, type AuthUser } from './accounts/accounts.ts';
 import { Channels } from './channels/channels.ts';
+import { Emotes } from './channels/emotes.ts';
 import { Follows } from './channels/follows.ts';
 import { Roles } from './channels/roles.ts';
 import { StreamKeys } from './channels/stream-keys.ts';
@@ -42,6 +43,7 @@ export class Platform {
   readonly follows: Follows;
   readonly roles: Roles;
   readonly subscriptions: Subscriptions;
+  readonly emotes: Emotes;
   readonly notifications: Notifications;
   readonly webhooks: Webhooks;
   readonly push: PushHub;
@@ -64,6 +66,7 @@ export class Platform {
     this.follows = new Follows(this.deps);
     this.roles = new Roles(this.deps);
     this.subscriptions = new Subscriptions(this.deps);
+    this.emotes = new Emotes(this.deps);
     this.notifications = new Notifications(this.deps);
     this.webhooks = new Webhooks(this.deps, options.webhooks);
     this.push = new PushHub(this.deps, options.push);

@@ -12,6 +12,7 @@ import { bearerToken, clearSessionCookie, cookieToken } from './auth-context.ts'
 import { type ApiLimits, type ApiOptions, DEFAULT_API_LIMITS, type RouteContext } from './route-context.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { channelRoutes } from './routes/channel-routes.ts';
+import { emoteRoutes } from './routes/emote-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { socialRoutes } from './routes/social-routes.ts';
 import { errors } from './schemas.ts';
@@ -57,6 +58,7 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
         { name: 'follows', description: 'Following channels' },
         { name: 'subscriptions', description: 'Subscriptions to channels' },
         { name: 'roles', description: 'Moderators, VIPs and bans in a channel' },
+        { name: 'emotes', description: "The global emotes and each channel's own, with their images" },
         { name: 'notifications', description: 'What happened in the channels you follow' },
         { name: 'webhooks', description: 'Signed HTTP callbacks when a channel goes live or offline' },
       ],
@@ -152,6 +154,7 @@ export async function platformApi(app: FastifyInstance, options: ApiOptions): Pr
   await app.register(channelRoutes, context);
   await app.register(socialRoutes, context);
   await app.register(eventRoutes, context);
+  await app.register(emoteRoutes, context);
 }
 
 /** Fastify's own refusals of a request's framing, in the API's words (its FST_ codes are no contract of ours). */

@@ -127,9 +127,27 @@ const initial: Migration = {
   },
 };
 
+/** Channel emotes: images a broadcaster uploads (small, so stored in the row; SQLite has no booleans: 0/1). */
+const channelEmotes: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('channel_emotes')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('channel', 'text', (c) => c.notNull().references('channels.name').onDelete('cascade'))
+      .addColumn('code', 'text', (c) => c.notNull())
+      .addColumn('image_base64', 'text', (c) => c.notNull())
+      .addColumn('content_type', 'text', (c) => c.notNull())
+      .addColumn('subscriber_only', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('created_at', ms, (c) => c.notNull())
+      .addUniqueConstraint('channel_emotes_code', ['channel', 'code'])
+      .execute();
+  },
+};
+
 /** Every migration, by version. Kysely runs the missing ones in name order at start. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
+  '0002_channel_emotes': channelEmotes,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -17,6 +17,7 @@ export interface Database {
   channel_roles: ChannelRolesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  channel_emotes: ChannelEmotesTable;
 }
 
 export interface UsersTable {
@@ -131,6 +132,20 @@ export interface WebhookDeliveriesTable {
   failed_at: number | null;
   last_status: number | null;
   last_error: string | null;
+}
+
+export interface ChannelEmotesTable {
+  /** A new id whenever the image changes, so its URL can be cached forever. */
+  id: string;
+  channel: string;
+  /** What a chatter types: [A-Za-z][A-Za-z0-9]{2,19}, case-sensitive, unique in the channel. */
+  code: string;
+  /** The image (PNG, GIF or WebP, at most 32 KiB), base64. */
+  image_base64: string;
+  content_type: string;
+  /** 1: only the channel's subscribers (and its broadcaster) may use it; 0: anyone. */
+  subscriber_only: number;
+  created_at: number;
 }
 
 export type UserRow = Selectable<UsersTable>;
