@@ -1,0 +1,169 @@
+import type { Logger } from '@glint/media-core';
+import { type ChatBus, DEFAULT_ROOM_SETTINGS, type StoredRoomSettings, type Unsubscribe } from '../hub/chat-bus.ts';
+import { serializeServerFrame } from '../protocol/codec.ts';
+import type { RoomName, RoomSettings, SequencedEvent } from '../protocol/types.ts';
+import type { Connection } from './connection.ts';
+
+export interface RoomDeps {
+  readonly bus: ChatBus;
+  readonly logger: Logger;
+  readonly nowMs: () => number;
+  readonly batchMs: number;
+  readonly historyLimit: number;
+}
+
+/**
+ * One channel's room on this pod: its members here, one bus subscription, and the batching of its events. Each batch
+ * is serialised once and the same string goes to every member; a busy room has one timer, a quiet one none.
+ */
+export class Room {
+  readonly name: RoomName;
+  /** Members, each with the highest seq it has been sent (a new member may have had some events with its history). */
+  readonly members = new Map<Connection, number>();
+  /** Connections waiting for their history: the live events that arrive meanwhile are kept for them. */
+  readonly #joining = new Map<Connection, SequencedEvent[]>();
+  settings: StoredRoomSettings = DEFAULT_ROOM_SETTINGS;
+  readonly ready: Promise<void>;
+  readonly #deps: RoomDeps;
+  #unsubscribe: Unsubscribe | null = null;
+  #closed = false;
+  #pending: SequencedEvent[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #lastFlushMs = Number.NEGATIVE_INFINITY;
+  #lastSeq = 0;
+
+  constructor(name: RoomName, deps: RoomDeps) {
+    this.name = name;
+    this.#deps = deps;
+    this.ready = this.#open();
+    // A failed open is reported to each joiner; this keeps it from being an unhandled rejection meanwhile.
+    this.ready.catch(() => {});
+  }
+
+  get empty(): boolean {
+    return this.members.size === 0 && this.#joining.size === 0;
+  }
+
+  /** The settings as members see them (the blocked terms themselves stay on the server). */
+  get publicSettings(): RoomSettings {
+    const { blockedTerms, ...rest } = this.settings;
+    return { ...rest, blockedTermCount: blockedTerms.length };
+  }
+
+  /**
+   * Adds the connection: sends `joined` with its history (after `since` when given), then the events that arrived
+   * meanwhile, and from then on every batch. Returns false when the connection left or closed while waiting.
+   */
+  async join(connection: Connection, since: number | undefined): Promise<boolean> {
+    if (this.members.has(connection)) this.members.delete(connection);
+    this.#joining.set(connection, []);
+    let page: Awaited<ReturnType<ChatBus['history']>>;
+    try {
+      await this.ready;
+      page = await this.#deps.bus.history(this.name, {
+        limit: this.#deps.historyLimit,
+        ...(since !== undefined ? { sinceSeq: since } : {}),
+      });
+    } catch (error) {
+      this.#joining.delete(connection);
+      throw error;
+    }
+    const arrived = this.#joining.get(connection);
+    this.#joining.delete(connection);
+    if (arrived === undefined || !connection.open) return false;
+    const history = page.events.slice(-this.#deps.historyLimit);
+    connection.sendFrame({
+      type: 'joined',
+      room: this.name,
+      settings: this.publicSettings,
+      history,
+      gap: page.gap,
+      seq: page.seq,
+    });
+    const missed = arrived.filter((e) => e.seq > page.seq);
+    if (missed.length > 0) connection.sendFrame({ type: 'events', room: this.name, events: missed });
+    this.members.set(connection, Math.max(page.seq, missed.at(-1)?.seq ?? 0));
+    return true;
+  }
+
+  /** Returns true when the room has nobody left here (the caller closes it). */
+  leave(connection: Connection): boolean {
+    this.members.delete(connection);
+    this.#joining.delete(connection);
+    return this.empty;
+  }
+
+  /** Sends already serialised text to every member (counts). */
+  broadcast(text: string): void {
+    for (const connection of this.members.keys()) connection.send(text);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#pending = [];
+    const unsubscribe = this.#unsubscribe;
+    this.#unsubscribe = null;
+    if (unsubscribe) await unsubscribe();
+  }
+
+  async #open(): Promise<void> {
+    const unsubscribe = await this.#deps.bus.subscribe(this.name, (event) => this.#onEvent(event));
+    if (this.#closed) {
+      await unsubscribe();
+      return;
+    }
+    this.#unsubscribe = unsubscribe;
+    this.settings = await this.#deps.bus.settings(this.name);
+  }
+
+  #onEvent(event: SequencedEvent): void {
+    if (this.#closed) return;
+    // The bus delivers in seq order; after a reconnect it may repeat one: nobody gets an event twice.
+    if (event.seq <= this.#lastSeq) return;
+    this.#lastSeq = event.seq;
+    if (event.kind === 'settings') this.#reloadSettings();
+    for (const arrived of this.#joining.values()) arrived.push(event);
+    this.#pending.push(event);
+    if (this.#timer) return;
+    const now = this.#deps.nowMs();
+    const wait = this.#lastFlushMs + this.#deps.batchMs - now;
+    if (wait <= 0) {
+      this.#flush();
+    } else {
+      this.#timer = setTimeout(() => {
+        this.#timer = null;
+        this.#flush();
+      }, wait);
+    }
+  }
+
+  #flush(): void {
+    const events = this.#pending;
+    this.#pending = [];
+    this.#lastFlushMs = this.#deps.nowMs();
+    const first = events[0];
+    const last = events.at(-1);
+    if (first === undefined || last === undefined) return;
+    let text: string | null = null;
+    for (const [connection, through] of this.members) {
+      if (through < first.seq) {
+        text ??= serializeServerFrame({ type: 'events', room: this.name, events });
+        connection.send(text);
+      } else if (through < last.seq) {
+        // Joined mid-batch with some of these in its history: only the rest, in a frame of its own.
+        connection.sendFrame({ type: 'events', room: this.name, events: events.filter((e) => e.seq > through) });
+      }
+    }
+  }
+
+  #reloadSettings(): void {
+    this.#deps.bus.settings(this.name).then(
+      (settings) => {
+        this.settings = settings;
+      },
+      (err: unknown) => this.#deps.logger.warn({ err, room: this.name }, 'room settings could not be reloaded'),
+    );
+  }
+}
