@@ -17,6 +17,7 @@ export { packBits } from './pack-bits.ts';
 export { type ProbedPacket, probePackets } from './probe-packets.ts';
 export { requireTool } from './require-tool.ts';
 export { type BlankOrigin, startBlankOrigin } from './start-blank-origin.ts';
+export { type RedisServer, startRedisServer } from './start-redis-server.ts';
 export { type StunResponder, startStunResponder } from './stun-responder.ts';
 export { udpSocketCount, udpSockets } from './udp-sockets.ts';
 export { type UntilOptions, until } from './until.ts';

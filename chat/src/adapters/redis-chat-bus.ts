@@ -88,6 +88,8 @@ export class RedisChatBus implements ChatBus {
   readonly #nowMs: () => number;
   #refreshTimer: NodeJS.Timeout | undefined;
   #wasDown = false;
+  /** A random value Redis holds while it keeps its data: a different one after a reconnect means it lost them. */
+  #epoch = '';
   #closed = false;
 
   private constructor(options: RedisChatBusOptions) {
@@ -119,6 +121,7 @@ export class RedisChatBus implements ChatBus {
   static async connect(options: RedisChatBusOptions): Promise<RedisChatBus> {
     const bus = new RedisChatBus(options);
     await Promise.all([bus.#data.connect(), bus.#sub.connect()]);
+    bus.#epoch = await bus.#currentEpoch();
     bus.#refreshTimer = setInterval(() => void bus.#refreshChatters(), Math.max(10, bus.#chatterTtlMs / 3));
     bus.#refreshTimer.unref();
     return bus;
@@ -406,6 +409,15 @@ export class RedisChatBus implements ChatBus {
           [String(feed.highestSeen), String(this.#seqGap)],
         );
       }
+      const epoch = await this.#currentEpoch();
+      if (epoch !== this.#epoch) {
+        this.#logger.warn(
+          {},
+          'chat found Redis emptied (restarted without persistence): writing back bans and settings',
+        );
+        await this.#restoreShared();
+        this.#epoch = epoch;
+      }
       for (const [key, write] of [...this.#unsynced]) {
         await write();
         this.#unsynced.delete(key);
@@ -420,6 +432,29 @@ export class RedisChatBus implements ChatBus {
       // Redis went away again mid-way: the next 'ready' runs all of this again.
       this.#wasDown = true;
       this.#logger.warn({ err: error }, 'chat recovery after Redis came back failed: retrying on the next reconnect');
+    }
+  }
+
+  async #currentEpoch(): Promise<string> {
+    const key = this.#key('epoch');
+    await this.#data.set(key, randomUUID(), { NX: true });
+    return (await this.#data.get(key)) ?? '';
+  }
+
+  /**
+   * After Redis lost its data: this pod's copies of restrictions and settings go back, unless another pod already
+   * wrote them (NX), so that a restart does not unban everyone. (A ban lifted on another pod that this pod had not
+   * read since can come back: a moderator lifts it again; losing every ban would be worse.)
+   */
+  async #restoreShared(): Promise<void> {
+    const now = this.#nowMs();
+    for (const { room, login, untilMs } of this.#restrictions.entries()) {
+      const key = this.#key('restriction', room, login);
+      if (untilMs === null) await this.#data.set(key, 'ban', { NX: true });
+      else if (untilMs > now) await this.#data.set(key, String(untilMs), { NX: true, PX: untilMs - now });
+    }
+    for (const [room, settings] of this.#settings) {
+      await this.#data.set(this.#key('settings', room), JSON.stringify(settings), { NX: true });
     }
   }
 
@@ -461,7 +496,7 @@ export class RedisChatBus implements ChatBus {
   }
 
   #key(kind: string, ...parts: string[]): string {
-    return `${this.#prefix}${kind}:${parts.join(':')}`;
+    return parts.length === 0 ? `${this.#prefix}${kind}` : `${this.#prefix}${kind}:${parts.join(':')}`;
   }
 
   #channel(room: RoomName): string {

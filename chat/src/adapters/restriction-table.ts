@@ -37,6 +37,16 @@ export class RestrictionTable {
     this.#entries.delete(keyOf(room, login));
   }
 
+  /** The restrictions in force (for writing them back to a Redis that lost them). */
+  *entries(): Generator<{ room: RoomName; login: string; untilMs: number | null }> {
+    const now = this.nowMs();
+    for (const [key, { untilMs }] of this.#entries) {
+      if (untilMs !== null && untilMs <= now) continue;
+      const [room = '', login = ''] = key.split('\n');
+      yield { room, login, untilMs };
+    }
+  }
+
   get(room: RoomName, login: string): Restriction | null {
     const key = keyOf(room, login);
     const entry = this.#entries.get(key);

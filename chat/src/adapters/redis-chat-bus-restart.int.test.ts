@@ -1,0 +1,102 @@
+import { type RedisServer, startRedisServer, until } from '@glint/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RoomEvent, SequencedEvent } from '../protocol/types.ts';
+import { RedisChatBus } from './redis-chat-bus.ts';
+
+const said = (text: string): RoomEvent => ({ kind: 'cleared', by: text });
+const label = (event: SequencedEvent) => (event.kind === 'cleared' ? event.by : event.kind);
+
+let redis: RedisServer;
+let pods: RedisChatBus[] = [];
+
+/** Three pods, each with one subscriber to `room`, collecting what it receives. */
+async function threePods(room: string): Promise<SequencedEvent[][]> {
+  pods = await Promise.all([0, 1, 2].map(() => RedisChatBus.connect({ url: redis.url, keyPrefix: 'restart:' })));
+  const seen = pods.map(() => [] as SequencedEvent[]);
+  await Promise.all(pods.map((pod, i) => pod.subscribe(room, (event) => seen[i]?.push(event))));
+  return seen;
+}
+
+function expectStrictlyIncreasing(events: readonly SequencedEvent[]): void {
+  for (let i = 1; i < events.length; i += 1) {
+    expect((events[i] as SequencedEvent).seq).toBeGreaterThan((events[i - 1] as SequencedEvent).seq);
+  }
+}
+
+beforeEach(async () => {
+  redis = await startRedisServer();
+});
+
+afterEach(async () => {
+  await Promise.all(pods.map((pod) => pod.close()));
+  pods = [];
+  await redis.stop();
+});
+
+describe('RedisChatBus when Redis is killed and restarted (no persistence)', () => {
+  it('delivers locally while Redis is down, resumes cross-pod delivery by itself, seqs stay monotonic', async () => {
+    const seen = await threePods('live');
+    const [a, b, c] = pods as [RedisChatBus, RedisChatBus, RedisChatBus];
+    for (const [i, pod] of pods.entries()) {
+      await pod.publish('live', said(`before-${i}-1`));
+      await pod.publish('live', said(`before-${i}-2`));
+    }
+    await until(() => seen.every((events) => events.length === 6), { what: 'six events on every pod' });
+    expect(seen[1]).toEqual(seen[0]);
+    expect(seen[2]).toEqual(seen[0]);
+    await a.restrict('live', 'mallory', null);
+    expect(await c.restriction('live', 'mallory')).toEqual({ untilMs: null });
+    const limitKey = 'flooder';
+    expect(await b.hit(limitKey, 1, 60_000)).toBe(0);
+
+    await redis.kill();
+    await until(() => pods.every((pod) => !pod.connected), { what: 'every pod to see Redis gone' });
+
+    // Local delivery goes on; nothing throws into the caller.
+    const local = await Promise.all(pods.map((pod, i) => pod.publish('live', said(`down-${i}`))));
+    expect(local.map((event) => event.seq)).toEqual([7, 7, 7]); // above the last seq each pod knew
+    for (const [i, events] of seen.entries()) {
+      expect(events.map(label).slice(6)).toEqual([`down-${i}`]); // this pod's own event, no one else's
+    }
+    expect(pods.every((pod) => !pod.connected)).toBe(true);
+    // A banned user stays banned on the pod that saw the ban; counters fail open with a local limiter.
+    expect(await c.restriction('live', 'mallory')).toEqual({ untilMs: null });
+    expect(await b.hit(limitKey, 1, 60_000)).toBe(0);
+    expect(await b.hit(limitKey, 1, 60_000)).toBeGreaterThan(0);
+    // History while down: what this pod delivered.
+    expect((await b.history('live', { sinceSeq: 6, limit: 50 })).events.map(label)).toEqual(['down-1']);
+
+    await redis.restart();
+    await until(() => pods.every((pod) => pod.connected), { what: 'every pod to reconnect by itself' });
+
+    // Cross-pod delivery resumes: each pod's next event reaches the other two.
+    for (const [i, pod] of pods.entries()) {
+      const text = `after-${i}`;
+      await pod.publish('live', said(text));
+      await until(() => seen.every((events) => events.some((event) => label(event) === text)), {
+        what: `${text} on every pod`,
+        detail: () => JSON.stringify(seen.map((events) => events.map(label))),
+      });
+    }
+    const after = seen.map((events) => events.filter((event) => label(event).startsWith('after-')));
+    expect(after[1]).toEqual(after[0]);
+    expect(after[2]).toEqual(after[0]);
+    const firstAfter = after[0]?.[0]?.seq ?? 0;
+    expect(firstAfter).toBeGreaterThan(7); // never reusing a seq delivered while down
+    for (const events of seen) {
+      expectStrictlyIncreasing(events); // monotonic, so no subscriber saw a seq twice
+      expect(events.map(label).filter((text) => text.startsWith('before-'))).toHaveLength(6);
+    }
+
+    // Redis lost the history: resuming from before the restart is a gap; from after it, complete.
+    const resumeOld = await a.history('live', { sinceSeq: 6, limit: 50 });
+    expect(resumeOld.gap).toBe(true);
+    expect(resumeOld.events.map(label)).toEqual(['after-0', 'after-1', 'after-2']);
+    const resumeNew = await c.history('live', { sinceSeq: firstAfter, limit: 50 });
+    expect(resumeNew).toMatchObject({ gap: false, seq: firstAfter + 2 });
+    expect(resumeNew.events.map(label)).toEqual(['after-1', 'after-2']);
+
+    // Redis lost the ban with its data; the pods that held it wrote it back when they reconnected.
+    expect(await b.restriction('live', 'mallory')).toEqual({ untilMs: null });
+  });
+});
