@@ -1,5 +1,7 @@
 import { type RedisServer, startRedisServer, until } from '@glint/testkit';
+import { createClient } from 'redis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_ROOM_SETTINGS } from '../hub/chat-bus.ts';
 import type { RoomEvent, SequencedEvent } from '../protocol/types.ts';
 import { RedisChatBus } from './redis-chat-bus.ts';
 
@@ -98,5 +100,53 @@ describe('RedisChatBus when Redis is killed and restarted (no persistence)', () 
 
     // Redis lost the ban with its data; the pods that held it wrote it back when they reconnected.
     expect(await b.restriction('live', 'mallory')).toEqual({ untilMs: null });
+  });
+
+  it('catches up from history what a dropped pub/sub connection missed, each event once', async () => {
+    const seen = await threePods('burst');
+    const [a, b] = pods as [RedisChatBus, RedisChatBus];
+    await a.publish('burst', said('first'));
+    await until(() => seen.every((events) => events.length === 1), { what: 'the first event on every pod' });
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    try {
+      await admin.clientKill({ filter: 'TYPE', type: 'pubsub' }); // every pod's subscriber connection drops
+      for (let n = 0; n < 100; n += 1) await b.publish('burst', said(`burst-${n}`)); // some while they reconnect
+    } finally {
+      await admin.close();
+    }
+    await until(() => seen.every((events) => events.length === 101), {
+      what: '101 events on every pod',
+      detail: () => JSON.stringify(seen.map((events) => events.length)),
+    });
+    for (const events of seen) {
+      expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 101 }, (_, n) => n + 1));
+    }
+  });
+
+  it('subscribes and writes made while Redis is down take effect when it is back', async () => {
+    await threePods('live');
+    const [a, b, c] = pods as [RedisChatBus, RedisChatBus, RedisChatBus];
+    await redis.kill();
+    await until(() => pods.every((pod) => !pod.connected), { what: 'every pod to see Redis gone' });
+    const late: SequencedEvent[] = [];
+    await c.subscribe('late', (event) => late.push(event)); // returns at once; the SUBSCRIBE waits for Redis
+    await a.restrict('live', 'troll', null);
+    await a.saveSettings('live', { ...DEFAULT_ROOM_SETTINGS, emoteOnly: true });
+    await b.reportChatters('live', 4);
+    expect(await b.publish('nobody-here', said('x'))).toMatchObject({ seq: 1 }); // no subscriber, no throw
+    await redis.restart();
+    await until(() => pods.every((pod) => pod.connected), { what: 'every pod to reconnect' });
+    expect(await c.restriction('live', 'troll')).toEqual({ untilMs: null });
+    expect((await b.settings('live')).emoteOnly).toBe(true);
+    await until(async () => (await a.chatters('live')) === 4, { what: 'pod B’s chatters written back' });
+    await until(
+      async () => {
+        await a.publish('late', said('hello'));
+        return late.length > 0;
+      },
+      { what: 'pod C to receive the room it subscribed to while Redis was down' },
+    );
+    expect(late.map(label)[0]).toBe('hello');
   });
 });

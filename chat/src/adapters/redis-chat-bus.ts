@@ -88,6 +88,7 @@ export class RedisChatBus implements ChatBus {
   readonly #nowMs: () => number;
   #refreshTimer: NodeJS.Timeout | undefined;
   #wasDown = false;
+  #recovering = false;
   /** A random value Redis holds while it keeps its data: a different one after a reconnect means it lost them. */
   #epoch = '';
   #closed = false;
@@ -127,8 +128,9 @@ export class RedisChatBus implements ChatBus {
     return bus;
   }
 
+  /** Both connections up and, after an outage, the recovery done (seqs re-seeded, writes replayed, caught up). */
   get connected(): boolean {
-    return this.#data.isReady && this.#sub.isReady;
+    return this.#data.isReady && this.#sub.isReady && !this.#wasDown;
   }
 
   async publish(room: RoomName, event: RoomEvent): Promise<SequencedEvent> {
@@ -318,7 +320,7 @@ export class RedisChatBus implements ChatBus {
           return false;
         },
       );
-    if (!this.connected) return;
+    if (!this.#data.isReady || !this.#sub.isReady) return;
     feed.hold();
     try {
       if (await subscribed) {
@@ -397,8 +399,8 @@ export class RedisChatBus implements ChatBus {
 
   /** When both clients are back after an outage: re-seed the rooms' seqs, replay writes, catch up from history. */
   async #onReady(): Promise<void> {
-    if (!this.#wasDown || !this.connected || this.#closed) return;
-    this.#wasDown = false;
+    if (!this.#wasDown || this.#recovering || !this.#data.isReady || !this.#sub.isReady || this.#closed) return;
+    this.#recovering = true;
     this.#logger.info({ rooms: this.#feeds.size }, 'chat has Redis back: re-seeding seqs and catching up');
     try {
       for (const feed of this.#feeds.values()) {
@@ -428,10 +430,13 @@ export class RedisChatBus implements ChatBus {
         if (this.#listening.has(feed.room)) await this.#catchUp(feed);
         else void this.#listen(feed);
       }
+      this.#wasDown = false;
     } catch (error) {
-      // Redis went away again mid-way: the next 'ready' runs all of this again.
-      this.#wasDown = true;
-      this.#logger.warn({ err: error }, 'chat recovery after Redis came back failed: retrying on the next reconnect');
+      // Redis went away again mid-way (the next 'ready' runs all of this again), or failed otherwise: retry soon.
+      this.#logger.warn({ err: error }, 'chat recovery after Redis came back failed: retrying');
+      setTimeout(() => void this.#onReady(), 1000).unref();
+    } finally {
+      this.#recovering = false;
     }
   }
 
