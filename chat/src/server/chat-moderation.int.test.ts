@@ -158,8 +158,16 @@ describe('moderation', () => {
 
     await act(owner, { kind: 'emote-only', on: true }, (e) => e.kind === 'settings');
     expect(await viewer.refused({ type: 'send', room, text: 'words' })).toMatchObject({ code: 'EMOTE_ONLY' });
+    expect(await viewer.refused({ type: 'send', room, text: 'glintGG words' })).toMatchObject({ code: 'EMOTE_ONLY' });
+    const marked = await said(viewer, 'glintGG  glintHeart');
+    expect(marked.emotes.map((e) => [e.start, e.end])).toEqual([
+      [0, 7],
+      [9, 19],
+    ]);
     await said(owner, 'the broadcaster may still type');
     await act(owner, { kind: 'emote-only', on: false }, (e) => e.kind === 'settings');
+    // Positions count code points: the emoji before the emote is one.
+    expect((await said(viewer, '🔥 glintGG')).emotes).toEqual([{ id: expect.any(String), start: 2, end: 9 }]);
 
     const terms = await act(owner, { kind: 'blocked-terms', terms: ['Forbidden'] }, (e) => e.kind === 'settings');
     expect(terms.events.find((e) => e.kind === 'settings')).toMatchObject({ settings: { blockedTermCount: 1 } });

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { addressGroup, type Logger } from '@glint/media-core';
 import type { Platform } from '@glint/platform';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { EmoteSets } from '../emotes/emote-sets.ts';
 import type { ChatBus } from '../hub/chat-bus.ts';
 import { parseClientFrame, serializeServerFrame } from '../protocol/codec.ts';
 import { ChatProtocolError } from '../protocol/protocol-error.ts';
@@ -20,7 +21,7 @@ import { ChatterProfiles } from './chatter-profiles.ts';
 import { Connection } from './connection.ts';
 import { moderate } from './moderation.ts';
 import { Room } from './room.ts';
-import { admitMessage, type EmoteFinder } from './send-checks.ts';
+import { admitMessage } from './send-checks.ts';
 import { sessionTokenOf } from './session-token.ts';
 import { refuseUpgrade } from './upgrade-refusal.ts';
 
@@ -31,8 +32,8 @@ export interface ChatServerOptions {
   /** The channel's live viewers, pushed to its room with the chatter count. */
   readonly viewers?: (room: RoomName) => number;
   readonly limits?: Partial<ChatLimits>;
-  /** The emotes in a message (default: none are recognised). */
-  readonly findEmotes?: EmoteFinder;
+  /** Each channel's emotes (default: read from the platform, cached per pod). */
+  readonly emotes?: EmoteSets;
   /** The path handleUpgrade serves; default /chat. */
   readonly path?: string;
   readonly nowMs?: () => number;
@@ -58,6 +59,7 @@ export class ChatServer {
   readonly #nowMs: () => number;
   readonly #wss: WebSocketServer;
   readonly #profiles: ChatterProfiles;
+  readonly #emotes: EmoteSets;
   readonly #connections = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
   readonly #rooms = new Map<RoomName, Room>();
@@ -75,6 +77,8 @@ export class ChatServer {
     this.limits = { ...DEFAULT_CHAT_LIMITS, ...options.limits };
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
     this.#profiles = new ChatterProfiles(options.platform, this.limits.profileCacheMs, this.#nowMs);
+    this.#emotes =
+      options.emotes ?? new EmoteSets(options.platform.emotes, { nowMs: this.#nowMs, logger: this.#logger });
     this.#timers = [
       setInterval(() => void this.#sendCounts(), this.limits.countsIntervalMs),
       setInterval(() => this.#sweep(), this.limits.pingIntervalMs),
@@ -310,7 +314,7 @@ export class ChatServer {
         profiles: this.#profiles,
         limits: this.limits,
         nowMs: this.#nowMs,
-        findEmotes: this.#options.findEmotes ?? (() => []),
+        emotes: this.#emotes,
       },
       room,
       user,

@@ -16,7 +16,7 @@ export interface TestPod {
 export async function startTestPod(
   platform: Platform,
   bus: ChatBus,
-  options: { limits?: Partial<ChatLimits> } & Partial<Pick<ChatServerOptions, 'viewers' | 'nowMs' | 'findEmotes'>> = {},
+  options: { limits?: Partial<ChatLimits> } & Partial<Pick<ChatServerOptions, 'viewers' | 'nowMs' | 'emotes'>> = {},
 ): Promise<TestPod> {
   const server = new ChatServer({ platform, bus, logger: silentLogger, ...options });
   const http: Server = createServer((_req, res) => res.writeHead(404).end());

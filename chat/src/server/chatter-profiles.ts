@@ -1,5 +1,6 @@
 import type { AuthUser, ChannelRole, Platform } from '@glint/platform';
-import type { Badge, Chatter, RoomName } from '../protocol/types.ts';
+import { badgesFor } from '../emotes/badges.ts';
+import type { Chatter, RoomName } from '../protocol/types.ts';
 
 /** Who a user is in one room: their roles (highest first) and how they appear beside their messages. */
 export interface ChatterProfile {
@@ -76,14 +77,10 @@ export class ChatterProfiles {
 
   async #load(room: RoomName, user: AuthUser): Promise<ChatterProfile> {
     const roles = await this.#platform.roles.rolesOf(room, user.id);
-    const badges: Badge[] = [];
-    if (roles.includes('broadcaster')) badges.push({ kind: 'broadcaster' });
-    if (roles.includes('moderator')) badges.push({ kind: 'moderator' });
-    if (roles.includes('vip')) badges.push({ kind: 'vip' });
-    if (roles.includes('subscriber')) {
-      const subscription = await this.#platform.subscriptions.activeOf(room, user.id);
-      if (subscription) badges.push({ kind: 'subscriber', months: subscription.months, tier: subscription.tier });
-    }
+    const subscription = roles.includes('subscriber')
+      ? await this.#platform.subscriptions.activeOf(room, user.id)
+      : null;
+    const badges = badgesFor(roles, subscription);
     return { roles, chatter: { login: user.login, displayName: user.displayName, badges } };
   }
 }

@@ -1,4 +1,6 @@
 import type { AuthUser } from '@glint/platform';
+import { isOnlyEmotes, markEmotes } from '../emotes/emote-parser.ts';
+import type { EmoteSets } from '../emotes/emote-sets.ts';
 import type { ChatBus } from '../hub/chat-bus.ts';
 import { type EmotePosition, MAX_MESSAGE_CHARS } from '../protocol/types.ts';
 import { ChatError, seconds } from './chat-error.ts';
@@ -6,15 +8,12 @@ import type { ChatLimits } from './chat-limits.ts';
 import { type ChatterProfile, type ChatterProfiles, isModerator, isPrivileged } from './chatter-profiles.ts';
 import type { Room } from './room.ts';
 
-/** Finds the emotes in a message; `subscriber` says whether the channel's subscriber-only emotes count for the user. */
-export type EmoteFinder = (room: string, text: string, subscriber: boolean) => readonly EmotePosition[];
-
 export interface SendCheckDeps {
   readonly bus: ChatBus;
   readonly profiles: ChatterProfiles;
   readonly limits: ChatLimits;
   readonly nowMs: () => number;
-  readonly findEmotes: EmoteFinder;
+  readonly emotes: EmoteSets;
 }
 
 export interface AdmittedMessage {
@@ -69,8 +68,9 @@ export async function admitMessage(
   if (settings.subscribersOnly && !privileged && !subscriber) {
     throw new ChatError('SUBSCRIBERS_ONLY', `only subscribers of ${room.name} may chat now`);
   }
-  const emotes = deps.findEmotes(room.name, text, subscriber || moderator);
-  if (settings.emoteOnly && !moderator && !onlyEmotes(text, emotes)) {
+  // Subscriber-only emotes are the channel's subscribers' (and its moderators'); for others they stay text.
+  const emotes = markEmotes(text, await deps.emotes.get(room.name), subscriber || moderator);
+  if (settings.emoteOnly && !moderator && !isOnlyEmotes(text, emotes)) {
     throw new ChatError('EMOTE_ONLY', 'the room is in emote-only mode: send emotes only');
   }
   if (!moderator && settings.blockedTerms.length > 0) {
@@ -106,11 +106,4 @@ async function checkRates(
       );
     }
   }
-}
-
-/** True when nothing but emotes and spaces is left in the text. */
-function onlyEmotes(text: string, emotes: readonly EmotePosition[]): boolean {
-  const points = [...text];
-  for (const emote of emotes) points.fill(' ', emote.start, emote.end);
-  return points.join('').trim() === '';
 }
