@@ -177,7 +177,7 @@ describe('parseClientFrame: bad frames', () => {
   it('refuses empty, too long, mistyped and missing message text', () => {
     const send = (text: unknown) => frame({ type: 'send', room: 'alice', text });
     for (const text of ['', ' ', '   \u3000  ', '\u2028 \u00a0']) refused(send(text), 'EMPTY_MESSAGE', 'frame.text');
-    refused(send('x'.repeat(501)), 'MESSAGE_TOO_LONG', '501 characters; a message may have at most 500');
+    refused(send('x'.repeat(501)), 'MESSAGE_TOO_LONG', 'frame.text has 501 characters; at most 500 are allowed');
     refused(send('😀'.repeat(501)), 'MESSAGE_TOO_LONG', '501 characters');
     refused(send(`${'x'.repeat(499)}😀😀`), 'MESSAGE_TOO_LONG', '501');
     refused(send(42), 'BAD_FRAME', 'frame.text must be a string');

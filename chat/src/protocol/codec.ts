@@ -1,7 +1,6 @@
-import { asObject, type Fields, isError, matching, onlyFields } from './frame-fields.ts';
+import { asObject, type Fields, isError, matching, onlyFields, plainText } from './frame-fields.ts';
 import { parseModAction } from './mod-action-codec.ts';
 import { badFrame, ChatProtocolError } from './protocol-error.ts';
-import { codePointLength, describeTextProblem, textProblem } from './text-rules.ts';
 import { type ClientFrame, MAX_MESSAGE_CHARS, type ServerFrame } from './types.ts';
 
 /** A room is a channel's name. */
@@ -93,16 +92,5 @@ function send(frame: Fields): ClientFrame | ChatProtocolError {
 function messageText(value: unknown): string | ChatProtocolError {
   if (value === undefined) return badFrame('frame.text is required');
   if (typeof value !== 'string') return badFrame('frame.text must be a string');
-  const problem = textProblem(value);
-  if (problem !== null) return badFrame(describeTextProblem('frame.text', problem));
-  const trimmed = value.trim();
-  const length = codePointLength(trimmed);
-  if (length === 0) return new ChatProtocolError('EMPTY_MESSAGE', 'frame.text is empty; type something to send');
-  if (length > MAX_MESSAGE_CHARS) {
-    return new ChatProtocolError(
-      'MESSAGE_TOO_LONG',
-      `frame.text has ${length} characters; a message may have at most ${MAX_MESSAGE_CHARS}`,
-    );
-  }
-  return trimmed;
+  return plainText(value, 'frame.text', MAX_MESSAGE_CHARS, { empty: 'EMPTY_MESSAGE', tooLong: 'MESSAGE_TOO_LONG' });
 }

@@ -1,5 +1,6 @@
-import { badFrame, type ChatProtocolError } from './protocol-error.ts';
+import { badFrame, ChatProtocolError } from './protocol-error.ts';
 import { codePointLength, describeTextProblem, textProblem } from './text-rules.ts';
+import type { ChatErrorCode } from './types.ts';
 
 /**
  * Small checks the codec composes: each returns the value (narrowed) or a ChatProtocolError naming the field. Hand
@@ -67,13 +68,26 @@ export function boolean(object: Fields, key: string, where: string): boolean | C
   return typeof value === 'boolean' ? value : badFrame(`${where}.${key} must be true or false`);
 }
 
-/** Typed text: trimmed, 1..maxChars code points, no control characters nor lone surrogates. */
-export function plainText(value: string, field: string, maxChars: number): string | ChatProtocolError {
+/**
+ * Typed text: trimmed, 1..maxChars code points, no control characters nor lone surrogates. Empty and too long are
+ * BAD_FRAME unless the caller gives them their own codes (a message's EMPTY_MESSAGE and MESSAGE_TOO_LONG).
+ */
+export function plainText(
+  value: string,
+  field: string,
+  maxChars: number,
+  codes: { readonly empty: ChatErrorCode; readonly tooLong: ChatErrorCode } = {
+    empty: 'BAD_FRAME',
+    tooLong: 'BAD_FRAME',
+  },
+): string | ChatProtocolError {
   const problem = textProblem(value);
   if (problem !== null) return badFrame(describeTextProblem(field, problem));
   const trimmed = value.trim();
   const length = codePointLength(trimmed);
-  if (length === 0) return badFrame(`${field} is empty`);
-  if (length > maxChars) return badFrame(`${field} has ${length} characters; at most ${maxChars} are allowed`);
+  if (length === 0) return new ChatProtocolError(codes.empty, `${field} is empty`);
+  if (length > maxChars) {
+    return new ChatProtocolError(codes.tooLong, `${field} has ${length} characters; at most ${maxChars} are allowed`);
+  }
   return trimmed;
 }
