@@ -1,0 +1,95 @@
+/**
+ * A chat server in a process of its own, so that its CPU (process.cpuUsage) and memory (RSS) are its alone. The
+ * parent starts one kind, asks for stats at the window's edges, then stops it; the child removes its Redis keys and
+ * exits when the parent goes away.
+ */
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createClient } from 'redis';
+import { fdUsage } from '../packager/fd-limit.ts';
+import { type ReadyMessage, serveRpc } from '../webrtc/protocol.ts';
+import type { ServerCommand, ServerStats, StartedServer } from './ipc.ts';
+import type { RunningServer } from './running-server.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+// A full collection before reading RSS, without asking the parent to pass --expose-gc to tsx's Node.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+let running: RunningServer | undefined;
+let prefix: string | undefined;
+let scratchDir: string | undefined;
+
+async function start(command: Extract<ServerCommand, { type: 'start' }>): Promise<StartedServer> {
+  if (running) throw new Error('a server is already running in this child');
+  const startedMs = performance.now();
+  prefix = command.redisPrefix;
+  const base = { rooms: command.rooms, senders: command.senders, redisUrl: REDIS_URL, redisPrefix: prefix };
+  let notes: readonly string[];
+  if (command.kind === 'glint') {
+    // Imported here so that the peer's run does not load the chat package at all.
+    const { describeRunLimits, startGlintPod } = await import('./glint-pod.ts');
+    scratchDir = await mkdtemp(join(tmpdir(), 'glint-bench-chat-'));
+    running = await startGlintPod({ ...base, databaseFile: join(scratchDir, 'platform.db') });
+    notes = [describeRunLimits()];
+  } else {
+    const { startSocketIoPeer } = await import('./socketio-peer.ts');
+    running = await startSocketIoPeer(base);
+    notes = [];
+  }
+  return {
+    port: running.port,
+    tokens: running.tokens,
+    seedMs: performance.now() - startedMs,
+    fdLimit: fdUsage().limit,
+    notes,
+  };
+}
+
+async function stats(gc: boolean): Promise<ServerStats> {
+  if (gc) collect();
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  return {
+    cpuUs: cpu.user + cpu.system,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    connections: running ? await running.connections() : 0,
+  };
+}
+
+async function stop(): Promise<void> {
+  await running?.stop();
+  running = undefined;
+  if (prefix) await dropKeys(prefix);
+  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+}
+
+/** The machine's Redis is shared: leave none of this run's keys behind. */
+async function dropKeys(keyPrefix: string): Promise<void> {
+  const redis = createClient({ url: REDIS_URL });
+  await redis.connect();
+  try {
+    for await (const keys of redis.scanIterator({ MATCH: `${keyPrefix}*`, COUNT: 500 })) {
+      if (keys.length > 0) await redis.del(keys);
+    }
+  } finally {
+    await redis.quit();
+  }
+}
+
+process.on('exit', () => {
+  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+});
+serveRpc<ServerCommand>(async (command) => {
+  if (command.type === 'start') return start(command);
+  if (command.type === 'stats') return stats(command.gc);
+  await stop();
+  return null;
+});
+process.send?.({ type: 'ready' } satisfies ReadyMessage);

@@ -1,0 +1,59 @@
+/** The parent's handle on a chat server child: start it with the run's rooms and senders, read its stats, stop it. */
+import type { Scratch } from '../lib/scratch.ts';
+import { type NodeChild, startNodeChild } from '../webrtc/children.ts';
+import type { ServerCommand, ServerKind, ServerStats, StartedServer, Target } from './ipc.ts';
+import { type ChatPlan, roomsOf, senderCount, senderLogin } from './plan.ts';
+
+const START_TIMEOUT_MS = 60_000;
+const STATS_TIMEOUT_MS = 10_000;
+
+export interface ServerUnderTest {
+  readonly kind: ServerKind;
+  readonly started: StartedServer;
+  readonly target: Target;
+  stats(gc: boolean): Promise<ServerStats>;
+  stop(): Promise<void>;
+}
+
+export async function startServerUnderTest(
+  scratch: Scratch,
+  kind: ServerKind,
+  plan: ChatPlan,
+): Promise<ServerUnderTest> {
+  const node: NodeChild<ServerCommand> = await startNodeChild(scratch, '../chat/server-child.ts', `${kind} server`);
+  try {
+    const started = await node.rpc.call<StartedServer>(
+      {
+        type: 'start',
+        kind,
+        rooms: roomsOf(plan),
+        senders: Array.from({ length: senderCount(plan) }, (_, i) => senderLogin(i)),
+        redisPrefix: `glint-bench-chat:${kind}:${process.pid}:`,
+      },
+      START_TIMEOUT_MS,
+    );
+    return {
+      kind,
+      started,
+      target: { kind, port: started.port, tokens: started.tokens },
+      stats: (gc) => node.rpc.call<ServerStats>({ type: 'stats', gc }, STATS_TIMEOUT_MS),
+      stop: async () => {
+        await node.rpc.call({ type: 'stop' }, STATS_TIMEOUT_MS).catch(() => {});
+        await scratch.stop(node.child);
+      },
+    };
+  } catch (error) {
+    await scratch.stop(node.child);
+    throw error;
+  }
+}
+
+/** Whether the chat package in this tree has a pod to measure yet (the harness runs the peer alone otherwise). */
+export async function glintChatAvailable(): Promise<boolean> {
+  try {
+    const chat: Record<string, unknown> = await import('@glint/chat');
+    return typeof chat.ChatServer === 'function' && typeof chat.RedisChatBus === 'function';
+  } catch {
+    return false;
+  }
+}
