@@ -1,3 +1,4 @@
+import { type ChatBus, ChatServer, MemoryChatBus, RedisChatBus } from '@glint/chat';
 import { Platform } from '@glint/platform';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -28,6 +29,8 @@ export interface GlintOptions {
   readonly logger?: Logger;
   /** Whether stop() closes the platform (true when Glint.create opened it). */
   readonly ownsPlatform?: boolean;
+  /** What chat pods share; in memory by default (Glint.create uses Redis when config.redisUrl is set). Closed by stop(). */
+  readonly chatBus?: ChatBus;
 }
 
 /** How often each live channel's viewer count is sampled into its broadcast record (peak, average). */
@@ -42,6 +45,8 @@ export class Glint {
   readonly metrics: Metrics;
   readonly platform: Platform;
   readonly llhlsViewers = new LlhlsViewers();
+  readonly chatBus: ChatBus;
+  readonly chat: ChatServer;
   readonly rtmp: RtmpServer;
   readonly http: FastifyInstance;
   readonly sfu: WeriftSfu;
@@ -57,14 +62,20 @@ export class Glint {
   /** Opens the platform's database (running its migrations) unless one is given, then builds the server. */
   static async create(options: Omit<GlintOptions, 'platform' | 'ownsPlatform'> & { platform?: Platform }) {
     const logger = options.logger ?? createLogger(options.config);
-    if (options.platform) return new Glint({ ...options, platform: options.platform, logger });
+    const redisUrl = options.config.redisUrl;
+    const chatBus =
+      options.chatBus ??
+      (redisUrl === undefined
+        ? new MemoryChatBus()
+        : await RedisChatBus.connect({ url: redisUrl, logger: logger.child({ component: 'chat-bus' }) }));
+    if (options.platform) return new Glint({ ...options, platform: options.platform, logger, chatBus });
     const platform = await Platform.open({
       databaseUrl: options.config.databaseUrl,
       logger: logger.child({ component: 'platform' }),
       reconnectGraceMs: options.config.reconnectGraceMs,
       webhooks: { allowPrivateTargets: options.config.webhookAllowPrivate },
     });
-    return new Glint({ ...options, logger, platform, ownsPlatform: true });
+    return new Glint({ ...options, logger, platform, ownsPlatform: true, chatBus });
   }
 
   constructor(options: GlintOptions) {
@@ -73,6 +84,13 @@ export class Glint {
     this.platform = options.platform;
     this.#ownsPlatform = options.ownsPlatform ?? false;
     const log = this.logger;
+    this.chatBus = options.chatBus ?? new MemoryChatBus();
+    this.chat = new ChatServer({
+      platform: this.platform,
+      bus: this.chatBus,
+      logger: log.child({ component: 'chat' }),
+      viewers: (room) => this.#audience(room).total,
+    });
     this.hub = new StreamHub({
       onReaderError: (error, channelId) => log.error({ err: error, channelId }, 'stream reader failed; detached'),
     });
@@ -160,6 +178,7 @@ export class Glint {
         },
       },
       llhlsViewers: this.llhlsViewers,
+      chat: this.chat,
       limits: {
         maxConnections: options.config.httpMaxConnections,
         requestTimeoutMs: options.config.httpRequestTimeoutMs,
@@ -220,7 +239,9 @@ export class Glint {
     this.hub.shutdown();
     await this.sfu.close();
     this.outputs.close();
+    await this.chat.close();
     await this.http.close();
+    await this.chatBus.close();
     if (this.#ownsPlatform) await this.platform.close();
   }
 

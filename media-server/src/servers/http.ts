@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import type { ChatServer } from '@glint/chat';
 import { type ApiOptions, platformApi } from '@glint/platform';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -9,6 +10,7 @@ import type { LlhlsOutputs } from '../adapters/llhls-outputs.ts';
 import type { LlhlsViewers } from '../audience/llhls-viewers.ts';
 import { viewerId } from '../audience/viewer-id.ts';
 import type { StreamHub } from '../stream/hub.ts';
+import { chatRoute, registerWebsockets } from './chat-route.ts';
 import type { Metrics } from './metrics.ts';
 import { htmlSecurityHeaders } from './security-headers.ts';
 import { escapeHtml, watchPageRoutes } from './watch-page.ts';
@@ -24,6 +26,8 @@ export interface HttpServerDeps {
   readonly api?: ApiOptions;
   /** Counts LL-HLS viewers from their playlist requests. */
   readonly llhlsViewers?: LlhlsViewers;
+  /** The chat pod, served at /chat on this port. */
+  readonly chat?: ChatServer;
 }
 
 export interface HttpLimits {
@@ -125,7 +129,10 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     },
   });
 
+  // One WebSocket server for the port, registered before the routes that use it (the API's push and chat).
+  if (deps.api || deps.chat) registerWebsockets(app);
   if (deps.api) app.register(platformApi, { prefix: '/api', ...deps.api });
+  if (deps.chat) app.register(chatRoute, { chat: deps.chat });
 
   app.register(watchPageRoutes, { isChannel: (id: string) => CHANNEL.test(id) });
 
