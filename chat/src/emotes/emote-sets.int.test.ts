@@ -22,6 +22,12 @@ describe('EmoteSets over the real platform', () => {
         gold.id,
         set.get('aliceHype')?.id,
       ]);
+      // An upload on the platform is seen by the next message at once, not after the TTL.
+      await platform.emotes.put('alice', alice, 'aliceNew', PNG_HEAD, false);
+      expect((await sets.get('alice')).has('aliceNew')).toBe(true);
+      await platform.emotes.remove('alice', alice, 'aliceHype');
+      expect((await sets.get('alice')).has('aliceHype')).toBe(false);
+      sets.close();
     } finally {
       await platform.close();
     }

@@ -1,3 +1,4 @@
+import { Listeners } from '@glint/media-core';
 import { describe, expect, it } from 'vitest';
 import { markEmotes } from './emote-parser.ts';
 import { EmoteSets, type EmoteSource } from './emote-sets.ts';
@@ -128,5 +129,22 @@ describe('EmoteSets', () => {
     expect(fake.reads).toEqual(['alice', 'alice', 'bob', 'carol', 'alice']);
     await sets.get('carol');
     expect(fake.reads).toHaveLength(5);
+  });
+
+  it('reads a channel again as soon as the source says it changed, and stops listening when closed', async () => {
+    const fake = fakeSource();
+    const changed = new Listeners<[string]>('test');
+    const sets = new EmoteSets({ ...fake.source, changed });
+    fake.lists.set('alice', [{ id: 'c1', code: 'aliceHype', subscriberOnly: false }]);
+    expect((await sets.get('alice')).has('aliceHype')).toBe(true);
+    await sets.get('bob');
+    fake.lists.set('alice', [{ id: 'c2', code: 'aliceNew', subscriberOnly: false }]);
+    changed.emit('alice');
+    expect([...(await sets.get('alice')).keys()].sort()).toEqual(['aliceNew', 'glintGG']);
+    await sets.get('bob');
+    expect(fake.reads).toEqual(['alice', 'bob', 'alice']);
+    expect(changed.size).toBe(1);
+    sets.close();
+    expect(changed.size).toBe(0);
   });
 });

@@ -7,6 +7,8 @@ export interface EmoteSource {
   list(channel: string): Promise<readonly EmoteRef[]>;
   /** The built-in set every channel has. */
   global(): readonly { readonly id: string; readonly code: string }[];
+  /** Told when a channel's emotes change, so this pod reads them again at once (other pods: within the TTL). */
+  readonly changed?: { add(listener: (channel: string) => void): () => void };
 }
 
 export interface EmoteSetsOptions {
@@ -44,10 +46,19 @@ export class EmoteSets {
   readonly #source: EmoteSource;
   readonly #options: EmoteSetsOptions;
   readonly #entries = new Map<string, Entry>();
+  readonly #stopListening: () => void;
 
   constructor(source: EmoteSource, options: Partial<EmoteSetsOptions> = {}) {
     this.#source = source;
     this.#options = { ...DEFAULT_EMOTE_SETS_OPTIONS, ...options };
+    const stop = source.changed?.add((channel) => this.invalidate(channel));
+    this.#stopListening = () => void stop?.();
+  }
+
+  /** Stops listening for changes (the pod is closing); the cache is dropped. */
+  close(): void {
+    this.#stopListening();
+    this.#entries.clear();
   }
 
   /** The channel's emotes by code, ready for markEmotes. */

@@ -1,3 +1,4 @@
+import { Listeners } from '@glint/media-core';
 import type { AuthUser } from '../accounts/accounts.ts';
 import { badRequest, conflict, notFound, PlatformError } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -32,10 +33,13 @@ export interface EmoteImage {
  * bytes (PNG, GIF or WebP) and size, and stored under a new id each time it changes, so its URL never goes stale.
  */
 export class Emotes {
+  /** A channel's emotes changed (added, replaced, removed): chat drops its cached set for the channel. */
+  readonly changed: Listeners<[channel: string]>;
   readonly #deps: ServiceDeps;
 
   constructor(deps: ServiceDeps) {
     this.#deps = deps;
+    this.changed = new Listeners('channel emote changes', deps.logger);
   }
 
   /** Adds the emote, or replaces the image and flag of the channel's emote with this code (it gets a new id). */
@@ -101,6 +105,7 @@ export class Emotes {
         })
         .execute();
     });
+    this.changed.emit(channel);
     return emote;
   }
 
@@ -116,6 +121,7 @@ export class Emotes {
       .where('code', '=', code)
       .executeTakeFirst();
     if (result.numDeletedRows === 0n) throw notFound(`emote ${code} of ${channel}`);
+    this.changed.emit(channel);
   }
 
   /** The channel's emotes by code (404 for an unknown channel). */
