@@ -128,6 +128,9 @@ describe('RedisChatBus when Redis is killed and restarted (no persistence)', () 
     await threePods('live');
     const [a, b, c] = pods as [RedisChatBus, RedisChatBus, RedisChatBus];
     await redis.kill();
+    // Right after the kill, before the pod has noticed: still no throw, delivered on this pod.
+    expect(await a.publish('live', said('right-after-kill'))).toMatchObject({ seq: 1 });
+    expect(await a.hit('someone', 5, 1000)).toBe(0);
     await until(() => pods.every((pod) => !pod.connected), { what: 'every pod to see Redis gone' });
     const late: SequencedEvent[] = [];
     await c.subscribe('late', (event) => late.push(event)); // returns at once; the SUBSCRIBE waits for Redis

@@ -91,6 +91,23 @@ describe('RedisChatBus on the shared Redis', () => {
     expect(dropped).toEqual([1]);
   });
 
+  it('keeps delivering to a room re-subscribed while its unsubscribe is on its way', async () => {
+    const [a, b] = [await pod(), await pod()];
+    const seen: number[] = [];
+    const unsubscribe = await a.subscribe('flap', () => {});
+    const leaving = unsubscribe(); // not awaited: the last member leaves as a new one joins
+    await a.subscribe('flap', (event) => seen.push(event.seq));
+    await leaving;
+    await until(
+      async () => {
+        await b.publish('flap', cleared('b'));
+        return seen.length > 0;
+      },
+      { what: 'an event in the room pod A re-subscribed to' },
+    );
+    expect(await subscribersOf('flap')).toBe(1);
+  });
+
   it('keeps the last events as history and says when since is too old', async () => {
     const [a, b] = [await pod({ historyLimit: 5 }), await pod({ historyLimit: 5 })];
     for (let n = 0; n < 8; n += 1) await (n % 2 ? a : b).publish('history', cleared(`m${n}`));

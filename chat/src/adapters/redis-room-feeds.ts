@@ -18,6 +18,8 @@ export class RedisRoomFeeds {
   readonly #feeds = new Map<RoomName, RoomFeed>();
   /** Rooms whose channel this pod subscribes to: 'pending' until Redis confirms the SUBSCRIBE. */
   readonly #listening = new Map<RoomName, 'pending' | 'on'>();
+  /** UNSUBSCRIBEs on their way: a new SUBSCRIBE to the room waits for its own (node-redis would let it undo ours). */
+  readonly #leaving = new Map<RoomName, Promise<void>>();
 
   constructor(
     readonly link: RedisLink,
@@ -126,7 +128,9 @@ export class RedisRoomFeeds {
   async #listen(feed: RoomFeed): Promise<void> {
     const { link } = this;
     const room = feed.room;
-    if (this.#listening.has(room)) return;
+    const leaving = this.#leaving.get(room);
+    if (leaving) await leaving;
+    if (this.#listening.has(room) || feed.subscribers.size === 0) return;
     this.#listening.set(room, 'pending');
     const subscribed = link.sub
       .subscribe(link.channel(room), (message) => this.#onMessage(feed, message))
@@ -157,13 +161,15 @@ export class RedisRoomFeeds {
   }
 
   async #unlisten(feed: RoomFeed): Promise<void> {
+    const room = feed.room;
     feed.recent.clear();
-    this.#listening.delete(feed.room);
-    try {
-      await this.link.sub.unsubscribe(this.link.channel(feed.room));
-    } catch (error) {
-      this.link.logger.warn({ err: error, room: feed.room }, 'chat unsubscribe failed');
-    }
+    this.#listening.delete(room);
+    const leaving = this.link.sub.unsubscribe(this.link.channel(room)).catch((error: unknown) => {
+      this.link.logger.warn({ err: error, room }, 'chat unsubscribe failed');
+    });
+    this.#leaving.set(room, leaving);
+    await leaving;
+    if (this.#leaving.get(room) === leaving) this.#leaving.delete(room);
   }
 
   #onMessage(feed: RoomFeed, message: string): void {
