@@ -54,6 +54,8 @@ export async function measureThroughput(
       if (notice.type === 'progress') onProgress(notice.text);
       else if (notice.edge === 'start') {
         atStart = Promise.all([server.stats(false), readRedisCpuSec(), performance.now()]);
+        // Awaited after the run; until then a failure must not surface as an unhandled rejection.
+        atStart.catch(() => {});
       } else {
         atEnd = (async () => {
           const [stats, redisSec, wallMs] = await Promise.all([
@@ -64,6 +66,7 @@ export async function measureThroughput(
           // Still connected (the drain follows): the memory of the loaded server.
           return [stats, redisSec, wallMs, await server.stats(true)];
         })();
+        atEnd.catch(() => {});
       }
     });
     let result: ThroughputResult;

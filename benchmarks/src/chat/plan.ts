@@ -39,7 +39,7 @@ export const DEFAULT_PLAN: ChatPlan = {
   fanout: true,
   busyMembers: 2000,
   busySenders: 10,
-  busyRate: 20,
+  busyRate: 10,
   smallRooms: 200,
   smallSize: 5,
   smallRate: 1,
