@@ -13,6 +13,16 @@ const HISTORY = script(HISTORY_SCRIPT);
  * Rooms' events through Redis: seq, history and pub/sub from one script, one channel per room subscribed while this
  * pod has a subscriber there, a RoomFeed per room that delivers each seq once and fills gaps from history; and, while
  * Redis is away, events sequenced and delivered on this pod above the last seq it knows.
+ *
+ * Seqs across a Redis restart without persistence: every publish passes the pod's highest known seq (the floor) and
+ * each pod re-seeds its rooms with it when Redis is back; when Redis has less than the floor (it lost the room, or
+ * pods sequenced events locally meanwhile) the seq jumps to floor + `seqGap`. Each pod's local events were numbered
+ * from its own last known seq, so the jump puts every later seq above all of them as long as no pod delivered
+ * `seqGap` events in one room during one outage, whichever pod reaches Redis first. Limits: a pod that never saw the
+ * room and publishes first after the restart, before the pods that know it have re-seeded (within the reconnect
+ * backoff, ≤ 1 s), starts the room again from 1 and the others drop those seqs as repeats; and when only one pod
+ * lost Redis (a partition) while the room went on, the seqs it used locally are also used in Redis, so its members
+ * miss the others' events under them. History after a restart starts empty: resuming from before it reports a gap.
  */
 export class RedisRoomFeeds {
   readonly #feeds = new Map<RoomName, RoomFeed>();
