@@ -298,3 +298,63 @@ describe('serializeServerFrame', () => {
     expect(serializeServerFrame({ type: 'pong' })).toBe('{"type":"pong"}');
   });
 });
+
+describe('parseClientFrame under random input', () => {
+  /** A small seeded generator (mulberry32), so a failure can be replayed. */
+  function random(seed: number) {
+    let state = seed >>> 0;
+    return () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const KEYS = ['type', 'room', 'since', 'text', 'nonce', 'action', 'kind', 'login', 'seconds', 'on', 'terms', 'x'];
+  const WORDS = ['join', 'leave', 'send', 'mod', 'ping', 'alice', 'ban', 'slow', 'clear', 'blocked-terms', ''];
+
+  function value(next: () => number, depth: number): unknown {
+    const pick = next();
+    if (pick < 0.15) return Math.floor(next() * 2000) - 500;
+    if (pick < 0.2) return next() * 1e6;
+    if (pick < 0.25) return next() < 0.5;
+    if (pick < 0.3) return null;
+    if (pick < 0.55) return WORDS[Math.floor(next() * WORDS.length)];
+    if (pick < 0.7) {
+      return Array.from({ length: Math.floor(next() * 40) }, () =>
+        String.fromCharCode(Math.floor(next() * 0x10000)),
+      ).join('');
+    }
+    if (pick < 0.8 && depth < 3) return Array.from({ length: Math.floor(next() * 4) }, () => value(next, depth + 1));
+    if (depth < 3) {
+      const object: Record<string, unknown> = {};
+      for (let i = Math.floor(next() * 5); i > 0; i--) {
+        const key = next() < 0.9 ? (KEYS[Math.floor(next() * KEYS.length)] ?? 'x') : 'k'.repeat(1000);
+        object[key] = value(next, depth + 1);
+      }
+      return object;
+    }
+    return 'leaf';
+  }
+
+  it('never throws, and answers with a frame or an error of the codec’s codes with a short message', () => {
+    const next = random(20261130);
+    const codes = new Set(['BAD_FRAME', 'UNKNOWN_TYPE', 'EMPTY_MESSAGE', 'MESSAGE_TOO_LONG']);
+    let frames = 0;
+    for (let i = 0; i < 20_000; i++) {
+      let text = JSON.stringify(value(next, 0)) ?? '';
+      // Some inputs are cut or have a byte changed, so not all of them are JSON.
+      if (next() < 0.2) text = text.slice(0, Math.floor(next() * text.length));
+      const result = parseClientFrame(text);
+      if (result instanceof ChatProtocolError) {
+        expect(codes.has(result.code), text).toBe(true);
+        expect(result.message.length, text).toBeLessThan(300);
+      } else {
+        frames++;
+        expect(typeof result.type).toBe('string');
+      }
+    }
+    expect(frames).toBeGreaterThan(0);
+  });
+});

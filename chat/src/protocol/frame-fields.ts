@@ -23,7 +23,8 @@ export function asObject(value: unknown, field: string): Fields | ChatProtocolEr
 /** Refuses any field not named: a misspelt field is an error, never silently ignored. */
 export function onlyFields(object: Fields, allowed: readonly string[], where: string): ChatProtocolError | null {
   for (const key of Object.keys(object)) {
-    if (!allowed.includes(key)) return badFrame(`${where}.${key} is not a field of this frame; remove it`);
+    // The name is cut short: an error never echoes a client's kilobytes back to it.
+    if (!allowed.includes(key)) return badFrame(`${where}.${key.slice(0, 40)} is not a field of this frame; remove it`);
   }
   return null;
 }
