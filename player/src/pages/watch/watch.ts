@@ -5,6 +5,7 @@
  */
 import { globalHls, type HlsInstance, startHls } from '../../hls/hls-player.ts';
 import { SignalingError, type WebrtcSession, whepLatencySec, whepPlay } from '../../webrtc/index.ts';
+import { startChat } from './chat-panel.ts';
 
 type Mode = 'webrtc' | 'llhls';
 const RETRY_MS = 2000;
@@ -161,6 +162,10 @@ setInterval(async () => {
   if (whep?.pc) seconds = await whepLatencySec(whep.pc);
   if (seconds !== null) latencyEl.textContent = `${seconds.toFixed(2)} s`;
 }, 500);
+
+const chatPanel = document.getElementById('chat');
+const channel = document.getElementById('watch')?.dataset.channel;
+if (chatPanel && channel) startChat(channel, chatPanel);
 
 // Leaving the page ends a WHEP session at once (a DELETE that outlives the page), so the viewer slot and the count
 // drop now rather than at the server's ICE timeout.
