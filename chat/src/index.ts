@@ -34,4 +34,4 @@ export type {
 } from './protocol/types.ts';
 export { CLOSE_CODES, MAX_CLIENT_FRAME_BYTES, MAX_MESSAGE_CHARS, PROTOCOL_VERSION } from './protocol/types.ts';
 export { type ChatLimits, DEFAULT_CHAT_LIMITS } from './server/chat-limits.ts';
-export { ChatServer, type ChatServerOptions } from './server/chat-server.ts';
+export { type AdmissionRefusal, ChatServer, type ChatServerOptions } from './server/chat-server.ts';

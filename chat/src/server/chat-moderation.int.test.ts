@@ -14,6 +14,7 @@ const tokens: Record<string, string> = {};
 const clients: TestChatClient[] = [];
 let owner: TestChatClient;
 let watcher: TestChatClient;
+const bus = new MemoryChatBus({ nowMs: clock.nowMs });
 
 async function member(login: string): Promise<TestChatClient> {
   const client = await TestChatClient.open(pod.url, { bearer: tokens[login] as string });
@@ -42,13 +43,13 @@ async function said(client: TestChatClient, text: string) {
 
 beforeAll(async () => {
   ({ platform } = await openTestPlatform([], { platform: { nowMs: clock.nowMs } }));
-  for (const login of [room, 'mod_user', 'vip_user', 'viewer_a', 'viewer_b', 'viewer_c']) {
+  for (const login of [room, 'mod_user', 'vip_user', 'viewer_a', 'viewer_b', 'viewer_c', 'api_banned']) {
     tokens[login] = (await testUser(platform, login)).token;
   }
   const broadcaster = await platform.accounts.userByLogin(room);
   await platform.roles.grant(room, broadcaster!, 'moderator', 'mod_user');
   await platform.roles.grant(room, broadcaster!, 'vip', 'vip_user');
-  pod = await startTestPod(platform, new MemoryChatBus({ nowMs: clock.nowMs }), { nowMs: clock.nowMs });
+  pod = await startTestPod(platform, bus, { nowMs: clock.nowMs });
   owner = await member(room);
   watcher = await TestChatClient.open(pod.url);
   clients.push(watcher);
@@ -177,5 +178,27 @@ describe('moderation', () => {
     });
     await said(viewer, 'an allowed word');
     expect((await watcher.join(room)).settings).toMatchObject({ blockedTermCount: 1, emoteOnly: false });
+  });
+
+  it('applies a ban made through the platform (its API) to chat on every pod, and its unban', async () => {
+    const viewer = await member('api_banned');
+    await said(viewer, 'hello');
+    const broadcaster = (await platform.accounts.userByLogin(room))!;
+    let from = watcher.frames.length;
+    await platform.roles.grant(room, broadcaster, 'banned', 'api_banned');
+    const banned = await watcher.next('events', (f) => f.events.some((e) => e.kind === 'banned'), from);
+    expect(banned.events.find((e) => e.kind === 'banned')).toMatchObject({ login: 'api_banned', by: room });
+    expect(await bus.restriction(room, 'api_banned')).toEqual({ untilMs: null });
+    expect(await viewer.refused({ type: 'send', room, text: 'still here?' })).toMatchObject({ code: 'BANNED' });
+    from = watcher.frames.length;
+    await platform.roles.revoke(room, broadcaster, 'banned', 'api_banned');
+    await watcher.next('events', (f) => f.events.some((e) => e.kind === 'unbanned'), from);
+    expect(await bus.restriction(room, 'api_banned')).toBeNull();
+    await said(viewer, 'back again');
+  });
+
+  it('announces a ban made in chat once', async () => {
+    const bans = watcher.events(room).filter((e) => e.kind === 'banned' && e.login === 'viewer_b');
+    expect(bans).toHaveLength(1);
   });
 });

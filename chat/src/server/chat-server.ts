@@ -19,7 +19,8 @@ import { ChatError } from './chat-error.ts';
 import { type ChatLimits, DEFAULT_CHAT_LIMITS } from './chat-limits.ts';
 import { ChatterProfiles } from './chatter-profiles.ts';
 import { Connection } from './connection.ts';
-import { moderate } from './moderation.ts';
+import { type ModerationDeps, moderate } from './moderation.ts';
+import { PlatformBans } from './platform-bans.ts';
 import { Room } from './room.ts';
 import { admitMessage } from './send-checks.ts';
 import { sessionTokenOf } from './session-token.ts';
@@ -60,6 +61,7 @@ export class ChatServer {
   readonly #wss: WebSocketServer;
   readonly #profiles: ChatterProfiles;
   readonly #emotes: EmoteSets;
+  readonly #bans: PlatformBans;
   readonly #connections = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
   readonly #rooms = new Map<RoomName, Room>();
@@ -77,6 +79,7 @@ export class ChatServer {
     this.limits = { ...DEFAULT_CHAT_LIMITS, ...options.limits };
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
     this.#profiles = new ChatterProfiles(options.platform, this.limits.profileCacheMs, this.#nowMs);
+    this.#bans = new PlatformBans(options.platform, options.bus, this.#logger);
     this.#emotes =
       options.emotes ?? new EmoteSets(options.platform.emotes, { nowMs: this.#nowMs, logger: this.#logger });
     this.#timers = [
@@ -179,6 +182,7 @@ export class ChatServer {
     this.#rooms.clear();
     await Promise.all(rooms.map((room) => room.close()));
     this.#profiles.close();
+    this.#bans.close();
     this.#wss.close();
   }
 
@@ -330,8 +334,9 @@ export class ChatServer {
     });
   }
 
-  #moderationDeps() {
+  #moderationDeps(): ModerationDeps {
     return {
+      bans: this.#bans,
       bus: this.#bus,
       platform: this.#options.platform,
       profiles: this.#profiles,

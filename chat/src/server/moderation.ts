@@ -4,12 +4,14 @@ import type { ChatBus, StoredRoomSettings } from '../hub/chat-bus.ts';
 import type { ModAction, RoomEvent } from '../protocol/types.ts';
 import { ChatError } from './chat-error.ts';
 import { type ChatterProfiles, isModerator } from './chatter-profiles.ts';
+import type { PlatformBans } from './platform-bans.ts';
 import type { Room } from './room.ts';
 
 export interface ModerationDeps {
   readonly bus: ChatBus;
   readonly platform: Platform;
   readonly profiles: ChatterProfiles;
+  readonly bans: PlatformBans;
   readonly nowMs: () => number;
   readonly logger: Logger;
 }
@@ -53,12 +55,16 @@ export async function moderate(deps: ModerationDeps, room: Room, actor: AuthUser
       return;
     }
     case 'ban':
-      await platformCall(() => deps.platform.roles.grant(room.name, actor, 'banned', action.login));
+      await deps.bans.own(room.name, action.login, () =>
+        platformCall(() => deps.platform.roles.grant(room.name, actor, 'banned', action.login)),
+      );
       await deps.bus.restrict(room.name, action.login, null);
       await publish({ kind: 'banned', login: action.login, by });
       return;
     case 'unban':
-      await platformCall(() => deps.platform.roles.revoke(room.name, actor, 'banned', action.login));
+      await deps.bans.own(room.name, action.login, () =>
+        platformCall(() => deps.platform.roles.revoke(room.name, actor, 'banned', action.login)),
+      );
       await deps.bus.lift(room.name, action.login);
       await publish({ kind: 'unbanned', login: action.login, by });
       return;
