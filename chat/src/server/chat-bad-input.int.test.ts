@@ -1,4 +1,5 @@
 import type { Platform } from '@glint/platform';
+import { until } from '@glint/testkit';
 import { openTestPlatform } from '@glint/testkit/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -138,6 +139,42 @@ describe('fan-out', () => {
     const frames = reader.frames.filter((f) => f.type === 'events');
     expect(frames.length).toBeLessThan(count);
     expect(frames[0]?.type === 'events' && frames[0].events).toHaveLength(1);
+  });
+
+  it('gives each of a crowd joining during a stream of messages every seq once, without holes', async () => {
+    const crowdPod = await startTestPod(platform, new MemoryChatBus(), { limits: { framesPerSecond: 500 } });
+    try {
+      const writer = await TestChatClient.open(crowdPod.url, { bearer: tokens[room] as string });
+      await writer.join(room);
+      const crowd = await Promise.all(Array.from({ length: 30 }, () => TestChatClient.open(crowdPod.url)));
+      const total = 18;
+      let sent = 0;
+      const sending = (async () => {
+        while (sent < total) {
+          writer.send({ type: 'send', room, text: `m${sent++}` });
+          await writer.pingPong();
+        }
+      })();
+      await Promise.all(crowd.map((client) => client.join(room)));
+      await sending;
+      const last = (await writer.eventsUntil(room, total)).at(-1)!.seq;
+      for (const client of crowd) {
+        await until(
+          () =>
+            client.events(room).at(-1)?.seq === last ||
+            client.frames.some((f) => f.type === 'joined' && f.seq === last),
+          { what: 'the last message' },
+        );
+        const seqs = client.frames.flatMap((f) =>
+          f.type === 'joined' ? f.history.map((e) => e.seq) : f.type === 'events' ? f.events.map((e) => e.seq) : [],
+        );
+        const first = seqs[0] ?? last + 1;
+        expect(seqs).toEqual(Array.from({ length: last - first + 1 }, (_, i) => first + i));
+      }
+      for (const client of [writer, ...crowd]) client.close();
+    } finally {
+      await crowdPod.stop();
+    }
   });
 
   it('drops a member whose outgoing buffer passes the cap (4000) and keeps serving the others', async () => {

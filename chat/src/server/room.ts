@@ -1,5 +1,11 @@
 import type { Logger } from '@glint/media-core';
-import { type ChatBus, DEFAULT_ROOM_SETTINGS, type StoredRoomSettings, type Unsubscribe } from '../hub/chat-bus.ts';
+import {
+  type ChatBus,
+  DEFAULT_ROOM_SETTINGS,
+  type HistoryPage,
+  type StoredRoomSettings,
+  type Unsubscribe,
+} from '../hub/chat-bus.ts';
 import { serializeServerFrame } from '../protocol/codec.ts';
 import type { RoomName, RoomSettings, SequencedEvent } from '../protocol/types.ts';
 import type { Connection } from './connection.ts';
@@ -31,6 +37,7 @@ export class Room {
   #timer: NodeJS.Timeout | null = null;
   #lastFlushMs = Number.NEGATIVE_INFINITY;
   #lastSeq = 0;
+  #shared: SharedRead | null = null;
 
   constructor(name: RoomName, deps: RoomDeps) {
     this.name = name;
@@ -57,13 +64,16 @@ export class Room {
   async join(connection: Connection, since: number | undefined): Promise<boolean> {
     if (this.members.has(connection)) this.members.delete(connection);
     this.#joining.set(connection, []);
-    let page: Awaited<ReturnType<ChatBus['history']>>;
+    // A crowd joining at once (a stream starting, a pod restarting) shares one history read and one joined frame.
+    const shared = since === undefined ? this.#sharedRecent() : null;
+    let page: HistoryPage;
     try {
-      await this.ready;
-      page = await this.#deps.bus.history(this.name, {
-        limit: this.#deps.historyLimit,
-        ...(since !== undefined ? { sinceSeq: since } : {}),
-      });
+      page =
+        since === undefined
+          ? await (shared as SharedRead).page
+          : await this.ready.then(() =>
+              this.#deps.bus.history(this.name, { limit: this.#deps.historyLimit, sinceSeq: since }),
+            );
     } catch (error) {
       this.#joining.delete(connection);
       throw error;
@@ -71,18 +81,23 @@ export class Room {
     const arrived = this.#joining.get(connection);
     this.#joining.delete(connection);
     if (arrived === undefined || !connection.open) return false;
-    const history = page.events.slice(-this.#deps.historyLimit);
-    connection.sendFrame({
-      type: 'joined',
-      room: this.name,
-      settings: this.publicSettings,
-      history,
-      gap: page.gap,
-      seq: page.seq,
-    });
-    const missed = arrived.filter((e) => e.seq > page.seq);
-    if (missed.length > 0) connection.sendFrame({ type: 'events', room: this.name, events: missed });
-    this.members.set(connection, Math.max(page.seq, missed.at(-1)?.seq ?? 0));
+    if (shared) {
+      if (shared.textSettings !== this.settings) {
+        shared.text = serializeServerFrame(this.#joinedFrame(page));
+        shared.textSettings = this.settings;
+      }
+      connection.send(shared.text as string);
+    } else {
+      connection.sendFrame(this.#joinedFrame(page));
+    }
+    // What came after the page: seen by this joiner since it asked, or by the shared read since it began.
+    const missed = new Map<number, SequencedEvent>();
+    for (const event of [...(shared?.arrived ?? []), ...arrived]) {
+      if (event.seq > page.seq) missed.set(event.seq, event);
+    }
+    const events = [...missed.values()].sort((x, y) => x.seq - y.seq);
+    if (events.length > 0) connection.sendFrame({ type: 'events', room: this.name, events });
+    this.members.set(connection, Math.max(page.seq, events.at(-1)?.seq ?? 0));
     return true;
   }
 
@@ -108,6 +123,31 @@ export class Room {
     if (unsubscribe) await unsubscribe();
   }
 
+  #joinedFrame(page: HistoryPage) {
+    return {
+      type: 'joined',
+      room: this.name,
+      settings: this.publicSettings,
+      history: page.events.slice(-this.#deps.historyLimit),
+      gap: page.gap,
+      seq: page.seq,
+    } as const;
+  }
+
+  /** The history read in flight for joiners without `since`, or a new one; it collects the events that arrive. */
+  #sharedRecent(): SharedRead {
+    if (this.#shared) return this.#shared;
+    const page = this.ready.then(() => this.#deps.bus.history(this.name, { limit: this.#deps.historyLimit }));
+    const shared: SharedRead = { page, arrived: [], text: null, textSettings: null };
+    this.#shared = shared;
+    // Joiners arriving after this read has its page need a fresh one (they may have missed nothing, but cannot tell).
+    const done = () => {
+      if (this.#shared === shared) this.#shared = null;
+    };
+    page.then(done, done);
+    return shared;
+  }
+
   async #open(): Promise<void> {
     const unsubscribe = await this.#deps.bus.subscribe(this.name, (event) => this.#onEvent(event));
     if (this.#closed) {
@@ -125,6 +165,7 @@ export class Room {
     this.#lastSeq = event.seq;
     if (event.kind === 'settings') this.#reloadSettings();
     for (const arrived of this.#joining.values()) arrived.push(event);
+    this.#shared?.arrived.push(event);
     this.#pending.push(event);
     if (this.#timer) return;
     const now = this.#deps.nowMs();
@@ -166,4 +207,14 @@ export class Room {
       (err: unknown) => this.#deps.logger.warn({ err, room: this.name }, 'room settings could not be reloaded'),
     );
   }
+}
+
+/** One history read shared by the joiners that asked while it was in flight. */
+interface SharedRead {
+  readonly page: Promise<HistoryPage>;
+  /** Events delivered since the read began. */
+  readonly arrived: SequencedEvent[];
+  /** The joined frame, serialised once for the settings it was built with. */
+  text: string | null;
+  textSettings: StoredRoomSettings | null;
 }
