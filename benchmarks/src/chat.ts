@@ -20,6 +20,7 @@ import {
 import { BUSY_ROOM, type ChatPlan, parsePlan } from './chat/plan.ts';
 import { chartChat, chartLatencyCdf, GOALS, printHold, printThroughput } from './chat/report.ts';
 import { glintChatAvailable } from './chat/server-under-test.ts';
+import { TICK_MS } from './chat/throughput.ts';
 import { guardRun } from './lib/guard.ts';
 import { progress } from './lib/progress.ts';
 import { writeResults } from './lib/results.ts';
@@ -98,12 +99,13 @@ async function main(): Promise<void> {
         `load-generator child (forked; the same clients, the same clock): ${plan.busyMembers.toLocaleString('en-US')} members in one busy room (${BUSY_ROOM}, ${plan.busySenders} of them`,
         `signed-in senders, ${plan.busyRate} msg/s together) and ${plan.smallRooms} small rooms of ${plan.smallSize} (one sender each, ${plan.smallRate} msg/s): ${rate} msg/s offered,`,
         `${(plan.busyRate * plan.busyMembers + plan.smallRooms * plan.smallRate * plan.smallSize).toLocaleString('en-US')} deliveries/s expected; the others read anonymously. Clients bind to ${plan.addresses} source addresses (127.0.0.2 …).`,
-        `Senders run open-loop on a ${5} ms ticker; each message's text carries its number and send time (performance.timeOrigin +`,
+        `Senders run open-loop on a ${TICK_MS} ms ticker; each message's text carries its number and send time (performance.timeOrigin +`,
         'performance.now() in the load generator, where the receivers are); latency = receive − send of every delivery in',
         `the window. ${plan.warmSec} s warm-up, ${plan.measureSec} s measured, ${plan.drainSec} s drain; delivered % = deliveries by the drain's end ÷ members at`,
-        'send time, for the messages sent in the window. server CPU % = process.cpuUsage() of the server child over the window',
-        "(read over IPC at its edges); deliveries/CPU-s = deliveries in the window ÷ the server's CPU-seconds. RSS KB/conn =",
-        "(server RSS loaded − RSS seeded and idle, both after a full GC) ÷ clients. Redis CPU % = INFO cpu of the machine's",
+        'send time, for the messages sent in the window. server CPU % = utime + stime of the server child (all its threads) from',
+        "/proc/<pid>/stat, read by the parent at the window's edges (10 ms ticks; not process.cpuUsage() over IPC: a saturated",
+        "server answers late); deliveries/CPU-s = deliveries in the window ÷ the server's CPU-seconds. RSS KB/conn =",
+        "(server RSS loaded − RSS seeded and idle, after full GCs until RSS settles) ÷ clients. Redis CPU % = INFO cpu of the machine's",
         'Redis over the window (shared: other work counts too). send lag = how late a send went out against its schedule.',
         'Glint: ChatServer on node:http (upgrade /chat), RedisChatBus.connect on 127.0.0.1:6379 with its own key prefix, Platform over',
         `SQLite in a temp file with the rooms seeded as channels and each sender an account with a session (Bearer token);`,

@@ -48,25 +48,24 @@ export async function measureThroughput(
   const server = await startServerUnderTest(scratch, kind, plan);
   try {
     const idle = await server.stats(true);
-    let atStart: Promise<[ServerStats, number, number]> | undefined;
-    let atEnd: Promise<[ServerStats, number, number, ServerStats]> | undefined;
+    let atStart: { cpuMs: number; wallMs: number; redisSec: Promise<number> } | undefined;
+    let atEnd: { cpuMs: number; wallMs: number; redisSec: Promise<number>; loaded: Promise<ServerStats> } | undefined;
     const unsubscribe = load.onNotice((notice) => {
       if (notice.type === 'progress') onProgress(notice.text);
       else if (notice.edge === 'start') {
-        atStart = Promise.all([server.stats(false), readRedisCpuSec(), performance.now()]);
+        atStart = { cpuMs: server.cpuMs(), wallMs: performance.now(), redisSec: readRedisCpuSec() };
         // Awaited after the run; until then a failure must not surface as an unhandled rejection.
-        atStart.catch(() => {});
+        atStart.redisSec.catch(() => {});
       } else {
-        atEnd = (async () => {
-          const [stats, redisSec, wallMs] = await Promise.all([
-            server.stats(false),
-            readRedisCpuSec(),
-            performance.now(),
-          ]);
+        atEnd = {
+          cpuMs: server.cpuMs(),
+          wallMs: performance.now(),
+          redisSec: readRedisCpuSec(),
           // Still connected (the drain follows): the memory of the loaded server.
-          return [stats, redisSec, wallMs, await server.stats(true)];
-        })();
-        atEnd.catch(() => {});
+          loaded: server.stats(true),
+        };
+        atEnd.redisSec.catch(() => {});
+        atEnd.loaded.catch(() => {});
       }
     });
     let result: ThroughputResult;
@@ -77,10 +76,10 @@ export async function measureThroughput(
       unsubscribe();
     }
     if (!atStart || !atEnd) throw new Error('the load generator never marked its window');
-    const [startStats, startRedisSec, startWallMs] = await atStart;
-    const [endStats, endRedisSec, endWallMs, loaded] = await atEnd;
-    const wallSec = (endWallMs - startWallMs) / 1000;
-    const serverCpuSec = (endStats.cpuUs - startStats.cpuUs) / 1e6;
+    const wallSec = (atEnd.wallMs - atStart.wallMs) / 1000;
+    const serverCpuSec = (atEnd.cpuMs - atStart.cpuMs) / 1000;
+    const loaded = await atEnd.loaded;
+    const redisCpuSec = (await atEnd.redisSec) - (await atStart.redisSec);
     return {
       kind,
       server: server.started,
@@ -90,7 +89,7 @@ export async function measureThroughput(
       deliveriesPerCpuSec: result.deliveries / serverCpuSec,
       rssPerConnectionKB: (loaded.rssBytes - idle.rssBytes) / Math.max(1, result.connected) / 1024,
       rssLoadedBytes: loaded.rssBytes,
-      redisCpuPct: ((endRedisSec - startRedisSec) / wallSec) * 100,
+      redisCpuPct: (redisCpuSec / wallSec) * 100,
     };
   } finally {
     await server.stop();
@@ -178,7 +177,12 @@ export async function measureHold(
       closedByServer: last.closedByServer,
       ...(last.firstError === undefined ? {} : { firstError: last.firstError }),
       openMs,
-      stoppedBecause: last.held >= count.target ? `all ${last.held.toLocaleString('en-US')} open` : last.stoppedBecause,
+      stoppedBecause:
+        last.held >= count.target
+          ? `all ${last.held.toLocaleString('en-US')} open`
+          : last.stoppedBecause.startsWith('time')
+            ? `time budget spent (${plan.holdSec} s)`
+            : last.stoppedBecause,
       idle,
       points,
       kbPerConnection: points.length >= 2 ? perConnection(points, (s) => s.rssBytes) / 1024 : fromIdle,

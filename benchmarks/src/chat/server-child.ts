@@ -17,7 +17,7 @@ import type { RunningServer } from './running-server.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-// A full collection before reading RSS, without asking the parent to pass --expose-gc to tsx's Node.
+// Full collections before reading RSS, without asking the parent to pass --expose-gc to tsx's Node.
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
 
@@ -52,7 +52,7 @@ async function start(command: Extract<ServerCommand, { type: 'start' }>): Promis
 }
 
 async function stats(gc: boolean): Promise<ServerStats> {
-  if (gc) collect();
+  if (gc) await settle();
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
   return {
@@ -61,6 +61,21 @@ async function stats(gc: boolean): Promise<ServerStats> {
     heapUsedBytes: memory.heapUsed,
     connections: running ? await running.connections() : 0,
   };
+}
+
+/**
+ * Full collections until RSS stops moving (< 1 MB between two, 100 ms apart; at most 2 s): a fresh process hands its
+ * start-up pages back to the OS over a while, which would read as memory the connections freed.
+ */
+async function settle(): Promise<void> {
+  let last = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 20; i++) {
+    collect();
+    const rss = process.memoryUsage.rss();
+    if (Math.abs(last - rss) < 1024 * 1024) return;
+    last = rss;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function stop(): Promise<void> {

@@ -1,4 +1,5 @@
 /** The parent's handle on a chat server child: start it with the run's rooms and senders, read its stats, stop it. */
+import { procCpuMs } from '../ingest/cpu.ts';
 import type { Scratch } from '../lib/scratch.ts';
 import { type NodeChild, startNodeChild } from '../webrtc/children.ts';
 import type { ServerCommand, ServerKind, ServerStats, StartedServer, Target } from './ipc.ts';
@@ -13,6 +14,11 @@ export interface ServerUnderTest {
   readonly started: StartedServer;
   readonly target: Target;
   stats(gc: boolean): Promise<ServerStats>;
+  /**
+   * The server's CPU so far (user + system, ms), read from /proc by this process: a saturated server answers IPC
+   * late, and two late answers read in one tick would show no CPU at all.
+   */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -23,6 +29,8 @@ export async function startServerUnderTest(
 ): Promise<ServerUnderTest> {
   const node: NodeChild<ServerCommand> = await startNodeChild(scratch, '../chat/server-child.ts', `${kind} server`);
   try {
+    const pid = node.child.process.pid;
+    if (pid === undefined) throw new Error(`the ${kind} server child has no pid`);
     const started = await node.rpc.call<StartedServer>(
       {
         type: 'start',
@@ -38,6 +46,7 @@ export async function startServerUnderTest(
       started,
       target: { kind, port: started.port, tokens: started.tokens },
       stats: (gc) => node.rpc.call<ServerStats>({ type: 'stats', gc }, STATS_TIMEOUT_MS),
+      cpuMs: () => procCpuMs(pid),
       stop: async () => {
         await node.rpc.call({ type: 'stop' }, STATS_TIMEOUT_MS).catch(() => {});
         await scratch.stop(node.child);

@@ -10,7 +10,7 @@ import { DeliveryLedger, percentiles } from './delivery-ledger.ts';
 import type { LoadNotice, Target, ThroughputResult } from './ipc.ts';
 import { BUSY_ROOM, type ChatPlan, smallRoom, sourceAddresses } from './plan.ts';
 
-const TICK_MS = 5;
+export const TICK_MS = 5;
 
 interface Member {
   readonly room: string;
