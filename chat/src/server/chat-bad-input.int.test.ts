@@ -1,43 +1,38 @@
 import type { Platform } from '@glint/platform';
 import { until } from '@glint/testkit';
-import { openTestPlatform } from '@glint/testkit/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { MemoryChatBus } from '../adapters/memory-chat-bus.ts';
 import { CLOSE_CODES, MAX_CLIENT_FRAME_BYTES } from '../protocol/types.ts';
 import { TestChatClient } from './chat-test-client.ts';
-import { startTestPod, type TestPod, testUser } from './chat-test-pod.ts';
+import { type ChatTestbed, startChatTestbed, startTestPod, type TestPod } from './chat-test-pod.ts';
 
 const room = 'busy_room';
+let bed: ChatTestbed;
 let platform: Platform;
 let pod: TestPod;
-const tokens: Record<string, string> = {};
+let tokens: ChatTestbed['tokens'];
+/** Every client opened here (the per-address test closes them all but the bystander). */
 const clients: TestChatClient[] = [];
 /** A client that keeps being served while others misbehave. */
 let bystander: TestChatClient;
 
 async function connect(login?: string): Promise<TestChatClient> {
-  const client = await TestChatClient.open(pod.url, login ? { bearer: tokens[login] as string } : {});
+  const client = await bed.connect(login);
   clients.push(client);
   return client;
 }
 
 beforeAll(async () => {
-  ({ platform } = await openTestPlatform([]));
-  for (const login of [room, 'other_room', 'third_room', 'writer'])
-    tokens[login] = (await testUser(platform, login)).token;
-  pod = await startTestPod(platform, new MemoryChatBus(), {
+  bed = await startChatTestbed([room, 'other_room', 'third_room', 'writer'], {
     limits: { maxConnectionsPerAddress: 12, maxRoomsPerConnection: 2, framesPerSecond: 20 },
   });
+  ({ platform, pod, tokens } = bed);
   bystander = await connect();
   await bystander.join(room);
 });
 
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await pod.stop();
-  await platform.close();
-});
+afterAll(() => bed.close());
 
 describe('bad input', () => {
   it('answers non-JSON, unknown types, bad fields and binary frames with an error and keeps the connection', async () => {

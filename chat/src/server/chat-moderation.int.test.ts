@@ -1,23 +1,21 @@
 import type { Platform } from '@glint/platform';
-import { openTestPlatform } from '@glint/testkit/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryChatBus } from '../adapters/memory-chat-bus.ts';
 import type { ModAction, SequencedEvent } from '../protocol/types.ts';
-import { TestChatClient } from './chat-test-client.ts';
-import { startTestPod, type TestPod, testClock, testUser } from './chat-test-pod.ts';
+import type { TestChatClient } from './chat-test-client.ts';
+import { type ChatTestbed, startChatTestbed, testClock } from './chat-test-pod.ts';
 
 const room = 'the_channel';
 const clock = testClock();
+let bed: ChatTestbed;
 let platform: Platform;
-let pod: TestPod;
-const tokens: Record<string, string> = {};
-const clients: TestChatClient[] = [];
+let bus: ChatTestbed['bus'];
 let owner: TestChatClient;
 let watcher: TestChatClient;
-const bus = new MemoryChatBus({ nowMs: clock.nowMs });
+/** All clients opened, to find one by its user. */
+const clients: TestChatClient[] = [];
 
 async function member(login: string): Promise<TestChatClient> {
-  const client = await TestChatClient.open(pod.url, { bearer: tokens[login] as string });
+  const client = await bed.connect(login);
   clients.push(client);
   await client.join(room);
   return client;
@@ -42,25 +40,19 @@ async function said(client: TestChatClient, text: string) {
 }
 
 beforeAll(async () => {
-  ({ platform } = await openTestPlatform([], { platform: { nowMs: clock.nowMs } }));
-  for (const login of [room, 'mod_user', 'vip_user', 'viewer_a', 'viewer_b', 'viewer_c', 'api_banned']) {
-    tokens[login] = (await testUser(platform, login)).token;
-  }
+  bed = await startChatTestbed([room, 'mod_user', 'vip_user', 'viewer_a', 'viewer_b', 'viewer_c', 'api_banned'], {
+    clock,
+  });
+  ({ platform, bus } = bed);
   const broadcaster = await platform.accounts.userByLogin(room);
   await platform.roles.grant(room, broadcaster!, 'moderator', 'mod_user');
   await platform.roles.grant(room, broadcaster!, 'vip', 'vip_user');
-  pod = await startTestPod(platform, bus, { nowMs: clock.nowMs });
   owner = await member(room);
-  watcher = await TestChatClient.open(pod.url);
-  clients.push(watcher);
+  watcher = await bed.connect();
   await watcher.join(room);
 });
 
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await pod.stop();
-  await platform.close();
-});
+afterAll(() => bed.close());
 
 describe('moderation', () => {
   it('is refused to users who are not the broadcaster or a moderator', async () => {

@@ -1,36 +1,24 @@
 import type { Platform } from '@glint/platform';
-import { openTestPlatform } from '@glint/testkit/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryChatBus } from '../adapters/memory-chat-bus.ts';
 import { TestChatClient } from './chat-test-client.ts';
-import { startTestPod, type TestPod, testClock, testUser } from './chat-test-pod.ts';
+import { type ChatTestbed, startChatTestbed, type TestPod, testClock } from './chat-test-pod.ts';
 
 const clock = testClock();
+let bed: ChatTestbed;
 let platform: Platform;
 let pod: TestPod;
-const tokens: Record<string, string> = {};
-const clients: TestChatClient[] = [];
-
-async function connect(login?: string): Promise<TestChatClient> {
-  const client = await TestChatClient.open(pod.url, login ? { bearer: tokens[login] as string } : {});
-  clients.push(client);
-  return client;
-}
+let tokens: ChatTestbed['tokens'];
+const connect = (login?: string) => bed.connect(login);
 
 beforeAll(async () => {
-  ({ platform } = await openTestPlatform([], { platform: { nowMs: clock.nowMs } }));
-  for (const login of ['history_room', 'rates_room', 'mod_room', 'modes_room', 'alice', 'bob', 'carol', 'dave']) {
-    tokens[login] = (await testUser(platform, login)).token;
-  }
-  const bus = new MemoryChatBus({ nowMs: clock.nowMs, historyLimit: 5 });
-  pod = await startTestPod(platform, bus, { nowMs: clock.nowMs, viewers: (room) => room.length });
+  bed = await startChatTestbed(
+    ['history_room', 'rates_room', 'mod_room', 'modes_room', 'alice', 'bob', 'carol', 'dave'],
+    { clock, historyLimit: 5, viewers: (room) => room.length },
+  );
+  ({ platform, pod, tokens } = bed);
 });
 
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await pod.stop();
-  await platform.close();
-});
+afterAll(() => bed.close());
 
 describe('ChatServer', () => {
   it('greets a signed-in user by Bearer or cookie and an anonymous one as null', async () => {
@@ -41,8 +29,8 @@ describe('ChatServer', () => {
       user: { login: 'alice', displayName: 'alice', badges: [] },
     });
     const cookie = await TestChatClient.open(pod.url, { cookie: tokens.bob as string });
-    clients.push(cookie);
     expect(cookie.frames[0]).toMatchObject({ type: 'hello', user: { login: 'bob' } });
+    cookie.close();
     const anonymous = await connect();
     expect(anonymous.frames[0]).toEqual({ type: 'hello', v: 1, user: null });
   });

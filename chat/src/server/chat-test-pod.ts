@@ -3,9 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger } from '@glint/media-core';
 import type { Platform } from '@glint/platform';
+import { openTestPlatform } from '@glint/testkit/platform';
+import { MemoryChatBus } from '../adapters/memory-chat-bus.ts';
 import type { ChatBus } from '../hub/chat-bus.ts';
 import type { ChatLimits } from './chat-limits.ts';
 import { ChatServer, type ChatServerOptions } from './chat-server.ts';
+import { TestChatClient } from './chat-test-client.ts';
 
 export interface TestPod {
   readonly server: ChatServer;
@@ -52,6 +55,59 @@ export function testClock(): { nowMs: () => number; advance(ms: number): void } 
     nowMs: () => Date.now() + offsetMs,
     advance(ms: number) {
       offsetMs += ms;
+    },
+  };
+}
+
+/** A platform with signed-up users, one pod on a memory bus, and the clients a test opened (closed together). */
+export interface ChatTestbed {
+  readonly platform: Platform;
+  readonly bus: MemoryChatBus;
+  readonly pod: TestPod;
+  /** Session token per signed-up login. */
+  readonly tokens: Readonly<Record<string, string>>;
+  /** Opens a client, signed in as `login` (Bearer) or anonymous. */
+  connect(login?: string): Promise<TestChatClient>;
+  close(): Promise<void>;
+}
+
+export async function startChatTestbed(
+  logins: readonly string[],
+  options: {
+    clock?: { nowMs: () => number };
+    historyLimit?: number;
+    limits?: Partial<ChatLimits>;
+    viewers?: (room: string) => number;
+  } = {},
+): Promise<ChatTestbed> {
+  const nowMs = options.clock?.nowMs;
+  const { platform } = await openTestPlatform([], nowMs ? { platform: { nowMs } } : {});
+  const tokens: Record<string, string> = {};
+  for (const login of logins) tokens[login] = (await testUser(platform, login)).token;
+  const bus = new MemoryChatBus({
+    ...(nowMs ? { nowMs } : {}),
+    ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
+  });
+  const pod = await startTestPod(platform, bus, {
+    ...(nowMs ? { nowMs } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.viewers ? { viewers: options.viewers } : {}),
+  });
+  const clients: TestChatClient[] = [];
+  return {
+    platform,
+    bus,
+    pod,
+    tokens,
+    async connect(login) {
+      const client = await TestChatClient.open(pod.url, login ? { bearer: tokens[login] as string } : {});
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      for (const client of clients) client.close();
+      await pod.stop();
+      await platform.close();
     },
   };
 }
