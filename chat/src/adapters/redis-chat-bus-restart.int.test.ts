@@ -152,4 +152,46 @@ describe('RedisChatBus when Redis is killed and restarted (no persistence)', () 
     );
     expect(late.map(label)[0]).toBe('hello');
   });
+
+  it('keeps every subscriber’s seqs strictly increasing when Redis dies under a steady load from every pod', async () => {
+    const seen = await threePods('steady');
+    let phase = 'before';
+    let running = true;
+    const sent: SequencedEvent[] = [];
+    // Each pod publishes back to back (one in flight at a time) until told to stop; none may throw. While Redis is
+    // down a publish settles without I/O, so each turn yields to the event loop (as a socket-driven server does).
+    const loops = pods.map(async (pod, i) => {
+      for (let n = 0; running; n += 1) {
+        sent.push(await pod.publish('steady', said(`${phase}-${i}-${n}`)));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    });
+    const count = () => sent.length;
+    const atLeast = async (n: number, what: string) => until(() => count() >= n, { what });
+    await atLeast(30, '30 events before the kill');
+    await redis.kill();
+    phase = 'down';
+    await until(() => pods.every((pod) => !pod.connected), { what: 'every pod to see Redis gone' });
+    await atLeast(count() + 30, '30 events while Redis is down');
+    await redis.restart();
+    await until(() => pods.every((pod) => pod.connected), { what: 'every pod to reconnect' });
+    phase = 'after';
+    await atLeast(count() + 60, '60 events after the restart');
+    running = false;
+    await Promise.all(loops);
+
+    const afterLabels = (events: readonly SequencedEvent[]) =>
+      events.filter((event) => label(event).startsWith('after-')).map((event) => `${event.seq}:${label(event)}`);
+    const published = afterLabels(
+      sent.filter((event) => label(event).startsWith('after-')).sort((x, y) => x.seq - y.seq),
+    );
+    await until(() => seen.every((events) => afterLabels(events).length === published.length), {
+      what: 'every event published after the restart on every pod',
+      detail: () => JSON.stringify(seen.map((events) => afterLabels(events).length)),
+    });
+    for (const events of seen) {
+      expectStrictlyIncreasing(events);
+      expect(afterLabels(events)).toEqual(published);
+    }
+  });
 });
