@@ -6,7 +6,7 @@ import type { Platform } from '@glint/platform';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { EmoteSets } from '../emotes/emote-sets.ts';
 import type { ChatBus } from '../hub/chat-bus.ts';
-import { parseClientFrame, serializeServerFrame } from '../protocol/codec.ts';
+import { parseClientFrame } from '../protocol/codec.ts';
 import { ChatProtocolError } from '../protocol/protocol-error.ts';
 import {
   CLOSE_CODES,
@@ -21,7 +21,8 @@ import { ChatterProfiles } from './chatter-profiles.ts';
 import { Connection } from './connection.ts';
 import { type ModerationDeps, moderate } from './moderation.ts';
 import { PlatformBans } from './platform-bans.ts';
-import { Room } from './room.ts';
+import type { Room } from './room.ts';
+import { RoomRegistry } from './room-registry.ts';
 import { admitMessage } from './send-checks.ts';
 import { sessionTokenOf } from './session-token.ts';
 import { refuseUpgrade } from './upgrade-refusal.ts';
@@ -64,7 +65,7 @@ export class ChatServer {
   readonly #bans: PlatformBans;
   readonly #connections = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
-  readonly #rooms = new Map<RoomName, Room>();
+  readonly #rooms: RoomRegistry;
   /** Sockets told to close, by the sweep they were told in: still open at the next sweep, they are terminated. */
   readonly #closing = new Map<WebSocket, number>();
   readonly #timers: NodeJS.Timeout[];
@@ -79,11 +80,20 @@ export class ChatServer {
     this.limits = { ...DEFAULT_CHAT_LIMITS, ...options.limits };
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
     this.#profiles = new ChatterProfiles(options.platform, this.limits.profileCacheMs, this.#nowMs);
+    this.#rooms = new RoomRegistry({
+      platform: options.platform,
+      bus: this.#bus,
+      logger: this.#logger,
+      nowMs: this.#nowMs,
+      batchMs: this.limits.batchMs,
+      historyLimit: this.limits.historyLimit,
+      viewers: options.viewers,
+    });
     this.#bans = new PlatformBans(options.platform, options.bus, this.#logger);
     this.#emotes =
       options.emotes ?? new EmoteSets(options.platform.emotes, { nowMs: this.#nowMs, logger: this.#logger });
     this.#timers = [
-      setInterval(() => void this.#sendCounts(), this.limits.countsIntervalMs),
+      setInterval(() => void this.#rooms.sendCounts(), this.limits.countsIntervalMs),
       setInterval(() => this.#sweep(), this.limits.pingIntervalMs),
     ];
     for (const timer of this.#timers) timer.unref();
@@ -178,9 +188,7 @@ export class ChatServer {
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
     for (const connection of [...this.#connections]) connection.close(CLOSE_CODES.goingAway, 'server shutting down');
-    const rooms = [...this.#rooms.values()];
-    this.#rooms.clear();
-    await Promise.all(rooms.map((room) => room.close()));
+    await this.#rooms.close();
     this.#profiles.close();
     this.#bans.close();
     this.#wss.close();
@@ -257,14 +265,14 @@ export class ChatServer {
     if (!connection.rooms.has(name) && connection.rooms.size >= this.limits.maxRoomsPerConnection) {
       throw new ChatError('TOO_MANY_ROOMS', `a connection is in at most ${this.limits.maxRoomsPerConnection} rooms`);
     }
-    const room = await this.#roomFor(name);
+    const room = await this.#rooms.open(name);
     if (!connection.open) return;
     connection.rooms.add(name);
     try {
       await room.join(connection, since);
     } catch (error) {
       connection.rooms.delete(name);
-      this.#leaveRoom(room, connection);
+      this.#rooms.leave(room, connection);
       throw error;
     }
   }
@@ -272,34 +280,7 @@ export class ChatServer {
   #leave(connection: Connection, name: RoomName): void {
     connection.rooms.delete(name);
     const room = this.#rooms.get(name);
-    if (room) this.#leaveRoom(room, connection);
-  }
-
-  #leaveRoom(room: Room, connection: Connection): void {
-    if (!room.leave(connection) || this.#rooms.get(room.name) !== room) return;
-    this.#rooms.delete(room.name);
-    room.close().catch((err: unknown) => this.#logger.warn({ err, room: room.name }, 'chat room did not close'));
-    this.#bus.reportChatters(room.name, 0).catch(() => {});
-  }
-
-  async #roomFor(name: RoomName): Promise<Room> {
-    const existing = this.#rooms.get(name);
-    if (existing) return existing;
-    if (!(await this.#options.platform.channels.get(name))) {
-      throw new ChatError('NO_SUCH_ROOM', `there is no channel ${name}`);
-    }
-    let room = this.#rooms.get(name);
-    if (!room) {
-      room = new Room(name, {
-        bus: this.#bus,
-        logger: this.#logger,
-        nowMs: this.#nowMs,
-        batchMs: this.limits.batchMs,
-        historyLimit: this.limits.historyLimit,
-      });
-      this.#rooms.set(name, room);
-    }
-    return room;
+    if (room) this.#rooms.leave(room, connection);
   }
 
   #joinedRoom(connection: Connection, name: RoomName): Room {
@@ -357,23 +338,6 @@ export class ChatServer {
     if (count > 0) this.#perAddress.set(connection.address, count);
     else this.#perAddress.delete(connection.address);
     for (const name of connection.rooms) this.#leave(connection, name);
-  }
-
-  /** Every room with members here: this pod's count to the bus, then every pod's total and the viewers to members. */
-  async #sendCounts(): Promise<void> {
-    await Promise.all(
-      [...this.#rooms.values()].map(async (room) => {
-        if (room.members.size === 0) return;
-        try {
-          await this.#bus.reportChatters(room.name, room.members.size);
-          const chatters = await this.#bus.chatters(room.name);
-          const viewers = this.#options.viewers?.(room.name) ?? 0;
-          room.broadcast(serializeServerFrame({ type: 'counts', room: room.name, chatters, viewers }));
-        } catch (err) {
-          this.#logger.debug({ err, room: room.name }, 'chat counts skipped this round');
-        }
-      }),
-    );
   }
 
   /** Pings every connection, drops those that did not answer the last ping or ignored a close, trims caches. */
