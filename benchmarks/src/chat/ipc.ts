@@ -25,6 +25,9 @@ export type ServerCommand =
     }
   /** gc: collect garbage first, so RSS is what is held rather than what awaits collection. */
   | { readonly type: 'stats'; readonly gc: boolean }
+  /** V8's sampling CPU profiler over the window (`--profile`), written as a .cpuprofile for DevTools. */
+  | { readonly type: 'profile-start' }
+  | { readonly type: 'profile-stop'; readonly file: string }
   | { readonly type: 'stop' };
 
 export interface StartedServer {

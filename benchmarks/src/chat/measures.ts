@@ -2,6 +2,8 @@
  * The two measures as the parent runs them: each starts a fresh server child, drives the load generator, and reads
  * the server's CPU and memory at the right moments (CPU at the window's edges, RSS after a full collection).
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Scratch } from '../lib/scratch.ts';
 import type { ChildRpc } from '../webrtc/protocol.ts';
 import type {
@@ -48,6 +50,8 @@ export async function measureThroughput(
   const server = await startServerUnderTest(scratch, kind, plan);
   try {
     const idle = await server.stats(true);
+    // Profiling costs the server CPU: over the whole run (warm-up included), only when asked.
+    const stopProfile = plan.profile ? await server.profile() : undefined;
     let atStart: { cpuMs: number; wallMs: number; redisSec: Promise<number> } | undefined;
     let atEnd: { cpuMs: number; wallMs: number; redisSec: Promise<number>; loaded: Promise<ServerStats> } | undefined;
     const unsubscribe = load.onNotice((notice) => {
@@ -76,6 +80,7 @@ export async function measureThroughput(
       unsubscribe();
     }
     if (!atStart || !atEnd) throw new Error('the load generator never marked its window');
+    await stopProfile?.(join(tmpdir(), `bench-chat-${kind}.cpuprofile`));
     const wallSec = (atEnd.wallMs - atStart.wallMs) / 1000;
     const serverCpuSec = (atEnd.cpuMs - atStart.cpuMs) / 1000;
     const loaded = await atEnd.loaded;

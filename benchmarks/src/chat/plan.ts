@@ -31,6 +31,8 @@ export interface ChatPlan {
   readonly holdRooms: number;
   /** Whether the peer holds the same count too (for its figure in the same run). */
   readonly holdPeer: boolean;
+  /** Profile each server's CPU over the fan-out window (<tmpdir>/bench-chat-<server>.cpuprofile, for DevTools). */
+  readonly profile: boolean;
   /** Connections opening at once, per load measure. */
   readonly connectConcurrency: number;
 }
@@ -51,6 +53,7 @@ export const DEFAULT_PLAN: ChatPlan = {
   holdSec: 40,
   holdRooms: 100,
   holdPeer: true,
+  profile: false,
   connectConcurrency: 200,
 };
 

@@ -3,8 +3,9 @@
  * parent starts one kind, asks for stats at the window's edges, then stops it; the child removes its Redis keys and
  * exits when the parent goes away.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -101,10 +102,30 @@ async function dropKeys(keyPrefix: string): Promise<void> {
 process.on('exit', () => {
   if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
 });
+const profiler = new Session();
+profiler.connect();
+const post = (method: string) =>
+  new Promise<unknown>((resolve, reject) =>
+    profiler.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+  );
+
 serveRpc<ServerCommand>(async (command) => {
-  if (command.type === 'start') return start(command);
-  if (command.type === 'stats') return stats(command.gc);
-  await stop();
-  return null;
+  switch (command.type) {
+    case 'start':
+      return start(command);
+    case 'stats':
+      return stats(command.gc);
+    case 'profile-start':
+      await post('Profiler.enable');
+      return post('Profiler.start');
+    case 'profile-stop': {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(command.file, JSON.stringify(profile));
+      return command.file;
+    }
+    case 'stop':
+      await stop();
+      return null;
+  }
 });
 process.send?.({ type: 'ready' } satisfies ReadyMessage);

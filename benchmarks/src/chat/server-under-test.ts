@@ -19,6 +19,8 @@ export interface ServerUnderTest {
    * late, and two late answers read in one tick would show no CPU at all.
    */
   cpuMs(): number;
+  /** Starts V8's CPU profiler in the server; the returned stop writes the profile to `file`. */
+  profile(): Promise<(file: string) => Promise<void>>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,12 @@ export async function startServerUnderTest(
       target: { kind, port: started.port, tokens: started.tokens },
       stats: (gc) => node.rpc.call<ServerStats>({ type: 'stats', gc }, STATS_TIMEOUT_MS),
       cpuMs: () => procCpuMs(pid),
+      profile: async () => {
+        await node.rpc.call({ type: 'profile-start' }, STATS_TIMEOUT_MS);
+        return async (file) => {
+          await node.rpc.call({ type: 'profile-stop', file }, STATS_TIMEOUT_MS);
+        };
+      },
       stop: async () => {
         await node.rpc.call({ type: 'stop' }, STATS_TIMEOUT_MS).catch(() => {});
         await scratch.stop(node.child);
