@@ -194,4 +194,10 @@ describe('RedisChatBus when Redis is killed and restarted (no persistence)', () 
       expect(afterLabels(events)).toEqual(published);
     }
   });
+
+  it('fails to connect with REDIS_UNAVAILABLE when Redis does not answer', async () => {
+    await redis.kill();
+    const connecting = RedisChatBus.connect({ url: redis.url, keyPrefix: 'restart:', connectTimeoutMs: 300 });
+    await expect(connecting).rejects.toMatchObject({ name: 'ChatBusError', code: 'REDIS_UNAVAILABLE' });
+  });
 });

@@ -3,6 +3,7 @@ import { type Logger, silentLogger } from '@glint/media-core';
 import { createClient } from 'redis';
 import type { ChatBus, HistoryPage, StoredRoomSettings, Unsubscribe } from '../hub/chat-bus.ts';
 import type { RoomEvent, RoomName, SequencedEvent } from '../protocol/types.ts';
+import { ChatBusError } from './chat-bus-error.ts';
 import { DEFAULT_HISTORY_LIMIT, DEFAULT_MAX_COUNTERS, DEFAULT_MAX_RESTRICTIONS } from './memory-chat-bus.ts';
 import { RedisLink } from './redis-link.ts';
 import { RedisRoomFeeds } from './redis-room-feeds.ts';
@@ -30,6 +31,8 @@ export interface RedisChatBusOptions {
   readonly maxCounters?: number;
   /** Most bans and timeouts this pod keeps a copy of. */
   readonly maxRestrictions?: number;
+  /** How long `connect` waits for Redis to answer before it fails; default 10 s. */
+  readonly connectTimeoutMs?: number;
   /** This pod's name in the chatter hash; default a random UUID. */
   readonly podId?: string;
   readonly nowMs?: () => number;
@@ -93,10 +96,36 @@ export class RedisChatBus implements ChatBus {
     }
   }
 
-  /** Connects both clients (waits until Redis answers). */
+  /**
+   * Connects both clients; fails with REDIS_UNAVAILABLE when Redis does not answer in time (once connected, the bus
+   * rides out outages by itself).
+   */
   static async connect(options: RedisChatBusOptions): Promise<RedisChatBus> {
     const bus = new RedisChatBus(options);
-    await Promise.all([bus.#link.data.connect(), bus.#link.sub.connect()]);
+    const timeoutMs = options.connectTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new ChatBusError(
+            'REDIS_UNAVAILABLE',
+            `Redis did not answer within ${timeoutMs} ms at REDIS_URL: start it, fix the URL, or unset REDIS_URL to run chat on one node`,
+          ),
+        );
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([
+        Promise.all([bus.#link.data.connect(), bus.#link.sub.connect()]).then(() => bus.#currentEpoch()),
+        timedOut,
+      ]);
+    } catch (error) {
+      bus.#closed = true;
+      for (const client of [bus.#link.data, bus.#link.sub]) if (client.isOpen) client.destroy();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     bus.#epoch = await bus.#currentEpoch();
     bus.#refreshTimer = setInterval(() => void bus.#refreshChatters(), Math.max(10, bus.#chatterTtlMs / 3));
     bus.#refreshTimer.unref();
@@ -188,7 +217,11 @@ export class RedisChatBus implements ChatBus {
   #onError(role: string, error: unknown): void {
     if (this.#closed) return;
     if (!this.#wasDown) {
-      this.#link.logger.warn({ err: error, role }, 'chat lost Redis: delivering on this pod until it is back');
+      const message =
+        this.#epoch === ''
+          ? 'chat cannot reach Redis yet: retrying'
+          : 'chat lost Redis: delivering on this pod until it is back';
+      this.#link.logger.warn({ err: error, role }, message);
     }
     this.#wasDown = true;
     // An error that did not drop a connection brings no 'ready' after it: recover now.
