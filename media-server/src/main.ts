@@ -17,8 +17,8 @@ let glint: Glint;
 try {
   glint = await Glint.create({ config });
 } catch (error) {
-  // The database could not be opened or migrated: say which one (without its password) and why.
-  process.stderr.write(`Glint cannot open its database: ${(error as Error).message}\n`);
+  // The database could not be opened or migrated, or Redis (GLINT_REDIS_URL) did not answer: one line saying which.
+  process.stderr.write(`Glint cannot start: ${(error as Error).message}\n`);
   process.exit(1);
 }
 const log = glint.logger;
