@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { silentLogger } from '@glint/media-core';
 import { Platform } from '@glint/platform';
+import { until } from '@glint/testkit';
 import { createTestDatabase, type TestDatabase } from '@glint/testkit/platform';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +40,8 @@ beforeAll(async () => {
     buses.push(bus);
     pods.push(await startTestPod(platform, bus));
   }
-  for (const login of [room, 'talker', 'chatty']) tokens[login] = (await testUser(platforms[0]!, login)).token;
+  for (const login of [room, 'talker', 'chatty', 'returner'])
+    tokens[login] = (await testUser(platforms[0]!, login)).token;
 }, 30_000);
 
 afterAll(async () => {
@@ -91,6 +93,26 @@ describe('three chat pods on one Redis', () => {
     chattyOnA.send({ type: 'send', room, text: 'once' });
     await chattyOnA.next('events', (f) => f.events.some((e) => e.kind === 'message' && e.text === 'once'));
     expect(await chattyOnB.refused({ type: 'send', room, text: 'twice' })).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('lets a user unbanned on A speak on C at once (C drops what it cached about them)', async () => {
+    const [a, , c] = pods as [TestPod, TestPod, TestPod];
+    const broadcaster = await connect(a, room);
+    const returnerOnC = await connect(c, 'returner');
+    broadcaster.send({ type: 'mod', room, action: { kind: 'ban', login: 'returner' } });
+    await returnerOnC.next('events', (f) => f.events.some((e) => e.kind === 'banned' && e.login === 'returner'));
+    expect(await returnerOnC.refused({ type: 'send', room, text: 'let me in' })).toMatchObject({ code: 'BANNED' });
+    broadcaster.send({ type: 'mod', room, action: { kind: 'unban', login: 'returner' } });
+    await returnerOnC.next('events', (f) => f.events.some((e) => e.kind === 'unbanned' && e.login === 'returner'));
+    await until(
+      async () => {
+        const from = returnerOnC.frames.length;
+        returnerOnC.send({ type: 'send', room, text: 'thanks' });
+        await returnerOnC.pingPong();
+        return returnerOnC.frames.slice(from).every((f) => f.type !== 'error');
+      },
+      { what: 'the unbanned user to be heard', timeoutMs: 3000, intervalMs: 100 },
+    );
   });
 
   it('counts chatters across pods', async () => {

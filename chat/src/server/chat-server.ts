@@ -88,6 +88,7 @@ export class ChatServer {
       batchMs: this.limits.batchMs,
       historyLimit: this.limits.historyLimit,
       viewers: options.viewers,
+      onBanChange: (room, login) => this.#profiles.forgetLogin(room, login),
     });
     this.#bans = new PlatformBans(options.platform, options.bus, this.#logger);
     this.#emotes =

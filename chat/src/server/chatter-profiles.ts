@@ -52,6 +52,20 @@ export class ChatterProfiles {
     this.#cache.delete(`${room}\n${userId}`);
   }
 
+  /** Forgets a user by login (a ban or unban announced by another pod: their roles changed). */
+  forgetLogin(room: RoomName, login: string): void {
+    const prefix = `${room}\n`;
+    for (const [key, cached] of this.#cache) {
+      if (!key.startsWith(prefix)) continue;
+      cached.profile.then(
+        (profile) => {
+          if (profile.chatter.login === login && this.#cache.get(key) === cached) this.#cache.delete(key);
+        },
+        () => {},
+      );
+    }
+  }
+
   /** Drops expired entries (called from the server's periodic sweep, so the cache holds active chatters only). */
   sweep(): void {
     const now = this.#nowMs();

@@ -16,6 +16,8 @@ export interface RoomDeps {
   readonly nowMs: () => number;
   readonly batchMs: number;
   readonly historyLimit: number;
+  /** Told of every ban and unban in the room (from any pod), to drop what this pod cached about the user. */
+  readonly onBanChange?: (room: RoomName, login: string) => void;
 }
 
 /**
@@ -164,6 +166,7 @@ export class Room {
     if (event.seq <= this.#lastSeq) return;
     this.#lastSeq = event.seq;
     if (event.kind === 'settings') this.#reloadSettings();
+    if (event.kind === 'banned' || event.kind === 'unbanned') this.#deps.onBanChange?.(this.name, event.login);
     for (const arrived of this.#joining.values()) arrived.push(event);
     this.#shared?.arrived.push(event);
     this.#pending.push(event);
