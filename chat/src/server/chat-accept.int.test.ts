@@ -4,10 +4,10 @@ import { silentLogger } from '@glint/media-core';
 import { until } from '@glint/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
+import { TestChatClient } from '../../test/chat-test-client.ts';
+import { type ChatTestbed, startChatTestbed, startTestPod } from '../../test/chat-test-pod.ts';
 import { MAX_CLIENT_FRAME_BYTES } from '../protocol/types.ts';
 import { ChatServer } from './chat-server.ts';
-import { TestChatClient } from './chat-test-client.ts';
-import { type ChatTestbed, startChatTestbed, startTestPod } from './chat-test-pod.ts';
 
 /** Sockets upgraded by someone else (as @fastify/websocket does on the media server) and the pod-wide bounds. */
 let bed: ChatTestbed;

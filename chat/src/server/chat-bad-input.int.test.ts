@@ -2,10 +2,10 @@ import type { Platform } from '@glint/platform';
 import { until } from '@glint/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { TestChatClient } from '../../test/chat-test-client.ts';
+import { type ChatTestbed, startChatTestbed, startTestPod, type TestPod } from '../../test/chat-test-pod.ts';
 import { MemoryChatBus } from '../adapters/memory-chat-bus.ts';
 import { CLOSE_CODES, MAX_CLIENT_FRAME_BYTES } from '../protocol/types.ts';
-import { TestChatClient } from './chat-test-client.ts';
-import { type ChatTestbed, startChatTestbed, startTestPod, type TestPod } from './chat-test-pod.ts';
 
 const room = 'busy_room';
 let bed: ChatTestbed;

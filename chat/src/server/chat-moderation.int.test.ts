@@ -1,8 +1,8 @@
 import type { Platform } from '@glint/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestChatClient } from '../../test/chat-test-client.ts';
+import { type ChatTestbed, startChatTestbed, testClock } from '../../test/chat-test-pod.ts';
 import type { ModAction, SequencedEvent } from '../protocol/types.ts';
-import type { TestChatClient } from './chat-test-client.ts';
-import { type ChatTestbed, startChatTestbed, testClock } from './chat-test-pod.ts';
 
 const room = 'the_channel';
 const clock = testClock();

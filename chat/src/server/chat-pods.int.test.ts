@@ -5,9 +5,9 @@ import { until } from '@glint/testkit';
 import { createTestDatabase, type TestDatabase } from '@glint/testkit/platform';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestChatClient } from '../../test/chat-test-client.ts';
+import { startTestPod, type TestPod, testUser } from '../../test/chat-test-pod.ts';
 import { RedisChatBus } from '../adapters/redis-chat-bus.ts';
-import { TestChatClient } from './chat-test-client.ts';
-import { startTestPod, type TestPod, testUser } from './chat-test-pod.ts';
 
 /** Three chat pods as in production: each its own platform connection and bus, one PostgreSQL, one Redis. */
 const REDIS_URL = 'redis://127.0.0.1:6379';

@@ -2,10 +2,10 @@ import type { Platform } from '@glint/platform';
 import { type RedisServer, startRedisServer, until } from '@glint/testkit';
 import { openTestPlatform } from '@glint/testkit/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestChatClient } from '../../test/chat-test-client.ts';
+import { startTestPod, type TestPod, testUser } from '../../test/chat-test-pod.ts';
 import { RedisChatBus } from '../adapters/redis-chat-bus.ts';
 import type { SequencedEvent } from '../protocol/types.ts';
-import { TestChatClient } from './chat-test-client.ts';
-import { startTestPod, type TestPod, testUser } from './chat-test-pod.ts';
 
 /** Two pods on a Redis of their own, which the test kills and restarts (no persistence: it comes back empty). */
 const room = 'restart_room';

@@ -1,7 +1,7 @@
 import type { Platform } from '@glint/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestChatClient } from './chat-test-client.ts';
-import { type ChatTestbed, startChatTestbed, type TestPod, testClock } from './chat-test-pod.ts';
+import { TestChatClient } from '../../test/chat-test-client.ts';
+import { type ChatTestbed, startChatTestbed, type TestPod, testClock } from '../../test/chat-test-pod.ts';
 
 const clock = testClock();
 let bed: ChatTestbed;

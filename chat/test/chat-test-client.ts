@@ -1,7 +1,7 @@
 /** A chat client for the server's integration tests: a real `ws` socket that keeps every frame it is sent. */
 import { until } from '@glint/testkit';
 import { WebSocket } from 'ws';
-import type { ClientFrame, SequencedEvent, ServerFrame } from '../protocol/types.ts';
+import type { ClientFrame, SequencedEvent, ServerFrame } from '../src/protocol/types.ts';
 
 export type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
 

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { silentLogger } from '@glint/media-core';
 import type { Platform } from '@glint/platform';
 import { openTestPlatform } from '@glint/testkit/platform';
-import { MemoryChatBus } from '../adapters/memory-chat-bus.ts';
-import type { ChatBus } from '../hub/chat-bus.ts';
-import type { ChatLimits } from './chat-limits.ts';
-import { ChatServer, type ChatServerOptions } from './chat-server.ts';
+import { MemoryChatBus } from '../src/adapters/memory-chat-bus.ts';
+import type { ChatBus } from '../src/hub/chat-bus.ts';
+import type { ChatLimits } from '../src/server/chat-limits.ts';
+import { ChatServer, type ChatServerOptions } from '../src/server/chat-server.ts';
 import { TestChatClient } from './chat-test-client.ts';
 
 export interface TestPod {
