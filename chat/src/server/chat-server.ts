@@ -135,6 +135,7 @@ export class ChatServer {
     const address = request.socket.remoteAddress ?? '';
     const refusal = this.admission(address);
     if (refusal) {
+      this.#logger.debug({ address: addressGroup(address), status: refusal.status }, 'chat upgrade refused');
       refuseUpgrade(socket, refusal.status, refusal.message);
       return;
     }
