@@ -36,7 +36,13 @@ async function start(command: Extract<ServerCommand, { type: 'start' }>): Promis
     // Imported here so that the peer's run does not load the chat package at all.
     const { describeRunLimits, startGlintPod } = await import('./glint-pod.ts');
     scratchDir = await mkdtemp(join(tmpdir(), 'glint-bench-chat-'));
-    running = await startGlintPod({ ...base, databaseFile: join(scratchDir, 'platform.db') });
+    try {
+      running = await startGlintPod({ ...base, databaseFile: join(scratchDir, 'platform.db') });
+    } catch (error) {
+      // The parent kills this child after a failed start (SIGKILL: no 'exit' handler runs).
+      rmSync(scratchDir, { recursive: true, force: true });
+      throw error;
+    }
     notes = [describeRunLimits()];
   } else {
     const { startSocketIoPeer } = await import('./socketio-peer.ts');
