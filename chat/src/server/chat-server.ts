@@ -267,7 +267,9 @@ export class ChatServer {
     if (!connection.rooms.has(name) && connection.rooms.size >= this.limits.maxRoomsPerConnection) {
       throw new ChatError('TOO_MANY_ROOMS', `a connection is in at most ${this.limits.maxRoomsPerConnection} rooms`);
     }
-    const room = await this.#rooms.open(name);
+    let room = await this.#rooms.open(name);
+    // Its last member may have left (closing it) while this join waited: join the room that is open now.
+    while (this.#rooms.get(name) !== room) room = await this.#rooms.open(name);
     if (!connection.open) return;
     connection.rooms.add(name);
     try {
