@@ -18,8 +18,9 @@ import {
   type ThroughputRow,
 } from './chat/measures.ts';
 import { BUSY_ROOM, type ChatPlan, parsePlan } from './chat/plan.ts';
+import { BENCH_REDIS_URL, dropKeys } from './chat/redis-keys.ts';
 import { chartChat, chartLatencyCdf, GOALS, printHold, printThroughput } from './chat/report.ts';
-import { glintChatAvailable } from './chat/server-under-test.ts';
+import { glintChatAvailable, RUN_REDIS_PREFIX } from './chat/server-under-test.ts';
 import { TICK_MS } from './chat/throughput.ts';
 import { guardRun } from './lib/guard.ts';
 import { progress } from './lib/progress.ts';
@@ -174,10 +175,12 @@ main()
     scratch.cleanUp();
     process.exit(0);
   })
-  .catch((error: unknown) => {
+  .catch(async (error: unknown) => {
     process.stderr.write(
       `bench:chat failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
     scratch.cleanUp();
+    // A server killed on the way out could not remove its own keys.
+    await dropKeys(BENCH_REDIS_URL, RUN_REDIS_PREFIX).catch(() => 0);
     process.exit(1);
   });

@@ -1,10 +1,9 @@
 /** The CPU the machine's Redis has used so far (INFO cpu: used_cpu_user + used_cpu_sys, seconds). */
 import { createClient } from 'redis';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { BENCH_REDIS_URL } from './redis-keys.ts';
 
 export async function readRedisCpuSec(): Promise<number> {
-  const redis = createClient({ url: REDIS_URL });
+  const redis = createClient({ url: BENCH_REDIS_URL });
   await redis.connect();
   try {
     const info = await redis.info('cpu');

@@ -10,13 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createClient } from 'redis';
 import { fdUsage } from '../packager/fd-limit.ts';
 import { type ReadyMessage, serveRpc } from '../webrtc/protocol.ts';
 import type { ServerCommand, ServerStats, StartedServer } from './ipc.ts';
+import { BENCH_REDIS_URL, dropKeys } from './redis-keys.ts';
 import type { RunningServer } from './running-server.ts';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 // Full collections before reading RSS, without asking the parent to pass --expose-gc to tsx's Node.
 setFlagsFromString('--expose-gc');
@@ -30,7 +28,7 @@ async function start(command: Extract<ServerCommand, { type: 'start' }>): Promis
   if (running) throw new Error('a server is already running in this child');
   const startedMs = performance.now();
   prefix = command.redisPrefix;
-  const base = { rooms: command.rooms, senders: command.senders, redisUrl: REDIS_URL, redisPrefix: prefix };
+  const base = { rooms: command.rooms, senders: command.senders, redisUrl: BENCH_REDIS_URL, redisPrefix: prefix };
   let notes: readonly string[];
   if (command.kind === 'glint') {
     // Imported here so that the peer's run does not load the chat package at all.
@@ -88,21 +86,8 @@ async function settle(): Promise<void> {
 async function stop(): Promise<void> {
   await running?.stop();
   running = undefined;
-  if (prefix) await dropKeys(prefix);
+  if (prefix) await dropKeys(BENCH_REDIS_URL, prefix);
   if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
-}
-
-/** The machine's Redis is shared: leave none of this run's keys behind. */
-async function dropKeys(keyPrefix: string): Promise<void> {
-  const redis = createClient({ url: REDIS_URL });
-  await redis.connect();
-  try {
-    for await (const keys of redis.scanIterator({ MATCH: `${keyPrefix}*`, COUNT: 500 })) {
-      if (keys.length > 0) await redis.del(keys);
-    }
-  } finally {
-    await redis.quit();
-  }
 }
 
 process.on('exit', () => {

@@ -39,7 +39,7 @@ export async function startServerUnderTest(
         kind,
         rooms: roomsOf(plan),
         senders: Array.from({ length: senderCount(plan) }, (_, i) => senderLogin(i)),
-        redisPrefix: `glint-bench-chat:${kind}:${process.pid}:`,
+        redisPrefix: redisPrefixOf(kind),
       },
       START_TIMEOUT_MS,
     );
@@ -64,6 +64,12 @@ export async function startServerUnderTest(
     await scratch.stop(node.child);
     throw error;
   }
+}
+
+/** Every Redis key of this run's servers starts with RUN_REDIS_PREFIX. */
+export const RUN_REDIS_PREFIX = `glint-bench-chat:${process.pid}:`;
+function redisPrefixOf(kind: ServerKind): string {
+  return `${RUN_REDIS_PREFIX}${kind}:`;
 }
 
 /** Whether the chat package in this tree has a pod to measure yet (the harness runs the peer alone otherwise). */
