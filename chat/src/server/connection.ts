@@ -53,14 +53,18 @@ export class Connection {
     return this.#queued;
   }
 
-  /** Sends text already serialised (the same string goes to every member of a room). */
-  send(text: string): void {
+  /**
+   * Sends a frame already serialised: a string, or its UTF-8 bytes encoded once for a whole room (sent as a text
+   * frame, so each member costs a write and no re-encoding).
+   */
+  send(text: string | Buffer): void {
     if (!this.open || this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount > this.#maxBufferedBytes) {
       this.close(CLOSE_CODES.slowConsumer, 'too far behind: reconnect with your last seq');
       return;
     }
-    this.ws.send(text);
+    if (typeof text === 'string') this.ws.send(text);
+    else this.ws.send(text, { binary: false });
   }
 
   sendFrame(frame: ServerFrame): void {

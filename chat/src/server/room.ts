@@ -110,9 +110,10 @@ export class Room {
     return this.empty;
   }
 
-  /** Sends already serialised text to every member (counts). */
+  /** Sends already serialised text to every member (counts), encoded to bytes once. */
   broadcast(text: string): void {
-    for (const connection of this.members.keys()) connection.send(text);
+    const bytes = Buffer.from(text);
+    for (const connection of this.members.keys()) connection.send(bytes);
   }
 
   async close(): Promise<void> {
@@ -190,11 +191,12 @@ export class Room {
     const first = events[0];
     const last = events.at(-1);
     if (first === undefined || last === undefined) return;
-    let text: string | null = null;
+    let bytes: Buffer | null = null;
     for (const [connection, through] of this.members) {
       if (through < first.seq) {
-        text ??= serializeServerFrame({ type: 'events', room: this.name, events });
-        connection.send(text);
+        // Serialised and encoded once per batch; the same bytes go to every member.
+        bytes ??= Buffer.from(serializeServerFrame({ type: 'events', room: this.name, events }));
+        connection.send(bytes);
       } else if (through < last.seq) {
         // Joined mid-batch with some of these in its history: only the rest, in a frame of its own.
         connection.sendFrame({ type: 'events', room: this.name, events: events.filter((e) => e.seq > through) });
