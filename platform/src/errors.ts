@@ -16,11 +16,3 @@ export const notFound = (what: string) => new PlatformError(404, 'NOT_FOUND', `$
 export const forbidden = (message: string) => new PlatformError(403, 'FORBIDDEN', message);
 export const conflict = (code: string, message: string) => new PlatformError(409, code, message);
 export const badRequest = (code: string, message: string) => new PlatformError(400, code, message);
-
-/** The database did not answer: a client may retry; nothing it had is lost. */
-export class DatabaseUnavailableError extends GlintError<'DATABASE_UNAVAILABLE'> {
-  override readonly name = 'DatabaseUnavailableError';
-  constructor(cause: unknown) {
-    super('DATABASE_UNAVAILABLE', 'the channel database is not answering; try again in a moment', { cause });
-  }
-}

@@ -1,7 +1,7 @@
 export { Accounts, type AuthUser, type Session } from './accounts/accounts.ts';
 export { sha256Hex } from './accounts/tokens.ts';
 export { platformApi } from './api/api-plugin.ts';
-export { SESSION_COOKIE } from './api/auth-context.ts';
+export { SESSION_COOKIE, sessionTokenOfHeaders } from './api/auth-context.ts';
 export { type ApiLimits, type ApiOptions, DEFAULT_API_LIMITS } from './api/route-context.ts';
 export type { ChannelSummary, ChannelUpdate, LiveState } from './channels/channels.ts';
 export { type ChannelInfo, Channels } from './channels/channels.ts';
@@ -38,7 +38,7 @@ export {
 } from './channels/subscriptions.ts';
 export { isDatabaseDown } from './db/database-down.ts';
 export { type Dialect, openDatabase, type PlatformDatabase, redactUrl } from './db/open-database.ts';
-export { DatabaseUnavailableError, PlatformError } from './errors.ts';
+export { PlatformError } from './errors.ts';
 export { type BroadcastInfo, Broadcasts } from './events/broadcasts.ts';
 export { type NotificationInfo, type NotificationPage, Notifications } from './events/notifications.ts';
 export type {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { addressGroup, type Logger } from '@glint/media-core';
-import type { Platform } from '@glint/platform';
+import { type Platform, sessionTokenOfHeaders } from '@glint/platform';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { EmoteSets } from '../emotes/emote-sets.ts';
 import type { ChatBus } from '../hub/chat-bus.ts';
@@ -24,7 +24,6 @@ import { PlatformBans } from './platform-bans.ts';
 import type { Room } from './room.ts';
 import { RoomRegistry } from './room-registry.ts';
 import { admitMessage } from './send-checks.ts';
-import { sessionTokenOf } from './session-token.ts';
 import { refuseUpgrade } from './upgrade-refusal.ts';
 
 export interface ChatServerOptions {
@@ -62,6 +61,8 @@ export class ChatServer {
   readonly #wss: WebSocketServer;
   readonly #profiles: ChatterProfiles;
   readonly #emotes: EmoteSets;
+  /** The emote sets this pod built itself (and so closes): not those a caller passed in. */
+  readonly #ownsEmotes: boolean;
   readonly #bans: PlatformBans;
   readonly #connections = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
@@ -91,6 +92,7 @@ export class ChatServer {
       onBanChange: (room, login) => this.#profiles.forgetLogin(room, login),
     });
     this.#bans = new PlatformBans(options.platform, options.bus, this.#logger);
+    this.#ownsEmotes = options.emotes === undefined;
     this.#emotes =
       options.emotes ?? new EmoteSets(options.platform.emotes, { nowMs: this.#nowMs, logger: this.#logger });
     this.#timers = [
@@ -167,7 +169,7 @@ export class ChatServer {
       connection.open = false;
       this.#detach(connection);
     });
-    const token = sessionTokenOf(request);
+    const token = sessionTokenOfHeaders(request);
     connection.enqueue(async () => {
       try {
         connection.user = token === undefined ? null : await this.#options.platform.accounts.identify(token);
@@ -193,6 +195,8 @@ export class ChatServer {
     await this.#rooms.close();
     this.#profiles.close();
     this.#bans.close();
+    // Its listener on the platform's emote changes would otherwise outlive the pod.
+    if (this.#ownsEmotes) this.#emotes.close();
     this.#wss.close();
   }
 

@@ -97,11 +97,6 @@ export class Accounts {
     return this.openSession({ id: row.id, login: row.login, displayName: row.display_name });
   }
 
-  /** How long a new session lasts: the session cookie's Max-Age. */
-  get sessionTtlMs(): number {
-    return this.#options.sessionTtlMs;
-  }
-
   async logOut(token: string): Promise<void> {
     await this.#deps.db.deleteFrom('sessions').where('token_hash', '=', sha256Hex(token)).execute();
   }

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser, Session } from '../accounts/accounts.ts';
 import { PlatformError } from '../errors.ts';
@@ -17,11 +18,33 @@ export function sessionToken(request: FastifyRequest): string | undefined {
   return bearerToken(request) ?? cookieToken(request);
 }
 
-export function bearerToken(request: FastifyRequest): string | undefined {
+export function bearerToken(request: { readonly headers: IncomingHttpHeaders }): string | undefined {
   const header = request.headers.authorization;
   return header !== undefined && /^bearer /i.test(header)
     ? header.slice('Bearer '.length).trim() || undefined
     : undefined;
+}
+
+/**
+ * The session token of a request that went past Fastify's cookie parsing (a WebSocket upgrade handled by a bare
+ * node:http server, as a chat pod is): the Bearer token first, else the session cookie read from the Cookie header.
+ */
+export function sessionTokenOfHeaders(request: { readonly headers: IncomingHttpHeaders }): string | undefined {
+  const bearer = bearerToken(request);
+  if (bearer !== undefined) return bearer;
+  const cookie = request.headers.cookie;
+  if (cookie === undefined) return undefined;
+  for (const part of cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim()) || undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
 }
 
 export function cookieToken(request: FastifyRequest): string | undefined {

@@ -31,7 +31,6 @@ export function postWebhook(post: WebhookPost): Promise<WebhookPostResult> {
       method: 'POST',
       headers: { ...post.headers, 'content-length': Buffer.byteLength(post.body) },
       signal: post.signal,
-      timeout: post.timeoutMs,
       ...(post.allowPrivateTargets ? {} : { lookup: publicOnlyLookup }),
     });
     const timer = setTimeout(() => request.destroy(new Error(`no answer within ${post.timeoutMs} ms`)), post.timeoutMs);
@@ -40,7 +39,6 @@ export function postWebhook(post: WebhookPost): Promise<WebhookPostResult> {
       clearTimeout(timer);
       resolve(result);
     };
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${post.timeoutMs} ms`)));
     request.on('error', (error) => finish({ error: error.message }));
     request.on('response', (response) => {
       let received = 0;

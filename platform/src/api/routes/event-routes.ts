@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { sha256Hex } from '../../accounts/tokens.ts';
 import { forbidden, notFound } from '../../errors.ts';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../events/webhook-target.ts';
-import { requireUser, sessionToken } from '../auth-context.ts';
+import { bearerToken, requireUser, sessionToken } from '../auth-context.ts';
 import type { RouteContext } from '../route-context.ts';
 import { ChannelName, Closed, errors, Id, Page, PageQuery } from '../schemas.ts';
 
@@ -189,7 +189,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
  */
 function refuseCrossSiteCookie(request: FastifyRequest): void {
   const origin = request.headers.origin;
-  if (origin === undefined || request.headers.authorization?.startsWith('Bearer ')) return;
+  if (origin === undefined || bearerToken(request) !== undefined) return;
   let host: string | undefined;
   try {
     host = new URL(origin).host;
