@@ -1,6 +1,7 @@
 import type { Logger } from '@glint/media-core';
 import { type AuthUser, type Platform, PlatformError } from '@glint/platform';
 import type { ChatBus, StoredRoomSettings } from '../hub/chat-bus.ts';
+import { MOD_LIMITS } from '../protocol/mod-action-codec.ts';
 import type { ModAction, RoomEvent } from '../protocol/types.ts';
 import { ChatError } from './chat-error.ts';
 import { type ChatterProfiles, isModerator } from './chatter-profiles.ts';
@@ -16,10 +17,9 @@ export interface ModerationDeps {
   readonly logger: Logger;
 }
 
-/** Longest timeout: two weeks (a longer one is a ban). */
-const MAX_TIMEOUT_SECONDS = 14 * 24 * 3600;
-const MAX_BLOCKED_TERMS = 100;
-const MAX_BLOCKED_TERM_CHARS = 50;
+/** The codec's bounds, checked again here for actions that do not come through the codec. */
+const { maxTimeoutSeconds: MAX_TIMEOUT_SECONDS, maxBlockedTerms: MAX_BLOCKED_TERMS } = MOD_LIMITS;
+const { maxBlockedTermChars: MAX_BLOCKED_TERM_CHARS, maxFollowMinutes: MAX_FOLLOW_MINUTES } = MOD_LIMITS;
 /** How far back a deleted message is looked for: older ones have scrolled out of every client. */
 const DELETE_LOOKBACK = 500;
 
@@ -81,14 +81,22 @@ function settingsChange(action: ModAction): Partial<StoredRoomSettings> {
   switch (action.kind) {
     case 'slow':
       if (
-        !(action.seconds === 0 || (Number.isInteger(action.seconds) && action.seconds >= 3 && action.seconds <= 120))
+        !(
+          action.seconds === 0 ||
+          (Number.isInteger(action.seconds) &&
+            action.seconds >= MOD_LIMITS.minSlowSeconds &&
+            action.seconds <= MOD_LIMITS.maxSlowSeconds)
+        )
       ) {
-        throw new ChatError('BAD_FRAME', 'slow mode is 0 (off) or 3 to 120 seconds');
+        throw new ChatError(
+          'BAD_FRAME',
+          `slow mode is 0 (off) or ${MOD_LIMITS.minSlowSeconds} to ${MOD_LIMITS.maxSlowSeconds} seconds`,
+        );
       }
       return { slowSeconds: action.seconds };
     case 'followers-only': {
       const minutes = action.minFollowMinutes;
-      if (minutes !== null && !(Number.isInteger(minutes) && minutes >= 0 && minutes <= 129_600)) {
+      if (minutes !== null && !(Number.isInteger(minutes) && minutes >= 0 && minutes <= MAX_FOLLOW_MINUTES)) {
         throw new ChatError('BAD_FRAME', 'followers-only takes null (off) or 0 to 129600 minutes (90 days)');
       }
       return { followersOnlyMinutes: minutes };

@@ -124,7 +124,9 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
       }
       reply.hijack();
       const query = new URL(request.url, 'http://localhost').searchParams;
-      if (rest.endsWith('.m3u8')) deps.llhlsViewers?.seen(channel, viewerId(request.headers, query, request.ip));
+      // A player's GET; not a preflight or a HEAD, which would count a viewer twice (once by address).
+      if (request.method === 'GET' && rest.endsWith('.m3u8'))
+        deps.llhlsViewers?.seen(channel, viewerId(request.headers, query, request.ip));
       output.http.handle(request.raw, reply.raw, rest, query);
     },
   });

@@ -22,10 +22,10 @@ export interface HlsPlayerEvents {
 /** Header the server counts LL-HLS viewers by (a random id per player; no cookie, no address kept). */
 export const VIEWER_HEADER = 'X-Glint-Viewer';
 
-function randomViewerId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+/** One id per page load: a player restarted (a retry, a mode switch) is still the same viewer. */
+const VIEWER_ID = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join(
+  '',
+);
 
 /**
  * Plays an LL-HLS playlist into `video` with hls.js in low-latency mode. Playlist requests carry a viewer id so the
@@ -38,14 +38,13 @@ export function startHls(
   src: string,
   events: HlsPlayerEvents,
 ): HlsInstance {
-  const viewerId = randomViewerId();
   const hls = new Hls({
     ...LOW_LATENCY_CONFIG,
     xhrSetup: (xhr: XMLHttpRequest, url: string) => {
       if (!new URL(url, location.href).pathname.endsWith('.m3u8')) return;
       // hls.js calls this before open(); a header can only be set on an opened request (hls.js then skips its open).
       xhr.open('GET', url, true);
-      xhr.setRequestHeader(VIEWER_HEADER, viewerId);
+      xhr.setRequestHeader(VIEWER_HEADER, VIEWER_ID);
     },
   });
   hls.on(Hls.Events.MANIFEST_PARSED, () => events.onManifest());
