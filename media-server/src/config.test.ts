@@ -66,6 +66,11 @@ describe('config from the environment', () => {
     ['GLINT_LOG_FORMAT', 'xml', /^GLINT_LOG_FORMAT must be one of auto, json, pretty, got "xml"$/],
     ['GLINT_LOG_LEVEL', 'loud', /^GLINT_LOG_LEVEL must be one of /],
     ['GLINT_DEMO_STREAM_KEY', 'abc', /^GLINT_DEMO_STREAM_KEY must be at least 16 characters \(got 3\)/],
+    [
+      'GLINT_TRUST_PROXY',
+      '1',
+      /^GLINT_TRUST_PROXY must be the proxy’s addresses or CIDRs \(or true\), not a hop count/,
+    ],
     ['GLINT_MAX_SEGMENT_MS', '500', /GLINT_MAX_SEGMENT_MS \(500\) must be at least GLINT_SEGMENT_TARGET_MS \(1000\)/],
   ])('%s=%j is refused with a message naming it', (name, raw, message) => {
     let thrown: unknown;

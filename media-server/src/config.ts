@@ -166,7 +166,11 @@ export const SETTINGS = {
     default: '',
     defaultText: '(none)',
     parse: text,
-    doc: 'behind a reverse proxy: `true`, a hop count, or its addresses/CIDRs (comma-separated); clients are then known by X-Forwarded-For for every per-address limit',
+    check: (value) =>
+      /^\d+$/.test(value.trim())
+        ? 'must be the proxy’s addresses or CIDRs (or true), not a hop count: with a count, a client that reaches Glint directly picks its own address in X-Forwarded-For'
+        : undefined,
+    doc: 'behind a reverse proxy: its addresses/CIDRs (comma-separated), or `true` when only the proxy can reach Glint; clients are then known by X-Forwarded-For for every per-address limit',
     group: 'server',
   }),
   secureCookies: setting({

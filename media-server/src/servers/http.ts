@@ -49,13 +49,9 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 };
 
 /** Fastify's trustProxy from the setting's text. */
-function trustProxyOption(value: string): boolean | string | ((address: string, hop: number) => boolean) {
+function trustProxyOption(value: string): boolean | string {
   if (value === '' || value === 'false') return false;
   if (value === 'true') return true;
-  if (/^\d+$/.test(value)) {
-    const hops = Number(value);
-    return (_address, hop) => hop < hops;
-  }
   return value;
 }
 
