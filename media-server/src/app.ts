@@ -227,11 +227,6 @@ export class Glint {
     this.#viewerSampler.unref();
   }
 
-  /** Concurrent viewers of a channel: WHEP viewers and LL-HLS players (playlist requests in the last 4–8 s). */
-  viewers(channel: string): number {
-    return this.#audience(channel).total;
-  }
-
   async stop(): Promise<void> {
     clearInterval(this.#viewerSampler);
     await this.rtmp.close();

@@ -1,8 +1,7 @@
 /** A whole Glint media server on free ports of 127.0.0.1, with its log lines kept for the test to read. */
-import { Writable } from 'node:stream';
 import { type Config, defineConfig, Glint } from '@glint/media-server';
 import type { PlatformOptions } from '@glint/platform';
-import { pino } from 'pino';
+import { captureLogs } from './capture-logs.ts';
 import { openTestPlatform } from './open-test-platform.ts';
 
 export interface TestGlint {
@@ -39,15 +38,7 @@ export async function startGlint(
     logLevel: 'info',
     ...overrides,
   });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(...chunk.toString().split('\n').filter(Boolean));
-      if (options.echo) process.stderr.write(chunk);
-      done();
-    },
-  });
-  const logger = pino({ level: config.logLevel }, sink);
+  const { logger, logs } = captureLogs(config.logLevel, options.echo ? { echo: true } : {});
   const { platform, keys } = await openTestPlatform(channels, {
     logger: logger.child({ component: 'platform' }),
     reconnectGraceMs: config.reconnectGraceMs,

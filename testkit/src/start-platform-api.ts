@@ -1,8 +1,8 @@
 /** The platform and its REST API on a free port of 127.0.0.1, over a fresh database of the given dialect. */
-import { Writable } from 'node:stream';
-import { type ApiLimits, Platform, type PlatformOptions, platformApi } from '@glint/platform';
+import { type ApiLimits, type Platform, type PlatformOptions, platformApi } from '@glint/platform';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import { captureLogs } from './capture-logs.ts';
+import { openTestPlatform } from './open-test-platform.ts';
 import { createTestDatabase, type TestDatabase, type TestDialect } from './test-databases.ts';
 
 export interface StartedPlatformApi {
@@ -27,19 +27,12 @@ export async function startPlatformApi(
   options: StartPlatformApiOptions = {},
 ): Promise<StartedPlatformApi> {
   const database = await createTestDatabase(dialect);
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const logger = pino({ level: 'info' }, sink);
-  const platform = await Platform.open({
+  const { logger, logs } = captureLogs('info');
+  const { platform } = await openTestPlatform([], {
     databaseUrl: database.url,
     logger,
     reconnectGraceMs: 1000,
-    ...options.platform,
+    ...(options.platform ? { platform: options.platform } : {}),
   });
   const app = Fastify({ logger: false });
   await app.register(platformApi, {
