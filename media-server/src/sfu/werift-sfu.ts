@@ -3,6 +3,7 @@
  * awaiting any of them. Keyframe requests from viewers are coalesced per channel before reaching the source.
  */
 import type { Logger } from 'pino';
+import { GopCache } from '../protocols/rtp/gop-cache.ts';
 import { serverCertificate } from './dtls-certificate.ts';
 import { NoSourceError, SfuClosedError } from './errors.ts';
 import { KeyframeGate } from './keyframe-gate.ts';
@@ -37,6 +38,8 @@ interface ChannelRoute {
    * (and re-encodes B-frame video) for as long as anyone listens, so a viewer that never completes ICE must not.
    */
   forwarding: Array<() => void> | null;
+  /** The current GOP of the forwarded video, so a viewer joining others starts at once (see GopCache). */
+  readonly gop: GopCache;
 }
 
 const KINDS: readonly MediaKind[] = ['video', 'audio'];
@@ -70,6 +73,7 @@ export class WeriftSfu implements Sfu {
       subscribers: new Set(),
       detach: [],
       forwarding: null,
+      gop: new GopCache(),
     };
     route.detach.push(
       source.onClose(() => {
@@ -96,6 +100,7 @@ export class WeriftSfu implements Sfu {
     if (route.forwarding) return;
     route.forwarding = KINDS.filter((kind) => route.source.codecs[kind]).map((kind) =>
       route.source.onRtp(kind, (packet) => {
+        if (kind === 'video') route.gop.push(packet);
         for (const subscriber of route.subscribers) subscriber.send(kind, packet);
       }),
     );
@@ -104,10 +109,16 @@ export class WeriftSfu implements Sfu {
   #stopForwarding(route: ChannelRoute): void {
     for (const detach of route.forwarding ?? []) detach();
     route.forwarding = null;
+    route.gop.clear();
   }
 
   hasSource(channelId: string): boolean {
     return this.#channels.has(channelId);
+  }
+
+  /** The channel's source as the SFU forwards it (a benchmark taps its packets to time the forwarding stage). */
+  source(channelId: string): RtpSource | undefined {
+    return this.#channels.get(channelId)?.source;
   }
 
   async subscribe(
@@ -145,7 +156,12 @@ export class WeriftSfu implements Sfu {
       onConnected: (s) => {
         settle();
         // The source may have been replaced while this viewer connected; it is ended with the old one then.
-        if (this.#channels.get(channelId) === route) this.#startForwarding(route);
+        if (this.#channels.get(channelId) === route) {
+          const joinsOthers = route.forwarding !== null;
+          this.#startForwarding(route);
+          // Others are watching, so the GOP so far is held: this viewer starts with it instead of the next keyframe.
+          if (joinsOthers) for (const packet of route.gop.burst()) s.send('video', packet);
+        }
         this.#log?.info({ channelId, subscriber: s.logTag, viewers: route.subscribers.size }, 'WHEP viewer connected');
       },
       onEnd: (s, reason, error) => {

@@ -1,3 +1,4 @@
+import { GopCache } from '../../protocols/rtp/gop-cache.ts';
 import { type RtpPayload, RtpSequencer } from '../../protocols/rtp/h264-packetizer.ts';
 
 export type RtpListener = (packet: Buffer) => void;
@@ -5,7 +6,10 @@ export type RtpListener = (packet: Buffer) => void;
 export interface RtpFanOutOptions {
   readonly ssrc: number;
   readonly payloadType: number;
-  /** Video: a new listener gets nothing before a packet that opens a keyframe (a decoder cannot start mid-GOP). */
+  /**
+   * Video: a new listener gets nothing before a packet that opens a keyframe (a decoder cannot start mid-GOP); it
+   * starts with the current GOP, squeezed (see GopCache), when one is held.
+   */
   readonly startAtKeyframe: boolean;
   /** A listener threw; the others are still served. */
   readonly onError: (error: unknown) => void;
@@ -24,10 +28,12 @@ export class RtpFanOut {
   readonly #sequencer: RtpSequencer;
   readonly #options: RtpFanOutOptions;
   readonly #listeners = new Set<Entry>();
+  readonly #gop: GopCache | null;
 
   constructor(options: RtpFanOutOptions) {
     this.#options = options;
     this.#sequencer = new RtpSequencer({ ssrc: options.ssrc, payloadType: options.payloadType });
+    this.#gop = options.startAtKeyframe ? new GopCache() : null;
   }
 
   get size(): number {
@@ -36,8 +42,10 @@ export class RtpFanOut {
 
   /** Returns a remover that says whether the listener was still there. */
   add(fn: RtpListener): () => boolean {
-    const entry: Entry = { fn, waitingForKeyframe: this.#options.startAtKeyframe };
+    const burst = this.#gop?.burst() ?? [];
+    const entry: Entry = { fn, waitingForKeyframe: this.#options.startAtKeyframe && burst.length === 0 };
     this.#listeners.add(entry);
+    for (const packet of burst) this.#safe(() => fn(packet));
     return () => this.#listeners.delete(entry);
   }
 
@@ -49,6 +57,7 @@ export class RtpFanOut {
   send(payloads: readonly RtpPayload[], timestamp: number, opensKeyframe = false): void {
     const packets = this.#sequencer.serialize(payloads, timestamp);
     if (packets.length === 0) return;
+    for (const packet of packets) this.#gop?.push(packet);
     let first = true;
     for (const listener of this.#listeners) {
       if (listener.waitingForKeyframe) {

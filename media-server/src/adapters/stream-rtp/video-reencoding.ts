@@ -1,7 +1,7 @@
 import type { H264Config } from '@glint/media-core';
+import { startsKeyframe } from '../../protocols/rtp/starts-keyframe.ts';
 import { H264Reencoder } from '../../transcode/h264-reencoder.ts';
 import type { RtpFanOut } from './rtp-fan-out.ts';
-import { startsKeyframe } from './starts-keyframe.ts';
 import { TranscoderTimeline } from './transcoder-timeline.ts';
 
 const START_CODE = Buffer.from([0, 0, 0, 1]);

@@ -1,4 +1,4 @@
-import { RtpNalType } from '../../protocols/rtp/h264-packetizer.ts';
+import { RtpNalType } from './h264-packetizer.ts';
 
 const IDR = 5;
 const SPS = 7;
