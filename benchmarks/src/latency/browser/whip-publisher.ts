@@ -51,17 +51,20 @@ async function startInPage(args: PaintArgs): Promise<void> {
   let stopped = false;
   const periodMs = 1000 / args.fps;
   const startMs = performance.now();
-  // Paced on the clock, not on timer counts: a late tick paints the next slot's frame, and the one after is due on
-  // the grid again (no drift). The stamp is the time of painting, the band's truth.
+  // Paced on a grid of slots on the clock (no drift): each tick paints the slot nearest to now, and waits for the
+  // next one. A tick late by more than half a period skips a slot; one a little early (timers round delays to whole
+  // ms) still counts as its own slot, which a floor() here got wrong: two paints in one slot, 37 fps painted, and the
+  // capture kept only the second. The stamp is the time of painting, the band's truth.
+  let slot = -1;
   const tick = () => {
     if (stopped) return;
     const nowMs = performance.now();
+    slot = Math.max(slot + 1, Math.round((nowMs - startMs) / periodMs));
     const capturedMs = performance.timeOrigin + nowMs;
     band.paint(ctx, capturedMs, frame);
     pending.push(frame & 0xffff, capturedMs);
     frame++;
-    const nextMs = startMs + (Math.floor((performance.now() - startMs) / periodMs) + 1) * periodMs;
-    setTimeout(tick, Math.max(0, nextMs - performance.now()));
+    setTimeout(tick, Math.max(0, Math.ceil(startMs + (slot + 1) * periodMs - performance.now())));
   };
   tick();
   const flush = setInterval(() => {
