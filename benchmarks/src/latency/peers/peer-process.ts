@@ -3,7 +3,7 @@
  * and a child process that is stopped for sure (SIGTERM, then SIGKILL; killed with this process if it dies first).
  */
 import { type ChildProcess, execFileSync, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A tool a peer needs is missing and could not be installed. */
@@ -110,8 +110,19 @@ export interface PeerProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * util-linux's setpriv sets the parent-death signal and then execs the command (same pid), so a peer is killed even
+ * when this process is (a test worker SIGKILLed on timeout) instead of holding its ports; the 'exit' hook below
+ * cannot run then.
+ */
+const SETPRIV = '/usr/bin/setpriv';
+const dieWithParent = existsSync(SETPRIV);
+
 export function spawnPeer(command: string, args: readonly string[], options: SpawnOptions = {}): PeerProcess {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const [file, argv] = dieWithParent
+    ? [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]]
+    : [command, [...args]];
+  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
   live.add(child);
   let output = '';
   const keep = (chunk: Buffer) => {
