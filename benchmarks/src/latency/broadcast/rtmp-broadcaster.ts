@@ -7,13 +7,16 @@ import type { FrameStamps } from '../types.ts';
 import { type AmfObject, type AmfValue, decodeAmf0 } from './amf0.ts';
 import { type BandEncoder, type EncodedTag, type EncoderEnd, startBandEncoder } from './band-encoder.ts';
 import type { EncoderProfile } from './encoder-args.ts';
-import { publishRtmp, type RtmpPublisher } from './rtmp-client.ts';
+import { parseRtmpUrl, publishRtmp, type RtmpPublisher } from './rtmp-client.ts';
 
 export type { EncoderProfile } from './encoder-args.ts';
 
 export interface RtmpBroadcasterOptions {
-  /** rtmp://127.0.0.1:port/live/KEY */
-  readonly url: string;
+  /**
+   * rtmp://127.0.0.1:port/live/KEY, or several: one encoder, every tag sent to each server as it leaves ffmpeg
+   * (Glint and its peers get the same feed at the same time).
+   */
+  readonly url: string | readonly string[];
   readonly profile: EncoderProfile;
   readonly fps?: number;
   readonly width?: number;
@@ -48,44 +51,62 @@ export interface RtmpBroadcaster {
   stop(): Promise<void>;
 }
 
-/** Publishes first, so that no frame waits on the RTMP handshake; then starts painting and encoding. */
+/**
+ * Publishes first, so that no frame waits on an RTMP handshake; then starts painting and encoding. Fails fast: if
+ * any server refuses or drops the publish, the whole broadcast ends (a run with a broken leg measures nothing).
+ */
 export async function startRtmpBroadcaster(options: RtmpBroadcasterOptions): Promise<RtmpBroadcaster> {
   const log = options.log ?? (() => {});
-  const publisher = await publishRtmp(options.url, { log });
+  const urls = typeof options.url === 'string' ? [options.url] : options.url;
+  // Errors name a server by host and app, never by its stream key.
+  const names = urls.map((url) => parseRtmpUrl(url).tcUrl);
+  const attempts = await Promise.allSettled(urls.map((url) => publishRtmp(url, { log })));
+  const publishers = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+  const refused = attempts.findIndex((a) => a.status === 'rejected');
+  if (refused >= 0) {
+    await Promise.all(publishers.map((p) => p.close()));
+    throw (attempts[refused] as PromiseRejectedResult).reason;
+  }
   const errors: string[] = [];
   let framesSent = 0;
   let sendFailed = false;
   const forward = (tag: EncodedTag) => {
     if (sendFailed) return;
-    try {
-      forwardTag(publisher, tag);
-      if (tag.frame !== undefined) framesSent++;
-    } catch (error) {
-      sendFailed = true;
-      errors.push(`rtmp send: ${(error as Error).message}`);
-    }
+    publishers.forEach((publisher, i) => {
+      try {
+        forwardTag(publisher, tag);
+      } catch (error) {
+        sendFailed = true;
+        errors.push(`rtmp send to ${names[i]}: ${(error as Error).message}`);
+      }
+    });
+    if (tag.frame !== undefined && !sendFailed) framesSent++;
   };
   let encoder: BandEncoder;
   try {
     encoder = startBandEncoder({ ...encoderOptions(options), onTag: forward, log });
   } catch (error) {
-    await publisher.close();
+    await Promise.all(publishers.map((p) => p.close()));
     throw error;
   }
   let stopping = false;
   const ended = Promise.race([
     encoder.exited.then((end): BroadcastEnd => endOfEncoder(end, stopping)),
-    publisher.ended.then(
-      (error): BroadcastEnd =>
-        error === undefined || stopping ? { reason: 'stopped' } : { reason: 'rtmp-error', detail: error.message },
+    ...publishers.map((publisher, i) =>
+      publisher.ended.then(
+        (error): BroadcastEnd =>
+          error === undefined || stopping
+            ? { reason: 'stopped' }
+            : { reason: 'rtmp-error', detail: `${names[i]}: ${error.message}` },
+      ),
     ),
   ]);
-  // A failed side stops the other: a dead connection leaves nothing to encode for, a dead encoder nothing to send.
+  // A failed side stops the rest: a dead connection leaves the run invalid, a dead encoder nothing to send.
   void ended.then(async (end) => {
     if (end.reason === 'stopped') return;
     errors.push(`broadcast ended: ${end.detail}`);
     await encoder.stop();
-    await publisher.close();
+    await Promise.all(publishers.map((p) => p.close()));
   });
   return {
     stamps: () => encoder.stamps(),
@@ -102,7 +123,7 @@ export async function startRtmpBroadcaster(options: RtmpBroadcasterOptions): Pro
     stop: async () => {
       stopping = true;
       await encoder.stop();
-      await publisher.close();
+      await Promise.all(publishers.map((p) => p.close()));
     },
   };
 }

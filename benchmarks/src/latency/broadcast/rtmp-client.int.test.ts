@@ -8,14 +8,17 @@ describe('rtmp client against Glint', () => {
   let g: Awaited<ReturnType<typeof startGlint>>;
   beforeAll(async () => {
     requireTool('ffmpeg');
-    g = await startGlint(['bench', 'other']);
+    g = await startGlint(['bench', 'copy', 'other']);
   });
   afterAll(() => g?.stop());
 
-  it('publishes the broadcaster’s stream: the channel goes live and stays live while it sends', async () => {
-    const b = await startRtmpBroadcaster({ url: g.rtmp('bench'), profile: 'zerolatency' });
+  it('publishes the broadcaster’s stream to each URL: the channels go live and stay live while it sends', async () => {
+    const b = await startRtmpBroadcaster({ url: [g.rtmp('bench'), g.rtmp('copy')], profile: 'zerolatency' });
     try {
-      await until(() => g.glint.hub.isLive('bench'), { what: 'bench live', timeoutMs: 5000 });
+      await until(() => g.glint.hub.isLive('bench') && g.glint.hub.isLive('copy'), {
+        what: 'bench and copy live',
+        timeoutMs: 5000,
+      });
       await until(() => b.framesSent >= 30, { what: 'a second of frames sent', timeoutMs: 5000 });
       expect(g.glint.hub.isLive('bench')).toBe(true);
 
@@ -32,7 +35,20 @@ describe('rtmp client against Glint', () => {
     expect(b.errors()).toEqual([]);
     expect(await b.ended).toEqual({ reason: 'stopped' });
     expect(b.framesSent).toBe(b.framesPainted);
-    await until(() => !g.glint.hub.isLive('bench'), { what: 'bench no longer live after unpublish', timeoutMs: 5000 });
+    await until(() => !g.glint.hub.isLive('bench') && !g.glint.hub.isLive('copy'), {
+      what: 'no longer live after unpublish',
+      timeoutMs: 5000,
+    });
+  }, 20_000);
+
+  it('refuses to start when one of its servers refuses the publish, naming no key', async () => {
+    const refused = await startRtmpBroadcaster({
+      url: [g.rtmp('bench'), g.rtmp('other', 'wrong-key-123')],
+      profile: 'zerolatency',
+    }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'PUBLISH_REFUSED' });
+    expect(String((refused as Error).message)).not.toContain('wrong-key-123');
+    await until(() => !g.glint.hub.isLive('bench'), { what: 'the accepted publish closed again', timeoutMs: 5000 });
   }, 20_000);
 
   it('is refused with a clear error for an unknown application', async () => {
