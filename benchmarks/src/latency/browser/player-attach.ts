@@ -97,8 +97,11 @@ export async function attachShaka(url: string): Promise<void> {
   const rec = w.__rec as PageRecorder;
   const shaka = w.shaka as Shaka;
   const video = document.querySelector('video') as HTMLVideoElement;
-  const describe = (e: ShakaError) =>
-    `shaka error ${e.code} (category ${e.category})${e.message ? `: ${e.message}` : ''}`;
+  // A shaka.util.Error carries a code and category; anything else thrown out of load() is a plain Error.
+  const describe = (e: ShakaError | Error) =>
+    'code' in e && typeof e.code === 'number'
+      ? `shaka error ${e.code} (category ${e.category})${e.message ? `: ${e.message}` : ''}`
+      : `shaka: ${e.message}`;
   shaka.polyfill.installAll();
   if (!shaka.Player.isBrowserSupported()) {
     rec.fail('shaka: browser not supported');
@@ -121,7 +124,7 @@ export async function attachShaka(url: string): Promise<void> {
   try {
     await player.load(url);
   } catch (error) {
-    rec.fail(describe(error as ShakaError));
+    rec.fail(describe(error as ShakaError | Error));
   }
 }
 

@@ -14,6 +14,21 @@ import { startWhipPublisher, type WhipPublisher } from './whip-publisher.ts';
 
 const FRAMES = 90;
 
+/**
+ * Glint lists the first part before any segment is complete, and stock hls.js gives up on a playlist with no
+ * segment (levelEmptyError, fatal). Shaka probes segments for captions when the variant does not say
+ * CLOSED-CAPTIONS=NONE, and with fewer than 3 complete segments it picks the one still in progress, which has no URI
+ * (a TypeError out of load()). Wait for what each needs.
+ */
+async function playableHls(segments: number): Promise<string> {
+  const video = glint.http('/live/bench/video/index.m3u8');
+  await until(async () => (await (await fetch(video)).text()).split('#EXTINF').length > segments, {
+    what: `${segments} complete LL-HLS segments`,
+    timeoutMs: 15_000,
+  });
+  return glint.http('/live/bench/index.m3u8');
+}
+
 let glint: TestGlint;
 let browser: Browser;
 let publisher: WhipPublisher;
@@ -90,8 +105,7 @@ describe('Chromium latency ends', () => {
   }, 30_000);
 
   it('WHIP → LL-HLS in hls.js: band read, and the part that carried each frame gives its receive time', async () => {
-    const url = glint.http('/live/bench/index.m3u8');
-    await until(async () => (await fetch(url)).ok, { what: 'the LL-HLS playlist', timeoutMs: 15_000 });
+    const url = await playableHls(1);
     const { report, firstFrameMs } = await watch('hlsjs', url);
     const latencies = checkFrames(report);
     const received = report.frames.filter((f) => f.receivedMs !== undefined);
@@ -107,8 +121,7 @@ describe('Chromium latency ends', () => {
   }, 30_000);
 
   it('WHIP → LL-HLS in Shaka Player: band read', async () => {
-    const url = glint.http('/live/bench/index.m3u8');
-    await until(async () => (await fetch(url)).ok, { what: 'the LL-HLS playlist', timeoutMs: 15_000 });
+    const url = await playableHls(3);
     const { report, firstFrameMs } = await watch('shaka', url);
     const latencies = checkFrames(report);
     console.log(
