@@ -58,6 +58,8 @@ export interface ViewedFrame {
   readonly displayedMs: number;
   readonly receivedMs?: number;
   readonly decodedMs?: number;
+  /** WebRTC: the frame's RTP timestamp (rVFC metadata), to join it to the server's forwarding stamps. */
+  readonly rtpTimestamp?: number;
 }
 
 /** What one viewer (a Chromium player or ffmpeg) saw over a run. */
