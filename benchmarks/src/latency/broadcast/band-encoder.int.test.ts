@@ -4,8 +4,8 @@ import { makeTempDir, requireTool, until } from '@glint/testkit';
 import { describe, expect, it } from 'vitest';
 import { bandKit } from '../band.ts';
 import { type EncodedTag, startBandEncoder } from './band-encoder.ts';
+import { concat } from './bytes.ts';
 import type { EncoderProfile } from './encoder-args.ts';
-import { concat } from './rtmp-chunks.ts';
 
 /** The tags as an FLV file again: what our reader took from ffmpeg must be a stream ffmpeg reads back. */
 function flvFile(tags: readonly EncodedTag[]): Uint8Array {

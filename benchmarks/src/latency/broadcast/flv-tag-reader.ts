@@ -1,4 +1,5 @@
 /** FLV tags out of a byte stream (ffmpeg's stdout), in whatever slices the pipe hands over. */
+import { concat } from './bytes.ts';
 
 export interface FlvStreamTag {
   /** 8 audio, 9 video, 18 script data. */
@@ -22,7 +23,7 @@ export class FlvTagReader {
   #headerLeft: number | undefined;
 
   push(bytes: Uint8Array): FlvStreamTag[] {
-    this.#buffer = this.#buffer.length === 0 ? bytes : join(this.#buffer, bytes);
+    this.#buffer = this.#buffer.length === 0 ? bytes : concat(this.#buffer, bytes);
     const tags: FlvStreamTag[] = [];
     if (this.#headerLeft === undefined) {
       if (this.#buffer.length < 9) return tags;
@@ -66,11 +67,4 @@ export function avcPacketOf(body: Uint8Array): AvcPacket | undefined {
     keyframe: body[0]! >>> 4 === 1,
     compositionMs: cto & 0x800000 ? cto - 0x1000000 : cto, // SI24
   };
-}
-
-function join(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }

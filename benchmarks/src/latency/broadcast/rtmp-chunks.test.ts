@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkReader, concat, MessageType, type RtmpMessage, u32be, writeChunks } from './rtmp-chunks.ts';
+import { concat, u32be } from './bytes.ts';
+import { ChunkReader, MessageType, type RtmpMessage, writeChunks } from './rtmp-chunks.ts';
 
 const video = (timestamp: number, size: number): RtmpMessage => ({
   chunkStreamId: 6,

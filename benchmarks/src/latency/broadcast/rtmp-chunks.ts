@@ -2,6 +2,7 @@
  * RTMP chunking (RTMP 1.0 §5.3), both ways, without I/O: a writer that splits one message into chunks and a reader
  * that reassembles the server's messages from any slicing of its bytes.
  */
+import { concat } from './bytes.ts';
 
 export interface RtmpMessage {
   readonly chunkStreamId: number;
@@ -177,20 +178,4 @@ export class ChunkReader {
     }
     return at + take;
   }
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-export function u32be(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n >>> 0);
-  return b;
 }

@@ -6,26 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import { type AmfObject, type AmfValue, decodeAmf0, encodeAmf0 } from './amf0.ts';
-import { ChunkReader, concat, MessageType, type RtmpMessage, u32be, writeChunks } from './rtmp-chunks.ts';
+import { concat, u32be } from './bytes.ts';
+import { ChunkReader, MessageType, type RtmpMessage, writeChunks } from './rtmp-chunks.ts';
+import { parseRtmpUrl, RtmpClientError, type RtmpUrl } from './rtmp-url.ts';
 
-export type RtmpClientErrorCode =
-  | 'URL_INVALID'
-  | 'CONNECT_FAILED'
-  | 'CONNECT_REFUSED'
-  | 'PUBLISH_REFUSED'
-  | 'PROTOCOL'
-  | 'CLOSED'
-  | 'TIMEOUT';
-
-export class RtmpClientError extends Error {
-  override readonly name = 'RtmpClientError';
-  constructor(
-    readonly code: RtmpClientErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { parseRtmpUrl, RtmpClientError, type RtmpClientErrorCode, type RtmpUrl } from './rtmp-url.ts';
 
 export interface RtmpPublishOptions {
   /** From dialling to NetStream.Publish.Start. */
@@ -54,34 +39,6 @@ export interface RtmpPublisher {
 const CSID = { Control: 2, Command: 3, Audio: 4, Data: 5, Video: 6 } as const;
 const HANDSHAKE_BYTES = 1536;
 
-export interface RtmpUrl {
-  readonly host: string;
-  readonly port: number;
-  readonly app: string;
-  /** Secret: never log it. */
-  readonly streamKey: string;
-  /** The URL less its stream key. */
-  readonly tcUrl: string;
-}
-
-/** rtmp://host[:port]/app[/…]/key: the key is the last path segment, the app everything before it. */
-export function parseRtmpUrl(url: string): RtmpUrl {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new RtmpClientError('URL_INVALID', 'not a URL; expected rtmp://host:port/app/key');
-  }
-  const segments = parsed.pathname.split('/').filter((s) => s !== '');
-  const streamKey = segments.pop();
-  if (parsed.protocol !== 'rtmp:' || streamKey === undefined || segments.length === 0) {
-    throw new RtmpClientError('URL_INVALID', 'expected rtmp://host:port/app/key');
-  }
-  const app = segments.join('/');
-  const port = parsed.port === '' ? 1935 : Number(parsed.port);
-  return { host: parsed.hostname, port, app, streamKey, tcUrl: `rtmp://${parsed.host}/${app}` };
-}
-
 /** Connects and publishes; resolves once the server said NetStream.Publish.Start. */
 export async function publishRtmp(url: string, options: RtmpPublishOptions = {}): Promise<RtmpPublisher> {
   const target = parseRtmpUrl(url);
@@ -99,6 +56,10 @@ export async function publishRtmp(url: string, options: RtmpPublishOptions = {})
   );
   try {
     return await session.started;
+  } catch (error) {
+    // Whatever went wrong, the socket goes with it.
+    session.fail(error instanceof RtmpClientError ? error : new RtmpClientError('PROTOCOL', String(error)));
+    throw error;
   } finally {
     clearTimeout(timer);
   }
