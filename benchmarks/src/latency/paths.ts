@@ -1,0 +1,408 @@
+/**
+ * The paths bench:latency measures. Each starts what it needs (Glint in this process, so its stages can be tapped;
+ * the peers beside it), feeds one broadcaster to Glint and to the peers at once, opens every viewer at once for the
+ * same window, and returns what each saw.
+ */
+import type { TestGlint } from '@glint/testkit/media-server';
+import { startGlint } from '@glint/testkit/media-server';
+import type { Browser } from 'playwright-core';
+import { summarize } from '../lib/stats.ts';
+import { startRtmpBroadcaster } from './broadcast/rtmp-broadcaster.ts';
+import { openViewer, startWhipPublisher } from './browser/index.ts';
+import { startFfmpegViewer } from './ffmpeg-viewer.ts';
+import { type BroadcasterStamps, breakdown, joinFrames, rtpToPtsOffset } from './join.ts';
+import type { Network } from './network.ts';
+import { startFfmpegHls } from './peers/ffmpeg-hls.ts';
+import { startEdgeCache, startNginxRtmpHls } from './peers/nginx.ts';
+import { startNodeMediaServer } from './peers/node-media-server.ts';
+import { startWeriftRelay } from './peers/werift-relay.ts';
+import type { PathResult, ViewerResult } from './report.ts';
+import { type ServerTaps, tapGlint } from './server-taps.ts';
+import type { ViewerReport } from './types.ts';
+
+export const PATHS = {
+  'rtmp-llhls': 'RTMP (x264 zerolatency, 1 s GOP) → LL-HLS',
+  'rtmp-webrtc': 'RTMP (x264 zerolatency, no B-frames) → WebRTC, passed through',
+  'rtmp-bframes-webrtc': "RTMP (x264 with OBS's defaults, B-frames) → WebRTC, re-encoded",
+  'whip-webrtc': 'WHIP (Chromium canvas) → WebRTC',
+  'whip-llhls': 'WHIP (Chromium canvas) → LL-HLS',
+} as const;
+export type PathName = keyof typeof PATHS;
+
+export interface PathOptions {
+  readonly browser: Browser;
+  readonly net: Network;
+  readonly seconds: number;
+  readonly warmupSec: number;
+  readonly partMs: number;
+  /** Peers off (the part-size sweep, the quick proof in npm test). */
+  readonly peers: boolean;
+  /** LL-HLS players to open on Glint (default hls.js, Shaka, ffmpeg). */
+  readonly players?: readonly ('hlsjs' | 'shaka' | 'ffmpeg')[];
+  readonly say: (text: string) => void;
+}
+
+const CHANNEL = 'latency';
+
+interface Watched {
+  readonly label: string;
+  readonly server: string;
+  readonly player: string;
+  report(): Promise<ViewerReport>;
+  close(): Promise<void>;
+  readonly glint?: { readonly webrtc: boolean };
+}
+
+interface Cleanup {
+  add(stop: () => unknown): void;
+  run(): Promise<void>;
+}
+
+function cleanup(): Cleanup {
+  const stops: Array<() => unknown> = [];
+  return {
+    add: (stop) => stops.push(stop),
+    async run() {
+      for (const stop of stops.splice(0).reverse()) {
+        try {
+          await stop();
+        } catch {
+          // Tearing down what already failed; the run's own error is what matters.
+        }
+      }
+    },
+  };
+}
+
+async function startServer(partMs: number, clean: Cleanup): Promise<{ g: TestGlint; taps: ServerTaps }> {
+  const g = await startGlint([CHANNEL], { partTargetMs: partMs, logLevel: 'warn' });
+  clean.add(() => g.stop());
+  const taps = tapGlint(g.glint, CHANNEL);
+  clean.add(() => taps.stop());
+  return { g, taps };
+}
+
+async function hlsViewer(
+  o: PathOptions,
+  player: 'hlsjs' | 'shaka' | 'ffmpeg',
+  url: string,
+  server: string,
+  glint: boolean,
+): Promise<Watched> {
+  const label = `${server} · ${player === 'hlsjs' ? 'hls.js' : player === 'shaka' ? 'Shaka' : 'ffmpeg'}`;
+  const target = await o.net.http(url);
+  const flag = glint ? { glint: { webrtc: false } } : {};
+  if (player === 'ffmpeg') {
+    const viewer = startFfmpegViewer({ url: target, label });
+    return {
+      label,
+      server,
+      player,
+      report: () => Promise.resolve(viewer.report()),
+      close: () => viewer.stop(),
+      ...flag,
+    };
+  }
+  const viewer = await openViewer(o.browser, { player, url: target, label });
+  return { label, server, player, report: () => viewer.report(), close: () => viewer.close(), ...flag };
+}
+
+async function whepViewer(o: PathOptions, url: string, server: string, glint: boolean): Promise<Watched> {
+  const label = `${server} · WHEP`;
+  const viewer = await openViewer(o.browser, { player: 'whep', url: await o.net.whep(url), label });
+  return {
+    label,
+    server,
+    player: 'whep',
+    report: () => viewer.report(),
+    close: () => viewer.close(),
+    ...(glint ? { glint: { webrtc: true } } : {}),
+  };
+}
+
+/** Waits the warm-up, drops what viewers saw so far, waits the window, and reports. */
+async function measure(
+  o: PathOptions,
+  viewers: readonly Watched[],
+  join: (w: Watched, report: ViewerReport) => ViewerResult,
+): Promise<ViewerResult[]> {
+  const started = performance.now();
+  const tick = setInterval(() => {
+    const s = (performance.now() - started) / 1000;
+    const phase =
+      s < o.warmupSec
+        ? `warming up ${s.toFixed(0)}/${o.warmupSec} s`
+        : `measuring ${(s - o.warmupSec).toFixed(0)}/${o.seconds} s`;
+    o.say(`${phase}, ${viewers.length} viewers`);
+  }, 1000);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, o.warmupSec * 1000));
+    const warm = await Promise.all(viewers.map((v) => v.report()));
+    const skip = warm.map((r) => r.frames.length);
+    const stallsBefore = warm.map((r) => r.stalls);
+    const freezesBefore = warm.map((r) => r.freezesMs.length);
+    await new Promise((resolve) => setTimeout(resolve, o.seconds * 1000));
+    const reports = await Promise.all(viewers.map((v) => v.report()));
+    return viewers.map((v, i) => {
+      const r = reports[i] as ViewerReport;
+      const windowed: ViewerReport = {
+        ...r,
+        frames: r.frames.slice(skip[i]),
+        stalls: r.stalls - (stallsBefore[i] ?? 0),
+        freezesMs: r.freezesMs.slice(freezesBefore[i]),
+      };
+      return join(v, windowed);
+    });
+  } finally {
+    clearInterval(tick);
+  }
+}
+
+function peerResult(w: Watched, r: ViewerReport): ViewerResult {
+  return {
+    label: w.label,
+    server: w.server,
+    player: w.player,
+    total: summarize(r.frames.map((f) => f.displayedMs - f.capturedMs)),
+    frames: r.frames.length,
+    unreadable: r.unreadable,
+    stalls: r.stalls,
+    freezesMs: r.freezesMs,
+    firstFrameMs: r.firstFrameMs,
+    errors: r.errors,
+  };
+}
+
+function glintResult(
+  w: Watched,
+  r: ViewerReport,
+  sources: {
+    broadcaster?: BroadcasterStamps;
+    taps: ServerTaps;
+    rtpOfFrame?: ReadonlyMap<number, number>;
+    rtpToPts?: (rtp: number) => number;
+  },
+): ViewerResult {
+  const base = peerResult(w, r);
+  if (!w.glint) return base;
+  const records = joinFrames(r.frames, { ...sources, webrtc: w.glint.webrtc });
+  return { ...base, breakdown: breakdown(records) };
+}
+
+export async function runPath(path: PathName, o: PathOptions): Promise<PathResult> {
+  const clean = cleanup();
+  try {
+    switch (path) {
+      case 'rtmp-llhls':
+        return await rtmpLlhls(o, clean);
+      case 'rtmp-webrtc':
+      case 'rtmp-bframes-webrtc':
+        return await rtmpWebrtc(o, clean, path === 'rtmp-bframes-webrtc');
+      case 'whip-webrtc':
+        return await whipWebrtc(o, clean);
+      case 'whip-llhls':
+        return await whipLlhls(o, clean);
+    }
+  } finally {
+    await clean.run();
+  }
+}
+
+async function rtmpLlhls(o: PathOptions, clean: Cleanup): Promise<PathResult> {
+  const { g, taps } = await startServer(o.partMs, clean);
+  const urls = [g.rtmp(CHANNEL)];
+  const notes: string[] = [];
+  let nginx: Awaited<ReturnType<typeof startNginxRtmpHls>> | undefined;
+  let ffmpegHls: Awaited<ReturnType<typeof startFfmpegHls>> | undefined;
+  let edge: Awaited<ReturnType<typeof startEdgeCache>> | undefined;
+  if (o.peers) {
+    o.say('starting peers: nginx-rtmp, ffmpeg HLS, nginx edge cache');
+    nginx = await startNginxRtmpHls();
+    clean.add(() => nginx?.stop());
+    ffmpegHls = await startFfmpegHls();
+    clean.add(() => ffmpegHls?.stop());
+    edge = await startEdgeCache(g.http('').replace(/\/$/, ''));
+    clean.add(() => edge?.stop());
+    urls.push(nginx.rtmpUrl('bench'), ffmpegHls.rtmpUrl);
+  }
+  o.say('broadcasting');
+  const broadcaster = await startRtmpBroadcaster({ url: urls, profile: 'zerolatency' });
+  clean.add(() => broadcaster.stop());
+  const playlist = g.http(`/live/${CHANNEL}/index.m3u8`);
+  await segmentsListed(playlist, 3);
+  const viewers: Watched[] = [];
+  for (const player of o.players ?? (['hlsjs', 'shaka', 'ffmpeg'] as const)) {
+    viewers.push(await hlsViewer(o, player, playlist, 'Glint', true));
+  }
+  if (o.peers && nginx && ffmpegHls && edge) {
+    viewers.push(await hlsViewer(o, 'hlsjs', edge.url(`/live/${CHANNEL}/index.m3u8`), 'Glint via edge cache', true));
+    await waitFor(async () => (await fetch(nginx?.hlsUrl('bench') ?? '')).ok, 'nginx playlist', 20_000);
+    viewers.push(await hlsViewer(o, 'hlsjs', nginx.hlsUrl('bench'), 'nginx-rtmp', false));
+    viewers.push(await hlsViewer(o, 'shaka', nginx.hlsUrl('bench'), 'nginx-rtmp', false));
+    await waitFor(async () => (await fetch(ffmpegHls?.hlsUrl ?? '')).ok, 'ffmpeg HLS playlist', 20_000);
+    viewers.push(await hlsViewer(o, 'hlsjs', ffmpegHls.hlsUrl, 'ffmpeg HLS muxer', false));
+    notes.push('peers get the same encoded feed (one x264, tags copied to every RTMP server) at the same time');
+  }
+  for (const v of viewers) clean.add(() => v.close());
+  const results = await measure(o, viewers, (w, r) => glintResult(w, r, { broadcaster, taps }));
+  return {
+    path: 'rtmp-llhls',
+    title: PATHS['rtmp-llhls'],
+    net: o.net.label,
+    partMs: o.partMs,
+    seconds: o.seconds,
+    viewers: results,
+    notes,
+  };
+}
+
+async function rtmpWebrtc(o: PathOptions, clean: Cleanup, bframes: boolean): Promise<PathResult> {
+  const { g, taps } = await startServer(o.partMs, clean);
+  const urls = [g.rtmp(CHANNEL)];
+  let nms: Awaited<ReturnType<typeof startNodeMediaServer>> | undefined;
+  if (o.peers && !bframes) {
+    o.say('starting peer: node-media-server (HTTP-FLV)');
+    nms = await startNodeMediaServer();
+    clean.add(() => nms?.stop());
+    urls.push(nms.rtmpUrl('bench'));
+  }
+  o.say('broadcasting');
+  const broadcaster = await startRtmpBroadcaster({ url: urls, profile: bframes ? 'obs-default' : 'zerolatency' });
+  clean.add(() => broadcaster.stop());
+  await waitFor(() => g.glint.sfu.hasSource(CHANNEL), 'Glint SFU source', 20_000);
+  const asked = performance.now();
+  const viewers: Watched[] = [await whepViewer(o, g.http(`/whep/${CHANNEL}`), 'Glint', true)];
+  taps.tapForwarding();
+  if (nms) viewers.push(await flvViewer(o, nms.flvUrl('bench')));
+  for (const v of viewers) clean.add(() => v.close());
+  const results = await measure(o, viewers, (w, r) => glintResult(w, r, { broadcaster, taps }));
+  const path = bframes ? 'rtmp-bframes-webrtc' : 'rtmp-webrtc';
+  return {
+    path,
+    title: PATHS[path],
+    net: o.net.label,
+    seconds: o.seconds,
+    viewers: results,
+    notes: [`first frame measured from the WHEP offer (${((performance.now() - asked) / 1000).toFixed(0)} s ago)`],
+  };
+}
+
+async function flvViewer(o: PathOptions, url: string): Promise<Watched> {
+  const viewer = await openViewer(o.browser, {
+    player: 'mpegts',
+    url: await o.net.http(url),
+    label: 'node-media-server · mpegts.js',
+  });
+  return {
+    label: 'node-media-server · mpegts.js',
+    server: 'node-media-server',
+    player: 'mpegts',
+    report: () => viewer.report(),
+    close: () => viewer.close(),
+  };
+}
+
+async function whipWebrtc(o: PathOptions, clean: Cleanup): Promise<PathResult> {
+  const { g, taps } = await startServer(o.partMs, clean);
+  o.say('publishing from Chromium over WHIP');
+  const publisher = await startWhipPublisher(o.browser, {
+    whipUrl: g.http(`/whip/${CHANNEL}`),
+    streamKey: g.keys[CHANNEL] ?? '',
+  });
+  clean.add(() => publisher.stop());
+  await waitFor(() => g.glint.sfu.hasSource(CHANNEL), 'Glint WHIP source', 20_000);
+  taps.tapForwarding();
+  const viewers: Watched[] = [await whepViewer(o, g.http(`/whep/${CHANNEL}`), 'Glint', true)];
+  if (o.peers) {
+    o.say('starting peer: bare werift relay');
+    const relay = await startWeriftRelay();
+    clean.add(() => relay.stop());
+    const peerPublisher = await startWhipPublisher(o.browser, { whipUrl: relay.whipUrl, streamKey: 'relay' });
+    clean.add(() => peerPublisher.stop());
+    viewers.push(await whepViewer(o, relay.whepUrl, 'bare werift relay', false));
+  }
+  for (const v of viewers) clean.add(() => v.close());
+  const results = await measure(o, viewers, (w, r) => glintResult(w, r, { taps }));
+  return {
+    path: 'whip-webrtc',
+    title: PATHS['whip-webrtc'],
+    net: o.net.label,
+    seconds: o.seconds,
+    viewers: results,
+    notes: [],
+  };
+}
+
+async function whipLlhls(o: PathOptions, clean: Cleanup): Promise<PathResult> {
+  const { g, taps } = await startServer(o.partMs, clean);
+  o.say('publishing from Chromium over WHIP');
+  const publisher = await startWhipPublisher(o.browser, {
+    whipUrl: g.http(`/whip/${CHANNEL}`),
+    streamKey: g.keys[CHANNEL] ?? '',
+  });
+  clean.add(() => publisher.stop());
+  await waitFor(() => g.glint.sfu.hasSource(CHANNEL), 'Glint WHIP source', 20_000);
+  taps.tapForwarding();
+  const playlist = g.http(`/live/${CHANNEL}/index.m3u8`);
+  await segmentsListed(playlist, 3);
+  // A WHEP viewer tells which RTP timestamp each frame number had: that joins the server's stamps to frames.
+  const whep = await whepViewer(o, g.http(`/whep/${CHANNEL}`), 'Glint', true);
+  const viewers: Watched[] = [whep];
+  for (const player of o.players ?? (['hlsjs', 'shaka'] as const)) {
+    if (player !== 'ffmpeg') viewers.push(await hlsViewer(o, player, playlist, 'Glint', true));
+  }
+  for (const v of viewers) clean.add(() => v.close());
+  let rtpOfFrame = new Map<number, number>();
+  let rtpToPts: ((rtp: number) => number) | undefined;
+  const results = await measure(o, viewers, (w, r) => {
+    if (w === whep) {
+      rtpOfFrame = new Map(
+        r.frames.filter((f) => f.rtpTimestamp !== undefined).map((f) => [f.frame, f.rtpTimestamp as number]),
+      );
+      const offset = rtpToPtsOffset(taps);
+      if (offset !== undefined) rtpToPts = (rtp) => (((rtp - offset) % 2 ** 32) + 2 ** 32) % 2 ** 32;
+    }
+    return glintResult(w, r, { taps, rtpOfFrame, ...(rtpToPts ? { rtpToPts } : {}) });
+  });
+  return {
+    path: 'whip-llhls',
+    title: PATHS['whip-llhls'],
+    net: o.net.label,
+    partMs: o.partMs,
+    seconds: o.seconds,
+    viewers: results,
+    notes: ['a WHEP viewer watches too: its RTP timestamps join the server stamps to frame numbers'],
+  };
+}
+
+/**
+ * Waits until the video playlist lists `count` complete segments: stock hls.js gives up on a live playlist with parts
+ * but no segment yet (levelEmptyError), and Shaka probes a segment for captions and wants three to start.
+ */
+async function segmentsListed(multivariant: string, count: number): Promise<void> {
+  await waitFor(
+    async () => {
+      const res = await fetch(multivariant);
+      if (!res.ok) return false;
+      const media = (await res.text()).split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'));
+      if (!media) return false;
+      const text = await (await fetch(new URL(media.trim(), multivariant))).text();
+      return (text.match(/^#EXTINF:/gm) ?? []).length >= count;
+    },
+    `${count} segments in ${multivariant}`,
+    30_000,
+  );
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // Not up yet.
+    }
+    if (performance.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
