@@ -13,7 +13,11 @@ function frame(w: number, h: number, ms: number, n: number, noise: number) {
   for (let p = 0; p < w * h; p++) {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     const jitter = (seed % (2 * noise + 1)) - noise;
-    const [r, g, b] = [rgb[p * 3] ?? 0, rgb[p * 3 + 1] ?? 0, rgb[p * 3 + 2] ?? 0].map((v) => v + jitter) as [number, number, number];
+    const [r, g, b] = [rgb[p * 3] ?? 0, rgb[p * 3 + 1] ?? 0, rgb[p * 3 + 2] ?? 0].map((v) => v + jitter) as [
+      number,
+      number,
+      number,
+    ];
     rgba.set([r, g, b, 255], p * 4);
     gray[p] = Math.max(0, Math.min(255, Math.round(0.299 * r + 0.587 * g + 0.114 * b)));
   }
