@@ -85,18 +85,36 @@ describe('StreamRtpSource: RTMP stream → RTP', () => {
     expect(errors).toEqual([]);
   });
 
-  it('starts a late listener at the next IDR', () => {
+  it('starts a listener added mid-GOP at once, with the GOP so far squeezed to end at the live frame', () => {
     const { stream, source } = newStream();
     const media = events.filter((e) => e.kind !== 'metadata');
-    const firstP = media.findIndex((e) => e.kind === 'video' && !e.au.keyframe);
-    for (const e of media.slice(0, firstP + 1)) stream.push(e);
-    const packets: Buffer[] = [];
-    source.onRtp('video', (p) => packets.push(p));
-    for (const e of media.slice(firstP + 1)) stream.push(e);
+    const videoAt = media.flatMap((e, i) => (e.kind === 'video' ? [{ i, au: e.au }] : []));
+    const lastKey = videoAt.findLastIndex((v, n) => v.au.keyframe && n < videoAt.length - 5);
+    const joinAt = videoAt[lastKey + 3];
+    if (!joinAt) throw new Error('fixture too short');
+    for (const e of media.slice(0, joinAt.i + 1)) stream.push(e);
+    const check = (packets: readonly Buffer[], live: number) => {
+      const d = new H264Depacketizer();
+      const out = packets.flatMap((p) => d.pushBytes(p).accessUnits);
+      // The keyframe and the two frames after it, all at once; the last at the live frame's own timestamp.
+      expect(out.slice(0, 4).map((au) => au.keyframe)).toEqual([true, false, false, false]);
+      expect(out.slice(0, 4).map((au) => au.timestamp)).toEqual([live - 3, live - 2, live - 1, live]);
+      expect(d.droppedAccessUnits).toBe(0);
+    };
+    const first: Buffer[] = [];
+    source.onRtp('video', (p) => first.push(p));
+    check(first, joinAt.au.pts90k);
+    // A second listener, a frame later: the fan-out's own GOP, squeezed the same way.
+    const next = videoAt[lastKey + 4];
+    if (!next) throw new Error('fixture too short');
+    for (const e of media.slice(joinAt.i + 1, next.i + 1)) stream.push(e);
+    const second: Buffer[] = [];
+    source.onRtp('video', (p) => second.push(p));
+    expect(second.length).toBeGreaterThan(0);
     const d = new H264Depacketizer();
-    const out = packets.flatMap((p) => d.pushBytes(p).accessUnits);
+    const out = second.flatMap((p) => d.pushBytes(p).accessUnits);
     expect(out[0]?.keyframe).toBe(true);
-    expect(d.droppedAccessUnits).toBe(0);
+    expect(out.at(-1)?.timestamp).toBe(next.au.pts90k);
     source.requestKeyframe();
     expect(source.keyframeRequests).toBe(1);
   });

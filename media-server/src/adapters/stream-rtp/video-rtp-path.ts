@@ -1,4 +1,5 @@
 import { codec, type H264Config, type VideoAccessUnit } from '@glint/media-core';
+import { GOP_CACHE_DEFAULTS } from '../../protocols/rtp/gop-cache.ts';
 import { DEFAULT_MAX_PAYLOAD_BYTES, packetizeH264 } from '../../protocols/rtp/h264-packetizer.ts';
 import type { RtpCodec } from '../../sfu/types.ts';
 import { BFrameDetector } from './b-frame-detector.ts';
@@ -35,6 +36,13 @@ export class VideoRtpPath {
   readonly #rate = new FrameRateEstimator();
   readonly #out: RtpFanOut;
   readonly #reencoding: VideoReencoding;
+  /**
+   * With no listener, the access units of the current GOP (passthrough only), so the first WebRTC viewer starts at
+   * once, from the last keyframe squeezed to the live frame, instead of waiting for the next keyframe (an RTMP
+   * encoder cannot be asked for one). The listeners' own GOP is then kept by the fan-out.
+   */
+  #idleGop: Array<{ nals: Uint8Array[]; pts90k: number; keyframe: boolean }> = [];
+  #idleGopBytes = 0;
 
   constructor(options: VideoRtpPathOptions) {
     this.#options = options;
@@ -83,7 +91,9 @@ export class VideoRtpPath {
   }
 
   onRtp(listener: RtpListener): () => void {
+    const first = this.#out.size === 0;
     const remove = this.#out.add(listener);
+    if (first) this.#sendIdleGop();
     return () => {
       if (remove() && this.#out.size === 0) void this.#reencoding.stop();
     };
@@ -104,7 +114,10 @@ export class VideoRtpPath {
       return;
     }
     if (au.keyframe) this.#config.takeInBand(nals);
-    if (this.#out.size === 0) return;
+    if (this.#out.size === 0) {
+      this.#keepIdle(nals, au);
+      return;
+    }
     if (this.#reencoded) {
       this.#reencoding.write(nals, au.keyframe, au.pts90k, this.#config.config);
       return;
@@ -115,6 +128,37 @@ export class VideoRtpPath {
       ...(config ? { config } : {}),
     });
     this.#out.send(payloads, au.pts90k, au.keyframe);
+  }
+
+  #keepIdle(nals: Uint8Array[], au: VideoAccessUnit): void {
+    if (au.keyframe) {
+      this.#idleGop = [];
+      this.#idleGopBytes = 0;
+    }
+    if (this.#reencoded || (this.#idleGop.length === 0 && !au.keyframe)) return;
+    this.#idleGopBytes += au.data.byteLength;
+    if (this.#idleGop.length >= GOP_CACHE_DEFAULTS.maxPackets || this.#idleGopBytes > GOP_CACHE_DEFAULTS.maxBytes) {
+      this.#idleGop = [];
+      this.#idleGopBytes = 0;
+      return;
+    }
+    this.#idleGop.push({ nals, pts90k: au.pts90k, keyframe: au.keyframe });
+  }
+
+  #sendIdleGop(): void {
+    const gop = this.#idleGop;
+    this.#idleGop = [];
+    this.#idleGopBytes = 0;
+    if (this.#reencoded || gop.length === 0) return;
+    const latest = gop[gop.length - 1]?.pts90k ?? 0;
+    const config = this.#config.config;
+    gop.forEach((au, i) => {
+      const payloads = packetizeH264(au.nals, {
+        maxPayloadBytes: this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+        ...(config ? { config } : {}),
+      });
+      this.#out.send(payloads, latest - (gop.length - 1 - i), au.keyframe);
+    });
   }
 
   /** Drops every listener and stops the re-encoder; resolves when its ffmpeg is gone. */
