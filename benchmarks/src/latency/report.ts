@@ -4,7 +4,7 @@ import { writeChart } from '../lib/chart.ts';
 import type { Summary } from '../lib/stats.ts';
 import { printTable } from '../lib/table.ts';
 import type { StageBreakdown } from './join.ts';
-import { SEED_BUDGET_MS, STAGE_METHODS, type Stage } from './types.ts';
+import { SEED_BUDGET_MS, STAGE_METHODS, STAGES, type Stage } from './types.ts';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -52,7 +52,8 @@ export const STAGE_LABELS: Record<Stage, string> = {
 
 export function printPath(result: PathResult, method: string): void {
   const glint = result.viewers.filter((v) => v.breakdown);
-  const stages = [...new Set(glint.flatMap((v) => v.breakdown?.stages.map((s) => s.stage) ?? []))];
+  const used = new Set(glint.flatMap((v) => v.breakdown?.stages.map((s) => s.stage) ?? []));
+  const stages = STAGES.filter((stage) => used.has(stage));
   const net = `${result.net}${result.partMs ? `, ${result.partMs} ms parts` : ''}, ${result.seconds} s`;
   printTable({
     title: `${result.title} (${net}): Glint stage by stage, ms p50 / p95 / max`,
@@ -67,9 +68,10 @@ export function printPath(result: PathResult, method: string): void {
       ['total, frames with every stamp', '', ...glint.map((v) => triple(v.breakdown?.joinedTotal))],
       ['glass to glass, all frames', `~${SEED_BUDGET_MS.total}`, ...glint.map((v) => triple(v.total))],
     ],
-    notes: glint.map(
-      (v) =>
-        `${v.label}: ${v.breakdown?.joined ?? 0} of ${v.frames} frames carry every stamp (${v.breakdown?.stamps.join(', ')})`,
+    notes: glint.map((v) =>
+      v.frames > 0
+        ? `${v.label}: ${v.breakdown?.joined ?? 0} of ${v.frames} frames carry every stamp (${v.breakdown?.stamps.join(', ')})`
+        : `${v.label}: no frame presented in the window`,
     ),
   });
   const best = Math.min(...glint.map((v) => v.total.median).filter(Number.isFinite));
