@@ -32,6 +32,8 @@ export function renderMultivariantPlaylist(model: MultivariantModel): string {
         ['RESOLUTION', variant.resolution ? `${variant.resolution.width}x${variant.resolution.height}` : undefined],
         ['FRAME-RATE', variant.frameRate === undefined ? undefined : variant.frameRate.toFixed(3)],
         ['AUDIO', variant.audioGroupId === undefined ? undefined : quoted(variant.audioGroupId)],
+        // No captions: said outright, so a player need not probe a segment for them (Shaka waited for three).
+        ['CLOSED-CAPTIONS', 'NONE'],
       ])}`,
       variant.uri,
     );

@@ -46,6 +46,21 @@ describe('video segmenter', () => {
     expect(cuts.flatMap((c) => c.samples).length).toBe(90);
   });
 
+  it('keeps whole-target parts when timestamps are rounded to milliseconds (RTMP: 33/34/33 ms frames)', () => {
+    const samples = Array.from({ length: 90 }, (_, i) => ({
+      ...videoSample(i, 30),
+      dts: Math.round((i * 1000) / 30) * 90,
+    }));
+    const segs = segments(run(new Segmenter(opts), samples));
+    // Six frames a part, five parts a segment: no part under 85 % of the target short of a segment's end, and no
+    // one-frame part before each keyframe.
+    expect(segs.slice(0, 2).map((seg) => seg.map((c) => c.samples.length))).toEqual([
+      [6, 6, 6, 6, 6],
+      [6, 6, 6, 6, 6],
+    ]);
+    for (const seg of segs) for (const cut of seg.slice(0, -1)) expect(cut.durationTicks).toBeGreaterThan(0.85 * 18000);
+  });
+
   it('lets a GOP longer than the target decide the segment length', () => {
     const segs = segments(
       run(

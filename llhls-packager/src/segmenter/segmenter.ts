@@ -55,6 +55,8 @@ export class Segmenter {
   /** Video: the newest sample, held until the next one tells its duration. */
   #pending: Sample | null = null;
   #lastDuration = 0;
+  /** Video: the frame duration, smoothed over the jitter of timestamps rounded to milliseconds (RTMP's). */
+  #frameTicks = 0;
   readonly #boundaries: number[] = [];
   /** Audio: a segment boundary passed inside the open part; the segment ends with that part. */
   #endAtPartEnd = false;
@@ -115,6 +117,8 @@ export class Segmenter {
     }
     prev.duration = Math.max(1, sample.dts - prev.dts);
     this.#lastDuration = prev.duration;
+    this.#frameTicks =
+      this.#frameTicks === 0 ? prev.duration : this.#frameTicks + (prev.duration - this.#frameTicks) / 8;
     this.#part.push(prev);
     this.#pending = sample;
     const segmentAge = sample.dts - (this.#segmentStartDts ?? sample.dts);
@@ -132,7 +136,14 @@ export class Segmenter {
       cuts.push(this.#cut(true));
       this.#segmentStartDts = sample.dts;
       this.#partStartDts = sample.dts;
-    } else if (sample.dts + prev.duration - this.#partStartDts > this.#opts.partTargetTicks) {
+    } else if (
+      // Would the part still fit with this sample? Judged with the smoothed frame duration and an eighth of a frame
+      // of slack: with millisecond timestamps (33/34/33 ms at 30 fps) the last frame's own duration sometimes said
+      // no at five frames of six, making 167 ms parts (under the 85 % of PART-TARGET that RFC 8216bis requires of
+      // a part that does not end its segment) and a one-frame part before each keyframe.
+      sample.dts + this.#frameTicks - this.#partStartDts >
+      this.#opts.partTargetTicks + this.#frameTicks / 8
+    ) {
       cuts.push(this.#cut(false));
       this.#partStartDts = sample.dts;
     }
