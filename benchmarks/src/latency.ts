@@ -93,7 +93,7 @@ async function main(): Promise<void> {
             warmupSec,
             partMs: part,
             peers: false,
-            players: ['hlsjs', 'shaka'],
+            players: ['hlsjs', 'hlsjs-watch', 'shaka'],
             say: (t) => bar.update(t),
           });
           bar.done('done');

@@ -7,7 +7,7 @@ import { BACKGROUND_TAB_FLAGS, launchChromium } from '@glint/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNetwork } from './network.ts';
-import { type PathName, runPath } from './paths.ts';
+import { type HlsPlayer, type PathName, runPath } from './paths.ts';
 import type { PathResult } from './report.ts';
 
 let browser: Browser;
@@ -18,7 +18,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function quick(path: PathName, players?: readonly ('hlsjs' | 'shaka' | 'ffmpeg')[]): Promise<PathResult> {
+async function quick(path: PathName, players?: readonly HlsPlayer[]): Promise<PathResult> {
   const net = openNetwork('clean');
   try {
     return await runPath(path, {

@@ -3,6 +3,8 @@
  * the peers beside it), feeds one broadcaster to Glint and to the peers at once, opens every viewer at once for the
  * same window, and returns what each saw.
  */
+
+import { LOW_LATENCY_CONFIG } from '@glint/player/hls';
 import type { TestGlint } from '@glint/testkit/media-server';
 import { startGlint } from '@glint/testkit/media-server';
 import type { Browser } from 'playwright-core';
@@ -37,12 +39,22 @@ export interface PathOptions {
   readonly partMs: number;
   /** Peers off (the part-size sweep, the quick proof in npm test). */
   readonly peers: boolean;
-  /** LL-HLS players to open on Glint (default hls.js, Shaka, ffmpeg). */
-  readonly players?: readonly ('hlsjs' | 'shaka' | 'ffmpeg')[];
+  /** LL-HLS players to open on Glint (default: all of them). */
+  readonly players?: readonly HlsPlayer[];
   readonly say: (text: string) => void;
 }
 
 const CHANNEL = 'latency';
+
+/** LL-HLS viewers: stock players with low-latency mode on, hls.js as Glint's watch page sets it, and ffmpeg. */
+export type HlsPlayer = 'hlsjs' | 'hlsjs-watch' | 'shaka' | 'ffmpeg';
+const HLS_PLAYERS: readonly HlsPlayer[] = ['hlsjs', 'hlsjs-watch', 'shaka', 'ffmpeg'];
+const PLAYER_LABELS: Record<HlsPlayer, string> = {
+  hlsjs: 'hls.js',
+  'hlsjs-watch': 'hls.js, watch page settings',
+  shaka: 'Shaka',
+  ffmpeg: 'ffmpeg',
+};
 
 interface Watched {
   readonly label: string;
@@ -84,12 +96,12 @@ async function startServer(partMs: number, clean: Cleanup): Promise<{ g: TestGli
 
 async function hlsViewer(
   o: PathOptions,
-  player: 'hlsjs' | 'shaka' | 'ffmpeg',
+  player: HlsPlayer,
   url: string,
   server: string,
   glint: boolean,
 ): Promise<Watched> {
-  const label = `${server} · ${player === 'hlsjs' ? 'hls.js' : player === 'shaka' ? 'Shaka' : 'ffmpeg'}`;
+  const label = `${server} · ${PLAYER_LABELS[player]}`;
   const target = await o.net.http(url);
   const flag = glint ? { glint: { webrtc: false } } : {};
   if (player === 'ffmpeg') {
@@ -103,7 +115,10 @@ async function hlsViewer(
       ...flag,
     };
   }
-  const viewer = await openViewer(o.browser, { player, url: target, label });
+  const viewer =
+    player === 'hlsjs-watch'
+      ? await openViewer(o.browser, { player: 'hlsjs', url: target, label, hlsConfig: LOW_LATENCY_CONFIG })
+      : await openViewer(o.browser, { player, url: target, label });
   return { label, server, player, report: () => viewer.report(), close: () => viewer.close(), ...flag };
 }
 
@@ -231,7 +246,7 @@ async function rtmpLlhls(o: PathOptions, clean: Cleanup): Promise<PathResult> {
   const playlist = g.http(`/live/${CHANNEL}/index.m3u8`);
   await segmentsListed(playlist, 3);
   const viewers: Watched[] = [];
-  for (const player of o.players ?? (['hlsjs', 'shaka', 'ffmpeg'] as const)) {
+  for (const player of o.players ?? HLS_PLAYERS) {
     viewers.push(await hlsViewer(o, player, playlist, 'Glint', true));
   }
   if (o.peers && nginx && ffmpegHls && edge) {
@@ -348,7 +363,7 @@ async function whipLlhls(o: PathOptions, clean: Cleanup): Promise<PathResult> {
   // A WHEP viewer tells which RTP timestamp each frame number had: that joins the server's stamps to frames.
   const whep = await whepViewer(o, g.http(`/whep/${CHANNEL}`), 'Glint', true);
   const viewers: Watched[] = [whep];
-  for (const player of o.players ?? (['hlsjs', 'shaka'] as const)) {
+  for (const player of o.players ?? HLS_PLAYERS) {
     if (player !== 'ffmpeg') viewers.push(await hlsViewer(o, player, playlist, 'Glint', true));
   }
   for (const v of viewers) clean.add(() => v.close());

@@ -149,9 +149,10 @@ export function startBandEncoder(options: BandEncoderOptions): BandEncoder {
       // Paced against the wall clock from t0: a late timer makes the next wait shorter, never drifts.
       const waitMs = t0 + n * frameMs - nowMs();
       if (waitMs > 0) await sleep(waitMs);
-      // More than a frame late (ffmpeg stopped reading, as it does while it starts its encoders): a camera would not
-      // send the missed frames in a burst, so the cadence restarts from now instead of catching up.
-      else if (waitMs < -frameMs) t0 -= waitMs;
+      // More than a frame late while ffmpeg starts its encoders (it stops reading meanwhile): the cadence restarts
+      // from now. Once encoding, a late frame is painted at once and the cadence kept: moving it would make the
+      // stream's media time lose against the wall clock for good, and players' buffers with it (seen as stalls).
+      else if (waitMs < -frameMs && framesEncoded === 0) t0 -= waitMs;
       if (stopping) break;
       const rgb = Buffer.allocUnsafe(width * height * 3); // a fresh buffer: the pipe holds the last until written
       const capturedMs = nowMs();

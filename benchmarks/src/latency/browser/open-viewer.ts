@@ -16,6 +16,8 @@ export interface ViewerOptions {
   readonly url: string;
   /** The report's `player` name; the player's by default. */
   readonly label?: string;
+  /** hls.js settings on top of `{ lowLatencyMode: true }` (stock otherwise). */
+  readonly hlsConfig?: Record<string, unknown>;
 }
 
 export interface Viewer {
@@ -53,7 +55,7 @@ export async function openViewer(browser: Browser, options: ViewerOptions): Prom
     await page.evaluate(installRecorder, { webrtc: options.player === 'whep' });
     switch (options.player) {
       case 'hlsjs':
-        await page.evaluate(attachHlsJs, options.url);
+        await page.evaluate(attachHlsJs, { url: options.url, extra: options.hlsConfig ?? {} });
         break;
       case 'shaka':
         await page.evaluate(attachShaka, options.url);

@@ -7,8 +7,11 @@
  */
 import type { PageRecorder } from './frame-recorder.ts';
 
-/** hls.js: `{ lowLatencyMode: true }`; stalls are BUFFER_STALLED_ERROR; parts' load ends give the "received" stage. */
-export function attachHlsJs(url: string): void {
+/**
+ * hls.js: `{ lowLatencyMode: true }` plus `extra` (e.g. the watch page's catch-up rate); stalls are
+ * BUFFER_STALLED_ERROR; parts' load ends give the "received" stage.
+ */
+export function attachHlsJs({ url, extra }: { url: string; extra: Record<string, unknown> }): void {
   interface Segment {
     readonly start: number;
     readonly duration: number;
@@ -40,7 +43,7 @@ export function attachHlsJs(url: string): void {
   const rec = w.__rec as PageRecorder;
   const Hls = w.Hls as HlsClass;
   const video = document.querySelector('video') as HTMLVideoElement;
-  const hls = new Hls({ lowLatencyMode: true });
+  const hls = new Hls({ lowLatencyMode: true, ...extra });
   // The parts (or segments) of video loaded lately, newest last, with the wall clock their load ended.
   const loaded: Array<{ segment: Segment; loadedMs: number }> = [];
   hls.on(Hls.Events.FRAG_LOADED ?? 'hlsFragLoaded', (_event, data: LoadedData) => {
