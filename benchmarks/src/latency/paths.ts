@@ -335,7 +335,8 @@ async function flvViewer(o: PathOptions, url: string): Promise<Watched> {
   };
 }
 
-async function whipWebrtc(o: PathOptions, clean: Cleanup): Promise<PathResult> {
+/** Glint with a Chromium page publishing the band over WHIP, its forwarding tapped from the start. */
+async function startWhipSource(o: PathOptions, clean: Cleanup): Promise<{ g: TestGlint; taps: ServerTaps }> {
   const { g, taps } = await startServer(o.partMs, clean);
   o.say('publishing from Chromium over WHIP');
   const publisher = await startWhipPublisher(o.browser, {
@@ -345,6 +346,11 @@ async function whipWebrtc(o: PathOptions, clean: Cleanup): Promise<PathResult> {
   clean.add(() => publisher.stop());
   await waitFor(() => g.glint.sfu.hasSource(CHANNEL), 'Glint WHIP source', 20_000);
   taps.tapForwarding();
+  return { g, taps };
+}
+
+async function whipWebrtc(o: PathOptions, clean: Cleanup): Promise<PathResult> {
+  const { g, taps } = await startWhipSource(o, clean);
   const viewers: Watched[] = [await whepViewer(o, g.http(`/whep/${CHANNEL}`), 'Glint', true)];
   if (o.peers) {
     o.say('starting peer: bare werift relay');
@@ -367,15 +373,7 @@ async function whipWebrtc(o: PathOptions, clean: Cleanup): Promise<PathResult> {
 }
 
 async function whipLlhls(o: PathOptions, clean: Cleanup): Promise<PathResult> {
-  const { g, taps } = await startServer(o.partMs, clean);
-  o.say('publishing from Chromium over WHIP');
-  const publisher = await startWhipPublisher(o.browser, {
-    whipUrl: g.http(`/whip/${CHANNEL}`),
-    streamKey: g.keys[CHANNEL] ?? '',
-  });
-  clean.add(() => publisher.stop());
-  await waitFor(() => g.glint.sfu.hasSource(CHANNEL), 'Glint WHIP source', 20_000);
-  taps.tapForwarding();
+  const { g, taps } = await startWhipSource(o, clean);
   const playlist = g.http(`/live/${CHANNEL}/index.m3u8`);
   await segmentsListed(playlist, 3);
   // A WHEP viewer tells which RTP timestamp each frame number had: that joins the server's stamps to frames.

@@ -7,7 +7,7 @@
  */
 import { webrtcClientScript } from '@glint/player/build';
 import type { Page } from 'playwright-core';
-import { timeCodeKit } from './time-code.ts';
+import { bandKit } from '../latency/band.ts';
 
 export interface LatencySample {
   /** Wall clock (timeOrigin + expectedDisplayTime), ms. */
@@ -19,7 +19,7 @@ export interface LatencySample {
 export async function preparePage(page: Page, url: string): Promise<void> {
   await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   await page.goto(url);
-  await page.evaluate(`window.__kit = (${timeCodeKit.toString()})();`);
+  await page.evaluate(`window.__kit = (${bandKit.toString()})();`);
   await page.addScriptTag({ content: await webrtcClientScript() });
 }
 
@@ -27,7 +27,7 @@ export async function preparePage(page: Page, url: string): Promise<void> {
 export function publisherOffer(page: Page): Promise<string> {
   return page.evaluate(async () => {
     const w = window as unknown as Record<string, unknown>;
-    const kit = w.__kit as import('./time-code.ts').TimeCodeKit;
+    const kit = w.__kit as import('../latency/band.ts').BandKit;
     const canvas = document.createElement('canvas');
     canvas.width = kit.width;
     canvas.height = kit.height;
@@ -83,7 +83,7 @@ export function postOffer(page: Page, url: string, sdp: string, streamKey?: stri
 export function viewerSetup(page: Page, remoteOffer?: string): Promise<string> {
   return page.evaluate(async (offer) => {
     const w = window as unknown as Record<string, unknown>;
-    const kit = w.__kit as import('./time-code.ts').TimeCodeKit;
+    const kit = w.__kit as import('../latency/band.ts').BandKit;
     const samples: Array<{ displayMs: number; latencyMs: number }> = [];
     w.__samples = samples;
     w.__unreadable = 0;
@@ -106,7 +106,7 @@ export function viewerSetup(page: Page, remoteOffer?: string): Promise<string> {
           canvas.height = vh;
         }
         ctx.drawImage(video, 0, 0, vw, vh);
-        const stamp = kit.read(ctx.getImageData(0, 0, vw, vh).data, vw, vh);
+        const stamp = kit.read(ctx.getImageData(0, 0, vw, vh).data, vw, vh)?.ms;
         if (stamp === undefined) w.__unreadable = (w.__unreadable as number) + 1;
         else if (stamp !== lastStamp) {
           lastStamp = stamp;
