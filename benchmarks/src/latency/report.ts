@@ -132,9 +132,9 @@ export async function chartPath(result: PathResult, name: string): Promise<strin
     data: { values: rows },
     mark: { type: 'bar' },
     encoding: {
-      y: { field: 'viewer', type: 'nominal', title: null, sort: null },
+      y: { field: 'viewer', type: 'nominal', title: null, sort: null, axis: { labelLimit: 280 } },
       x: { field: 'ms', type: 'quantitative', title: 'ms (glass to glass)', stack: 'zero' },
-      color: { field: 'stage', type: 'nominal', title: 'stage', sort: { field: 'order' } },
+      color: { field: 'stage', type: 'nominal', title: 'stage', sort: { field: 'order' }, legend: { labelLimit: 280 } },
       order: { field: 'order', type: 'quantitative' },
       tooltip: [{ field: 'stage' }, { field: 'ms', format: '.0f' }],
     },
@@ -158,7 +158,7 @@ export async function chartSweep(
         encoding: {
           x: { field: 'partMs', type: 'quantitative', title: 'part target (ms)' },
           y: { field: 'p50Ms', type: 'quantitative', title: 'glass to glass p50 (ms)' },
-          color: { field: 'player', type: 'nominal' },
+          color: { field: 'player', type: 'nominal', legend: { labelLimit: 280 } },
         },
       },
       {
