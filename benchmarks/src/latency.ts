@@ -110,7 +110,14 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
   }
-  const file = writeResults(`latency-${nets.join('+')}${values.sweep ? '-sweep' : ''}`, { method: METHOD, seconds, warmupSec, partMs, results, sweep });
+  const file = writeResults(`latency-${nets.join('+')}${values.sweep ? '-sweep' : ''}`, {
+    method: METHOD,
+    seconds,
+    warmupSec,
+    partMs,
+    results,
+    sweep,
+  });
   process.stdout.write(`\nrecord: ${file}\ncharts: benchmarks/results/latency-*.svg\n`);
 }
 
