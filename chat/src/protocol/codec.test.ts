@@ -338,23 +338,26 @@ describe('parseClientFrame under random input', () => {
     return 'leaf';
   }
 
+  // 20,000 inputs: checked without an expect() per input and with room to run on a busy machine (one expect per
+  // input took over 5 s there).
   it('never throws, and answers with a frame or an error of the codec’s codes with a short message', () => {
     const next = random(20261130);
     const codes = new Set(['BAD_FRAME', 'UNKNOWN_TYPE', 'EMPTY_MESSAGE', 'MESSAGE_TOO_LONG']);
     let frames = 0;
+    const wrong: string[] = [];
     for (let i = 0; i < 20_000; i++) {
       let text = JSON.stringify(value(next, 0)) ?? '';
       // Some inputs are cut or have a byte changed, so not all of them are JSON.
       if (next() < 0.2) text = text.slice(0, Math.floor(next() * text.length));
       const result = parseClientFrame(text);
       if (result instanceof ChatProtocolError) {
-        expect(codes.has(result.code), text).toBe(true);
-        expect(result.message.length, text).toBeLessThan(300);
+        if (!codes.has(result.code) || result.message.length >= 300) wrong.push(`${result.code}: ${text}`);
       } else {
         frames++;
-        expect(typeof result.type).toBe('string');
+        if (typeof result.type !== 'string') wrong.push(`no type: ${text}`);
       }
     }
+    expect(wrong.slice(0, 5)).toEqual([]);
     expect(frames).toBeGreaterThan(0);
-  });
+  }, 60_000);
 });

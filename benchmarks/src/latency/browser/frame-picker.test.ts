@@ -39,7 +39,7 @@ describe('FramePicker', () => {
     expect(p.frames.map((f) => f.frame)).toEqual(Array.from({ length: 12 }, (_, n) => n));
     const ten = p.frames[10];
     expect((ten?.displayedMs ?? 0) - (ten?.capturedMs ?? 0)).toBeCloseTo(40, 6);
-    expect([p.repeats, p.replaced]).toEqual([1, 1]);
+    expect([p.repeats, p.replaced, p.dropped]).toEqual([1, 1, 0]);
   });
 
   it('keeps the first display of a frame the source repeated', () => {
@@ -52,13 +52,18 @@ describe('FramePicker', () => {
     expect([p.repeats, p.replaced]).toEqual([1, 0]);
   });
 
-  it('keeps a raced read that no second read put right, and follows a step in the capture clock', () => {
+  it('leaves out a raced read that no second read put right, and follows a step in the capture clock', () => {
     const reads = Array.from({ length: 10 }, (_, n) => read(n));
     reads.push(read(11, { rtpOf: 10 }), read(12));
-    expect(picked(reads).frames.map((f) => f.frame)).toEqual([...Array.from({ length: 10 }, (_, n) => n), 11, 12]);
-    // A broadcaster that fell 50 ms behind and resumed from the current time: every later read keeps its frame.
-    const stepped = Array.from({ length: 40 }, (_, n) => ({ ...read(n), ms: read(n).ms + (n >= 10 ? 50 : 0) }));
-    expect(picked(stepped).frames).toHaveLength(40);
+    const p = picked(reads);
+    expect(p.frames.map((f) => f.frame)).toEqual([...Array.from({ length: 10 }, (_, n) => n), 12]);
+    expect(p.dropped).toBe(1);
+    // A broadcaster that fell 50 ms behind and resumed from the current time: reads are kept again once the median
+    // has followed (half the 31-read window), not dropped from then on.
+    const stepped = Array.from({ length: 60 }, (_, n) => ({ ...read(n), ms: read(n).ms + (n >= 10 ? 50 : 0) }));
+    const q = picked(stepped);
+    expect(q.frames.length).toBeGreaterThan(40);
+    expect(q.frames.at(-1)?.frame).toBe(59);
   });
 
   it('reads the media clock of MSE players from mediaMs', () => {

@@ -29,10 +29,11 @@ export class FramePicker {
   #rtpUnwrapped = 0;
   #repeats = 0;
   #replaced = 0;
+  #dropped = 0;
 
   /** Frames kept, in presentation order (the newest left out while it looks raced and no second read came yet). */
   get frames(): readonly ViewedFrame[] {
-    return this.#frames;
+    return this.#last?.raced ? this.#frames.slice(0, -1) : this.#frames;
   }
 
   /** Reads of a band already read just before (kept once). */
@@ -43,6 +44,11 @@ export class FramePicker {
   /** Of those, how many replaced the earlier read (it had drawn a newer frame than its metadata described). */
   get replaced(): number {
     return this.#replaced;
+  }
+
+  /** Raced reads that no second read of the same band put right: left out, as a torn frame would be. */
+  get dropped(): number {
+    return this.#dropped;
   }
 
   push(raw: RawFrame): void {
@@ -70,9 +76,13 @@ export class FramePicker {
       }
       return;
     }
-    // A raced read with no second read of its band stays: it is off by at most one frame interval, whereas
-    // dropping it would also drop every read after a step in the capture clock (a broadcaster that fell behind under
-    // load and resumed from the current time moves every later offset at once).
+    if (last?.raced) {
+      this.#frames.pop();
+      this.#dropped++;
+    }
+    // Raced reads count in the window too: after a step in the capture clock (a broadcaster that fell behind under
+    // load) every later read looks raced until the median has moved, and a window fed only by unraced reads never
+    // would, dropping every read from then on (seen: a loaded run kept no frame).
     if (last) {
       if (Number.isFinite(last.offset)) keep31(this.#offsets, last.offset);
       const step = (raw.frame - last.frame) & 0xffff;

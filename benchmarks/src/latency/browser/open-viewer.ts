@@ -29,7 +29,7 @@ export interface Viewer {
    * Bands read again by the next presented frame, how many of those replaced the earlier read, and raced reads left
    * out (counted in the report's `unreadable` too); see frame-picker.ts.
    */
-  pairing(): { readonly repeats: number; readonly replaced: number };
+  pairing(): { readonly repeats: number; readonly replaced: number; readonly dropped: number };
   close(): Promise<void>;
 }
 
@@ -83,7 +83,7 @@ export async function openViewer(browser: Browser, options: ViewerOptions): Prom
 
   return {
     firstFrame,
-    pairing: () => ({ repeats: picker.repeats, replaced: picker.replaced }),
+    pairing: () => ({ repeats: picker.repeats, replaced: picker.replaced, dropped: picker.dropped }),
     report: async () => {
       await drain();
       const errors = [...(last?.errors ?? []), ...pageErrors];
@@ -91,7 +91,7 @@ export async function openViewer(browser: Browser, options: ViewerOptions): Prom
       return {
         player: label,
         frames: [...picker.frames],
-        unreadable: last?.unreadable ?? 0,
+        unreadable: (last?.unreadable ?? 0) + picker.dropped,
         stalls: last?.stalls ?? 0,
         freezesMs: [...freezesMs],
         ...(last?.firstFrameMs === undefined ? {} : { firstFrameMs: last.firstFrameMs }),
