@@ -43,6 +43,7 @@ export class VideoRtpPath {
    */
   #idleGop: Array<{ nals: Uint8Array[]; pts90k: number; keyframe: boolean }> = [];
   #idleGopBytes = 0;
+  #idleGopPackets = 0;
 
   constructor(options: VideoRtpPathOptions) {
     this.#options = options;
@@ -85,6 +86,10 @@ export class VideoRtpPath {
     return this.#out.size;
   }
 
+  get #maxPayloadBytes(): number {
+    return this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  }
+
   get #reencoded(): boolean {
     const mode = this.#options.bframes;
     return mode === 'reencode' || (mode === 'auto' && this.#bframes.seen);
@@ -122,42 +127,42 @@ export class VideoRtpPath {
       this.#reencoding.write(nals, au.keyframe, au.pts90k, this.#config.config);
       return;
     }
+    this.#send(nals, au.pts90k, au.keyframe);
+  }
+
+  /** Packetized as they are, SPS/PPS before each IDR, and sent to every listener. */
+  #send(nals: Uint8Array[], pts90k: number, keyframe: boolean): void {
     const config = this.#config.config;
-    const payloads = packetizeH264(nals, {
-      maxPayloadBytes: this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
-      ...(config ? { config } : {}),
-    });
-    this.#out.send(payloads, au.pts90k, au.keyframe);
+    const payloads = packetizeH264(nals, { maxPayloadBytes: this.#maxPayloadBytes, ...(config ? { config } : {}) });
+    this.#out.send(payloads, pts90k, keyframe);
   }
 
   #keepIdle(nals: Uint8Array[], au: VideoAccessUnit): void {
-    if (au.keyframe) {
-      this.#idleGop = [];
-      this.#idleGopBytes = 0;
-    }
+    if (au.keyframe) this.#clearIdleGop();
     if (this.#reencoded || (this.#idleGop.length === 0 && !au.keyframe)) return;
     this.#idleGopBytes += au.data.byteLength;
-    if (this.#idleGop.length >= GOP_CACHE_DEFAULTS.maxPackets || this.#idleGopBytes > GOP_CACHE_DEFAULTS.maxBytes) {
-      this.#idleGop = [];
-      this.#idleGopBytes = 0;
+    // The same bounds as the GopCache its burst will pass through, packets counted as the packetizer will cut them.
+    this.#idleGopPackets += Math.ceil(au.data.byteLength / this.#maxPayloadBytes);
+    if (this.#idleGopPackets > GOP_CACHE_DEFAULTS.maxPackets || this.#idleGopBytes > GOP_CACHE_DEFAULTS.maxBytes) {
+      this.#clearIdleGop();
       return;
     }
     this.#idleGop.push({ nals, pts90k: au.pts90k, keyframe: au.keyframe });
   }
 
-  #sendIdleGop(): void {
-    const gop = this.#idleGop;
+  #clearIdleGop(): void {
     this.#idleGop = [];
     this.#idleGopBytes = 0;
+    this.#idleGopPackets = 0;
+  }
+
+  #sendIdleGop(): void {
+    const gop = this.#idleGop;
+    this.#clearIdleGop();
     if (this.#reencoded || gop.length === 0) return;
     const latest = gop[gop.length - 1]?.pts90k ?? 0;
-    const config = this.#config.config;
     gop.forEach((au, i) => {
-      const payloads = packetizeH264(au.nals, {
-        maxPayloadBytes: this.#options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
-        ...(config ? { config } : {}),
-      });
-      this.#out.send(payloads, latest - (gop.length - 1 - i), au.keyframe);
+      this.#send(au.nals, latest - (gop.length - 1 - i), au.keyframe);
     });
   }
 
