@@ -5,10 +5,12 @@
  * fetching whole segments could show it. ffmpeg 5's HLS reader knows nothing of LL-HLS parts: it waits for each
  * segment to complete, which is the gap between this viewer and an LL-HLS player.
  */
+
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { requireTool } from '@glint/testkit';
 import { bandKit } from './band.ts';
+import { segmentsListed } from './playlist-probe.ts';
 import type { ViewedFrame, ViewerReport } from './types.ts';
 
 export interface FfmpegViewerOptions {
@@ -96,7 +98,7 @@ export function startFfmpegViewer(options: FfmpegViewerOptions): FfmpegViewer {
   let child: ChildProcessByStdio<null, Readable, Readable> | undefined;
   const run = async () => {
     // ffmpeg gives up on a playlist that lists no segment yet (no stream to map); a player waits, and so do we.
-    await waitForSegments(options.url, () => stopping);
+    while (!stopping && (await segmentsListed(options.url)) === 0) await new Promise((r) => setTimeout(r, 100));
     if (stopping) return;
     const c = spawn('ffmpeg', ffmpegViewerArgs(options.url), { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
@@ -140,17 +142,4 @@ export function startFfmpegViewer(options: FfmpegViewerOptions): FfmpegViewer {
       clearTimeout(killer);
     },
   };
-}
-
-/** Polls the playlist (and a multivariant playlist's first variant) until it lists a segment. */
-async function waitForSegments(url: string, stopped: () => boolean): Promise<void> {
-  const lists = async (target: string, depth: number): Promise<boolean> => {
-    const response = await fetch(target).catch(() => undefined);
-    if (response?.ok !== true) return false;
-    const text = await response.text();
-    if (text.includes('#EXTINF')) return true;
-    const variant = text.split('\n').find((line) => line.trim() !== '' && !line.startsWith('#'));
-    return depth === 0 && variant !== undefined && lists(new URL(variant.trim(), target).href, 1);
-  };
-  while (!stopped() && !(await lists(url, 0))) await new Promise((resolve) => setTimeout(resolve, 100));
 }

@@ -5,6 +5,7 @@
  */
 
 import { LOW_LATENCY_CONFIG } from '@glint/player/hls';
+import { until } from '@glint/testkit';
 import type { TestGlint } from '@glint/testkit/media-server';
 import { startGlint } from '@glint/testkit/media-server';
 import type { Browser } from 'playwright-core';
@@ -18,6 +19,7 @@ import { startFfmpegHls } from './peers/ffmpeg-hls.ts';
 import { startEdgeCache, startNginxRtmpHls } from './peers/nginx.ts';
 import { startNodeMediaServer } from './peers/node-media-server.ts';
 import { startWeriftRelay } from './peers/werift-relay.ts';
+import { segmentsListed } from './playlist-probe.ts';
 import type { PathResult, ViewerResult } from './report.ts';
 import { type ServerTaps, tapGlint } from './server-taps.ts';
 import type { ViewerReport } from './types.ts';
@@ -256,7 +258,7 @@ async function rtmpLlhls(o: PathOptions, clean: Cleanup): Promise<PathResult> {
   const broadcaster = await startRtmpBroadcaster({ url: urls, profile: 'zerolatency' });
   clean.add(() => broadcaster.stop());
   const playlist = g.http(`/live/${CHANNEL}/index.m3u8`);
-  await segmentsListed(playlist, 3);
+  await segmentsReady(playlist, 3);
   // Two rounds of the same broadcast, so no more than five players share the two cores at once: Glint's players,
   // then the edge cache and the peers beside one Glint hls.js as the reference of that round.
   const glintViewers: Watched[] = [];
@@ -267,10 +269,10 @@ async function rtmpLlhls(o: PathOptions, clean: Cleanup): Promise<PathResult> {
     o.say('second round: the edge cache and the peers');
     const viewers: Watched[] = [await hlsViewer(o, 'hlsjs', playlist, 'Glint (round 2)', true)];
     viewers.push(await hlsViewer(o, 'hlsjs', edge.url(`/live/${CHANNEL}/index.m3u8`), 'Glint via edge cache', true));
-    await waitFor(async () => (await fetch(nginx?.hlsUrl('bench') ?? '')).ok, 'nginx playlist', 20_000);
+    await answers(nginx.hlsUrl('bench'));
     viewers.push(await hlsViewer(o, 'hlsjs', nginx.hlsUrl('bench'), 'nginx-rtmp', false));
     viewers.push(await hlsViewer(o, 'shaka', nginx.hlsUrl('bench'), 'nginx-rtmp', false));
-    await waitFor(async () => (await fetch(ffmpegHls?.hlsUrl ?? '')).ok, 'ffmpeg HLS playlist', 20_000);
+    await answers(ffmpegHls.hlsUrl);
     viewers.push(await hlsViewer(o, 'hlsjs', ffmpegHls.hlsUrl, 'ffmpeg HLS muxer', false));
     results.push(...(await measureAndClose(o, viewers, join)));
     notes.push('peers get the same encoded feed (one x264, tags copied to every RTMP server) at the same time');
@@ -302,7 +304,7 @@ async function rtmpWebrtc(o: PathOptions, clean: Cleanup, bframes: boolean): Pro
   o.say('broadcasting');
   const broadcaster = await startRtmpBroadcaster({ url: urls, profile: bframes ? 'obs-default' : 'zerolatency' });
   clean.add(() => broadcaster.stop());
-  await waitFor(() => g.glint.sfu.hasSource(CHANNEL), 'Glint SFU source', 20_000);
+  await until(() => g.glint.sfu.hasSource(CHANNEL), { what: 'the SFU source', timeoutMs: 20_000 });
   const asked = performance.now();
   const viewers: Watched[] = [await whepViewer(o, g.http(`/whep/${CHANNEL}`), 'Glint', true)];
   taps.tapForwarding();
@@ -344,7 +346,7 @@ async function startWhipSource(o: PathOptions, clean: Cleanup): Promise<{ g: Tes
     streamKey: g.keys[CHANNEL] ?? '',
   });
   clean.add(() => publisher.stop());
-  await waitFor(() => g.glint.sfu.hasSource(CHANNEL), 'Glint WHIP source', 20_000);
+  await until(() => g.glint.sfu.hasSource(CHANNEL), { what: 'the WHIP source', timeoutMs: 20_000 });
   taps.tapForwarding();
   return { g, taps };
 }
@@ -375,7 +377,7 @@ async function whipWebrtc(o: PathOptions, clean: Cleanup): Promise<PathResult> {
 async function whipLlhls(o: PathOptions, clean: Cleanup): Promise<PathResult> {
   const { g, taps } = await startWhipSource(o, clean);
   const playlist = g.http(`/live/${CHANNEL}/index.m3u8`);
-  await segmentsListed(playlist, 3);
+  await segmentsReady(playlist, 3);
   // A WHEP viewer tells which RTP timestamp each frame number had: that joins the server's stamps to frames.
   const whep = await whepViewer(o, g.http(`/whep/${CHANNEL}`), 'Glint', true);
   const viewers: Watched[] = [whep];
@@ -408,32 +410,21 @@ async function whipLlhls(o: PathOptions, clean: Cleanup): Promise<PathResult> {
 
 /**
  * Waits until the video playlist lists `count` complete segments: stock hls.js gives up on a live playlist with parts
- * but no segment yet (levelEmptyError), and Shaka probes a segment for captions and wants three to start.
+ * but no segment yet, and Shaka 4 probed a segment for captions and wanted three to start.
  */
-async function segmentsListed(multivariant: string, count: number): Promise<void> {
-  await waitFor(
-    async () => {
-      const res = await fetch(multivariant);
-      if (!res.ok) return false;
-      const media = (await res.text()).split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'));
-      if (!media) return false;
-      const text = await (await fetch(new URL(media.trim(), multivariant))).text();
-      return (text.match(/^#EXTINF:/gm) ?? []).length >= count;
-    },
-    `${count} segments in ${multivariant}`,
-    30_000,
-  );
+async function segmentsReady(multivariant: string, count: number): Promise<void> {
+  await until(async () => (await segmentsListed(multivariant)) >= count, {
+    what: `${count} segments in ${multivariant}`,
+    timeoutMs: 30_000,
+    intervalMs: 100,
+  });
 }
 
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // Not up yet.
-    }
-    if (performance.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** A URL that answers 200 (a peer's playlist that exists once its first segment is written). */
+async function answers(url: string): Promise<void> {
+  await until(async () => (await fetch(url).catch(() => undefined))?.ok === true, {
+    what: url,
+    timeoutMs: 20_000,
+    intervalMs: 100,
+  });
 }

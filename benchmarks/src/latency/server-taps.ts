@@ -8,6 +8,7 @@
  * Each map is bounded (the oldest entries go first), so a long run keeps flat memory.
  */
 import type { Glint } from '@glint/media-server';
+import { readTrackRuns } from '../ingest/fmp4.ts';
 
 const MAX_ENTRIES = 30 * 60 * 40;
 
@@ -32,28 +33,6 @@ function bounded<K, V>(map: Map<K, V>, key: K, value: V): void {
     const oldest = map.keys().next();
     if (!oldest.done) map.delete(oldest.value);
   }
-}
-
-/** Sample count of the first `trun` in a part (moof → traf → trun), or 0. */
-export function trunSampleCount(bytes: Uint8Array): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const walk = (start: number, end: number): number => {
-    let at = start;
-    while (at + 8 <= end) {
-      const size = view.getUint32(at);
-      const type = String.fromCharCode(bytes[at + 4] ?? 0, bytes[at + 5] ?? 0, bytes[at + 6] ?? 0, bytes[at + 7] ?? 0);
-      if (size < 8 || at + size > end) return 0;
-      if (type === 'moof' || type === 'traf') {
-        const inner = walk(at + 8, at + size);
-        if (inner > 0) return inner;
-      } else if (type === 'trun') {
-        return view.getUint32(at + 12);
-      }
-      at += size;
-    }
-    return 0;
-  };
-  return walk(0, bytes.byteLength);
 }
 
 export function tapGlint(glint: Glint, channel: string): ServerTaps {
@@ -86,7 +65,7 @@ export function tapGlint(glint: Glint, channel: string): ServerTaps {
             queue = key >= 0 ? queue.slice(key) : queue;
             seenFirstPart = true;
           }
-          const count = trunSampleCount(part.bytes);
+          const count = readTrackRuns(part.bytes)[0]?.samples ?? 0;
           const held = queue.splice(0, count).map((au) => au.pts90k);
           for (const pts of held) bounded(packaged, pts, now);
           bounded(partPts, part.uri.split('/').pop() ?? part.uri, held);
