@@ -16,6 +16,7 @@ export { type EncodeOptions, encodeArgs, type MediaSpec } from './media-spec.ts'
 export { packBits } from './pack-bits.ts';
 export { type ProbedPacket, probePackets } from './probe-packets.ts';
 export { requireTool } from './require-tool.ts';
+export { seededRandom } from './seeded-random.ts';
 export { type BlankOrigin, startBlankOrigin } from './start-blank-origin.ts';
 export { type RedisServer, startRedisServer } from './start-redis-server.ts';
 export { type StunResponder, startStunResponder } from './stun-responder.ts';

@@ -3,6 +3,7 @@
  * following them with a popularity skew (a few channels hold most followers, as on any streaming site).
  */
 import type { Platform } from '@glint/platform';
+import { seededRandom } from '@glint/testkit';
 
 export interface DatasetShape {
   readonly channels: number;
@@ -40,7 +41,7 @@ export async function seedDataset(
   onProgress: (text: string) => void,
 ): Promise<Dataset> {
   const startedMs = performance.now();
-  const random = mulberry32(0x5eed);
+  const random = seededRandom(0x5eed);
   const channels = Array.from({ length: shape.channels }, (_, rank) => channelName(rank));
   const fields = channels.map(() => ({
     title: `${pick(TOPICS, random)} — day ${1 + Math.floor(random() * 400)} of the stream`,
@@ -136,16 +137,4 @@ async function inParallel(count: number, concurrency: number, task: (index: numb
 
 function pick<T>(items: readonly T[], random: () => number): T {
   return items[Math.floor(random() * items.length)] as T;
-}
-
-/** A small seeded PRNG, so both dialects get the same data set. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

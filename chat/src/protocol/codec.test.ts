@@ -1,3 +1,4 @@
+import { seededRandom } from '@glint/testkit';
 import { describe, expect, it } from 'vitest';
 import { parseClientFrame, serializeServerFrame } from './codec.ts';
 import { ChatProtocolError } from './protocol-error.ts';
@@ -300,17 +301,6 @@ describe('serializeServerFrame', () => {
 });
 
 describe('parseClientFrame under random input', () => {
-  /** A small seeded generator (mulberry32), so a failure can be replayed. */
-  function random(seed: number) {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const KEYS = ['type', 'room', 'since', 'text', 'nonce', 'action', 'kind', 'login', 'seconds', 'on', 'terms', 'x'];
   const WORDS = ['join', 'leave', 'send', 'mod', 'ping', 'alice', 'ban', 'slow', 'clear', 'blocked-terms', ''];
 
@@ -341,7 +331,7 @@ describe('parseClientFrame under random input', () => {
   // 20,000 inputs: checked without an expect() per input and with room to run on a busy machine (one expect per
   // input took over 5 s there).
   it('never throws, and answers with a frame or an error of the codec’s codes with a short message', () => {
-    const next = random(20261130);
+    const next = seededRandom(20261130);
     const codes = new Set(['BAD_FRAME', 'UNKNOWN_TYPE', 'EMPTY_MESSAGE', 'MESSAGE_TOO_LONG']);
     let frames = 0;
     const wrong: string[] = [];

@@ -9,6 +9,7 @@
  * beyond that packets are dropped and counted.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { seededRandom } from '@glint/testkit';
 
 export interface UdpImpairOptions {
   readonly target: { readonly host: string; readonly port: number };
@@ -49,18 +50,6 @@ export interface UdpImpairRelay {
   readonly port: number;
   stats(): UdpImpairStats;
   stop(): Promise<void>;
-}
-
-/** mulberry32: small, fast and good enough to draw losses and jitter repeatably. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Held {
