@@ -95,7 +95,13 @@ export function installRecorder(options: RecorderOptions): void {
   };
   const onFrame = (_now: number, metadata: VideoFrameCallbackMetadata) => {
     video.requestVideoFrameCallback(onFrame);
-    const displayedMs = performance.timeOrigin + metadata.expectedDisplayTime;
+    // expectedDisplayTime is a forecast: on a loaded machine a WebRTC frame's decode can end after it, and a frame is
+    // not shown before it is decoded.
+    const decodeEndMs =
+      options.webrtc && metadata.receiveTime !== undefined && metadata.processingDuration !== undefined
+        ? performance.timeOrigin + metadata.receiveTime + metadata.processingDuration * 1000
+        : 0;
+    const displayedMs = Math.max(performance.timeOrigin + metadata.expectedDisplayTime, decodeEndMs);
     if (state.firstFrameMs === undefined) {
       state.firstFrameMs = displayedMs - state.playMs;
       const notify = w.__glintFirstFrame as ((ms: number) => void) | undefined;
