@@ -13,6 +13,8 @@ import { launchLatencyBrowser, type PlayerName } from './page-setup.ts';
 import { startWhipPublisher, type WhipPublisher } from './whip-publisher.ts';
 
 const FRAMES = 90;
+/** Reads before the frame picker has a median media-clock offset to tell a raced read by. */
+const FIRST_READS_UNCHECKED = 5;
 
 /**
  * Glint lists the first part before any segment is complete, and stock hls.js gives up on a playlist with no
@@ -80,7 +82,10 @@ function checkFrames(report: ViewerReport): number[] {
     const previous = report.frames[i - 1];
     if (previous) expect(f.frame).toBeGreaterThan(previous.frame);
   }
-  expect(Math.min(...latencies)).toBeGreaterThan(0);
+  // The frame picker knows a raced read (one that drew the next frame) by the media clock's offset, which it has no
+  // median of in its first reads: those few may pair a frame with the next one's band (seen: -1 ms over WHEP).
+  expect(Math.min(...latencies.slice(FIRST_READS_UNCHECKED))).toBeGreaterThan(0);
+  expect(latencies.filter((l) => l <= 0).length).toBeLessThanOrEqual(FIRST_READS_UNCHECKED);
   expect(Math.max(...latencies)).toBeLessThan(5000);
   // A frame or two torn at a switch is allowed; a band that does not survive the path is not.
   expect(report.unreadable).toBeLessThan(report.frames.length / 10);
@@ -100,7 +105,7 @@ describe('Chromium latency ends', () => {
     // Received after captured: the frame picker leaves out reads that drew the next frame, except in the first few
     // reads, before it knows the media clock's offset (see frame-picker.ts).
     const causal = report.frames.filter((f) => (f.receivedMs ?? 0) > f.capturedMs).length;
-    expect(causal).toBeGreaterThanOrEqual(report.frames.length - 5);
+    expect(causal).toBeGreaterThanOrEqual(report.frames.length - FIRST_READS_UNCHECKED);
     console.log(
       `[WHIP → WHEP] ${report.frames.length} frames, p50 ${median(latencies).toFixed(0)} ms, first frame ` +
         `${firstFrameMs.toFixed(0)} ms, unreadable ${report.unreadable}, stalls ${report.stalls}`,
