@@ -24,7 +24,7 @@ import {
 } from '@glint/media-core/codec';
 import { writeInitSegment } from './fmp4/index.ts';
 import type { MultivariantModel, RenditionReportModel, VariantModel } from './playlist/model.ts';
-import { Rendition } from './rendition.ts';
+import { Rendition, type RenditionOptions } from './rendition.ts';
 import type { SegmentSink } from './storage/sink.ts';
 
 export interface PackagerOptions {
@@ -86,6 +86,12 @@ interface AudioState {
 
 const AUDIO_GROUP = 'audio';
 const BROADCAST_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A rendition's name is its URI folder. */
+const RENDITION_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+/** Source segment boundaries remembered (decode time → MSN), for rungs that start or restart after them. */
+const BOUNDARY_LOG = 32;
+/** Transcoded renditions beside the source's video. */
+const MAX_RUNGS = 8;
 
 /** A rendition has gone `sinceKeyframeSec` without a keyframe. */
 export interface KeyframeRequest {
@@ -115,6 +121,10 @@ export class LivePackager {
   /** Furthest end of media written, on our timeline, to continue after a discontinuity. */
   #end90k = 0;
   readonly #listeners: Listeners;
+  /** Transcoded video renditions (a ladder's rungs), in the order added: highest first. */
+  readonly #rungs = new Map<string, VideoState>();
+  /** The source video's recent segment boundaries and the MSN of the segment each starts. */
+  readonly #boundaries: { readonly dts: number; readonly msn: number }[] = [];
   droppedSamples = 0;
 
   constructor(options: PackagerOptions = {}) {
@@ -166,8 +176,14 @@ export class LivePackager {
   get renditions(): Rendition[] {
     const out: Rendition[] = [];
     if (this.#video) out.push(this.#video.rendition);
+    for (const rung of this.#rungs.values()) out.push(rung.rendition);
     if (this.#audio) out.push(this.#audio.rendition);
     return out;
+  }
+
+  /** The transcoded video renditions' names, highest first. */
+  get rungNames(): string[] {
+    return [...this.#rungs.keys()];
   }
 
   rendition(name: string): Rendition | undefined {
@@ -198,11 +214,20 @@ export class LivePackager {
     this.#listeners.emit();
   }
 
-  setVideoConfig(config: H264Config): void {
+  /**
+   * The source's video config, or with `rung` a transcoded rendition's (a ladder rung: no B-frames, keyframes where
+   * the source has them, timestamps on the source's clock). A rung's segments start and end where the source's do
+   * and carry the same MSNs; it is listed as a variant once it has a complete segment.
+   */
+  setVideoConfig(config: H264Config, rung?: string): void {
     const sps = config.sps[0];
     const pps = config.pps[0];
     if (!sps || !pps) throw new RangeError('an H.264 config needs at least one SPS and one PPS');
     const info = parseSps(sps);
+    if (rung !== undefined) {
+      this.#setRungConfig(rung, sps, pps, info);
+      return;
+    }
     const rendition = this.#video?.rendition ?? this.#newRendition('video', 90000, false, undefined);
     rendition.setInit(
       writeInitSegment([
@@ -276,7 +301,11 @@ export class LivePackager {
     this.#listeners.emit();
   }
 
-  pushVideo(au: VideoAccessUnit): void {
+  pushVideo(au: VideoAccessUnit, rung?: string): void {
+    if (rung !== undefined) {
+      this.#pushRung(rung, au);
+      return;
+    }
     const nals = au.format === 'annexb' ? splitAnnexB(au.data) : splitLengthPrefixed(au.data, 4);
     let sps: Uint8Array | undefined;
     let pps: Uint8Array | undefined;
@@ -320,9 +349,27 @@ export class LivePackager {
     this.#end90k = Math.max(this.#end90k, Math.round(((dts + duration) * 90000) / audio.sampleRate));
   }
 
+  /**
+   * A rung's media stopped for now (its transcoder died or restarts): it starts again at its next keyframe on a
+   * source boundary, the segments it missed listed as gaps.
+   */
+  pauseRung(rung: string): void {
+    this.#rungs.get(rung)?.rendition.pause();
+  }
+
+  /** A rung is gone for good (shed): it leaves the multivariant playlist and its URLs answer 404. */
+  removeRung(rung: string): void {
+    const state = this.#rungs.get(rung);
+    if (!state) return;
+    this.#rungs.delete(rung);
+    state.rendition.end();
+    this.#listeners.emit();
+  }
+
   /** The publisher restarted: the next media continues the timeline after an EXT-X-DISCONTINUITY. */
   discontinuity(): void {
     for (const r of this.renditions) r.discontinuity();
+    this.#boundaries.length = 0;
     this.#origin90k = null;
     if (this.#audio) this.#audio.nextDts = null;
     this.#listeners.emit();
@@ -357,6 +404,20 @@ export class LivePackager {
         ...optional('frameRate', video.frameRate),
         ...optional('audioGroupId', audio ? AUDIO_GROUP : undefined),
       });
+      for (const rung of this.#rungs.values()) {
+        // Listed once it has a complete segment: a rung a player can switch to, its bitrate measured.
+        if (rung.rendition.lastCompleteMsn < 0 || rung.rendition.ended) continue;
+        const rungRate = rung.rendition.bitrate;
+        variants.push({
+          uri: `${rung.rendition.name}/index.m3u8`,
+          bandwidth: Math.max(1, rungRate.peak + audioRate.peak),
+          averageBandwidth: Math.max(1, rungRate.average + audioRate.average),
+          codecs: audio ? [rung.codecString, audio.codecString] : [rung.codecString],
+          resolution: { width: rung.width, height: rung.height },
+          ...optional('frameRate', rung.frameRate),
+          ...optional('audioGroupId', audio ? AUDIO_GROUP : undefined),
+        });
+      }
     } else if (audio) {
       variants.push({
         uri: `${audio.rendition.name}/index.m3u8`,
@@ -388,25 +449,36 @@ export class LivePackager {
     followBoundaries: boolean,
     previous: Rendition | undefined,
   ): Rendition {
-    const opts = this.#opts;
-    const rendition = new Rendition({
-      name: opts.names[kind],
+    return this.#rendition({
+      name: this.#opts.names[kind],
       kind,
       timescale,
+      onKeyframeNeeded: (sinceKeyframeSec) => this.#keyframeListeners.emit({ rendition: kind, sinceKeyframeSec }),
+      followBoundaries,
+      ...(previous ? { start: previous.successorStart } : {}),
+    });
+  }
+
+  /** A rendition with this packager's targets, window, clock and sink. */
+  #rendition(
+    own: Pick<RenditionOptions, 'name' | 'kind' | 'timescale' | 'followBoundaries'> &
+      Partial<Pick<RenditionOptions, 'onKeyframeNeeded' | 'start' | 'alignTo'>>,
+  ): Rendition {
+    const opts = this.#opts;
+    const timescale = own.timescale;
+    const rendition = new Rendition({
+      ...own,
       uriFolder: opts.broadcastId,
       partTargetSec: opts.partTargetMs / 1000,
       segmentTargetSec: opts.segmentTargetMs / 1000,
       maxSegmentSec: opts.maxSegmentMs / 1000,
       keyframeRequestSec: opts.keyframeRequestMs / 1000,
-      onKeyframeNeeded: (sinceKeyframeSec) => this.#keyframeListeners.emit({ rendition: kind, sinceKeyframeSec }),
       windowTargetDurations: opts.windowTargetDurations,
       maxWindowSegments: opts.maxWindowSegments,
       partHoldBackParts: opts.partHoldBackParts,
-      followBoundaries,
       wallMs: (dts) => this.#anchorWallMs + ((dts / timescale) * 1000 - this.#offset90k / 90),
       sink: opts.sink,
       logger: opts.logger,
-      ...(previous ? { start: previous.successorStart } : {}),
     });
     rendition.onChange(() => this.#listeners.emit());
     return rendition;
@@ -414,10 +486,87 @@ export class LivePackager {
 
   #linkBoundaries(): void {
     const video = this.#video;
+    if (!video) return;
     const audio = this.#audio;
-    if (!video || !audio) return;
-    const rate = audio.sampleRate;
-    video.rendition.onSegmentBoundary = (dts90k) => audio.rendition.addBoundary(Math.round((dts90k * rate) / 90000));
+    const rate = audio?.sampleRate ?? 90000;
+    video.rendition.onSegmentBoundary = (dts90k, msn) => {
+      audio?.rendition.addBoundary(Math.round((dts90k * rate) / 90000));
+      for (const rung of this.#rungs.values()) rung.rendition.addBoundary(dts90k);
+      this.#boundaries.push({ dts: dts90k, msn });
+      if (this.#boundaries.length > BOUNDARY_LOG) this.#boundaries.shift();
+    };
+  }
+
+  #setRungConfig(name: string, sps: Uint8Array, pps: Uint8Array, info: ReturnType<typeof parseSps>): void {
+    let state = this.#rungs.get(name);
+    if (!state) {
+      if (!RENDITION_NAME.test(name) || Object.values(this.#opts.names).includes(name)) {
+        throw new RangeError(`a rung is named with 1 to 32 letters, digits, "_" or "-", not a track's name: ${name}`);
+      }
+      if (this.#rungs.size >= MAX_RUNGS) throw new RangeError(`at most ${MAX_RUNGS} rungs`);
+      const rendition = this.#newRung(name);
+      // Boundaries already passed (the source cut before the rung's first frame came out of its transcoder).
+      for (const b of this.#boundaries) rendition.addBoundary(b.dts);
+      state = { rendition, codecString: '', width: 0, height: 0, frameRate: undefined, sps, pps };
+      this.#rungs.set(name, state);
+    }
+    state.rendition.setInit(
+      writeInitSegment([
+        { trackId: 1, kind: 'video', timescale: 90000, width: info.width, height: info.height, sps: [sps], pps: [pps] },
+      ]),
+    );
+    Object.assign(state, {
+      codecString: avcCodecString(sps),
+      width: info.width,
+      height: info.height,
+      frameRate: info.frameRate,
+      sps,
+      pps,
+    });
+    this.#listeners.emit();
+  }
+
+  #pushRung(name: string, au: VideoAccessUnit): void {
+    const nals = au.format === 'annexb' ? splitAnnexB(au.data) : splitLengthPrefixed(au.data, 4);
+    let sps: Uint8Array | undefined;
+    let pps: Uint8Array | undefined;
+    const media: Uint8Array[] = [];
+    for (const nal of nals) {
+      const type = nalType(nal);
+      if (type === NalType.SPS) sps = nal;
+      else if (type === NalType.PPS) pps = nal;
+      else if (type !== NalType.AUD) media.push(nal);
+    }
+    let state = this.#rungs.get(name);
+    if (sps && pps && (!state || !sameBytes(sps, state.sps) || !sameBytes(pps, state.pps))) {
+      this.#setRungConfig(name, sps, pps, parseSps(sps));
+      state = this.#rungs.get(name);
+    }
+    // A rung's timestamps are the source's: mapped with the source's origin, never setting it.
+    if (!state || media.length === 0 || this.#origin90k === null) return;
+    const dts = au.dts90k - this.#origin90k + this.#offset90k;
+    if (dts < 0) return;
+    state.rendition.push({
+      data: toLengthPrefixed(media),
+      dts,
+      compositionOffset: au.pts90k - au.dts90k,
+      keyframe: au.keyframe,
+      duration: 0,
+    });
+  }
+
+  /** A rung's rendition: follows the source video's cuts and numbering. */
+  #newRung(name: string): Rendition {
+    return this.#rendition({
+      name,
+      kind: 'video',
+      timescale: 90000,
+      followBoundaries: true,
+      alignTo: {
+        msnAt: (dts) => this.#boundaries.find((b) => b.dts === dts)?.msn,
+        gapDurationSec: (msn) => this.#video?.rendition.segment(msn)?.durationSec ?? this.#opts.segmentTargetMs / 1000,
+      },
+    });
   }
 
   /** Input 90 kHz time to our timeline; null for media from before the stream's first timestamp. */

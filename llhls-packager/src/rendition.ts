@@ -28,8 +28,17 @@ export interface RenditionOptions {
   readonly start?: RenditionStart;
   /** PART-HOLD-BACK in part targets (the spec asks for at least 3). */
   readonly partHoldBackParts: number;
-  /** Audio beside video cuts where the video cut. */
+  /** Audio beside video, or a transcoded rung, cuts where the video cut. */
   readonly followBoundaries: boolean;
+  /**
+   * A following video track numbers its segments as the track it follows does: the MSN of that track's segment that
+   * starts at a boundary. When the track starts (again) later than where its numbering stands, the missed segments
+   * are listed as EXT-X-GAP, lasting as long as the followed track's (`gapDurationSec`), so MSNs stay aligned.
+   */
+  readonly alignTo?: {
+    readonly msnAt: (boundaryDts: number) => number | undefined;
+    readonly gapDurationSec: (msn: number) => number;
+  };
   /** Wall time (ms) of a decode time in this track's timescale. */
   readonly wallMs: (dts: number) => number;
   readonly sink?: SegmentSink | undefined;
@@ -43,6 +52,8 @@ export interface StoredPart extends PartModel {
 }
 
 export interface StoredSegment extends SegmentModel {
+  /** Listed with EXT-X-GAP: a following track had no media for it (its transcoder was restarting). No bytes. */
+  readonly gap?: boolean;
   /** Its parts while they are recent enough to be listed or fetched; empty once only the segment is kept. */
   readonly parts: readonly StoredPart[];
   /** The segment: its parts' bytes, concatenated once when it completes (the parts are views into it). */
@@ -112,8 +123,12 @@ export class Rendition {
   #peakBitrate = 0;
   readonly #log: Logger;
   readonly #listeners: Listeners;
-  /** Decode time where the next segment starts, reported to whoever aligns other renditions. */
-  onSegmentBoundary: ((dts: number) => void) | null = null;
+  /**
+   * Decode time where the next segment starts, and that segment's MSN, reported to whoever aligns other renditions.
+   */
+  onSegmentBoundary: ((dts: number, msn: number) => void) | null = null;
+  /** A following track's next segment is the first of a run: it takes its MSN from `alignTo`. */
+  #aligning = true;
 
   constructor(opts: RenditionOptions) {
     this.#opts = opts;
@@ -220,6 +235,17 @@ export class Rendition {
     if (this.#segments.length > 0) this.#discontinuityPending = true;
   }
 
+  /**
+   * The track's media stops for now (a transcoder died) without a discontinuity: what is pending is cut, and the track
+   * starts again at its next keyframe on a boundary, its MSNs realigned (see `alignTo`).
+   */
+  pause(): void {
+    if (this.#ended) return;
+    this.#flush();
+    this.#aligning = true;
+    this.#listeners.emit();
+  }
+
   /** No more media: the last part is cut and EXT-X-ENDLIST is written. */
   end(): void {
     if (this.#ended) return;
@@ -292,7 +318,8 @@ export class Rendition {
 
   segment(msn: number): StoredSegment | undefined {
     const first = this.#segments[0];
-    return first ? this.#segments[msn - first.msn] : undefined;
+    const segment = first ? this.#segments[msn - first.msn] : undefined;
+    return segment?.gap ? undefined : segment;
   }
 
   model(reports: readonly RenditionReportModel[]): MediaPlaylistModel {
@@ -347,7 +374,8 @@ export class Rendition {
     const cutShort = last !== undefined && cut.durationTicks + last.duration <= this.#partTargetTicks;
     if (mayHold && cut.endsSegment && cutShort) {
       this.#heldPart = cut;
-      this.onSegmentBoundary?.(cut.startDts + cut.durationTicks);
+      // The held part's segment is open (earlier parts were published) or opens with it: the next one follows it.
+      this.onSegmentBoundary?.(cut.startDts + cut.durationTicks, (this.#open?.msn ?? this.#nextMsn) + 1);
       if (released) this.#listeners.emit();
       return;
     }
@@ -388,13 +416,14 @@ export class Rendition {
     if (cut.endsSegment) {
       const boundary = cut.startDts + cut.durationTicks;
       this.#closeSegment();
-      if (announceBoundary) this.onSegmentBoundary?.(boundary);
+      if (announceBoundary) this.onSegmentBoundary?.(boundary, this.#nextMsn);
     }
     if (emit) this.#listeners.emit();
   }
 
   #openSegment(startDts: number, mapUri: string): OpenSegment {
     if (this.#open) return this.#open;
+    if (this.#aligning) this.#align();
     this.#open = {
       msn: this.#nextMsn++,
       programDateTimeMs: this.#opts.wallMs(startDts),
@@ -404,6 +433,41 @@ export class Rendition {
     };
     this.#discontinuityPending = false;
     return this.#open;
+  }
+
+  /** A following track's first segment of a run takes the followed track's MSN; the segments it missed are gaps. */
+  #align(): void {
+    this.#aligning = false;
+    const align = this.#opts.alignTo;
+    const boundary = this.#segmenter.startBoundary;
+    const msn = align && boundary !== null ? align.msnAt(boundary) : undefined;
+    if (!align || msn === undefined || msn <= this.#nextMsn) return;
+    if (this.#segments.length === 0) {
+      this.#nextMsn = msn;
+      return;
+    }
+    const last = this.#segments[this.#segments.length - 1];
+    const mapUri = last?.mapUri ?? this.#init?.uri ?? '';
+    let programDateTimeMs = last ? last.programDateTimeMs + last.durationSec * 1000 : 0;
+    // Bounded by the window: older gap segments slide out as soon as they are added.
+    for (let gap = Math.max(this.#nextMsn, msn - this.#opts.maxWindowSegments); gap < msn; gap++) {
+      const durationSec = align.gapDurationSec(gap);
+      programDateTimeMs += durationSec * 1000;
+      this.#segments.push({
+        msn: gap,
+        uri: `${this.#opts.uriFolder}/s${gap}.m4s`,
+        durationSec,
+        programDateTimeMs: programDateTimeMs - durationSec * 1000,
+        discontinuity: false,
+        mapUri,
+        parts: [],
+        bytes: new Uint8Array(0),
+        gap: true,
+      });
+      this.#windowSec += durationSec;
+    }
+    this.#nextMsn = msn;
+    this.#slideWindow();
   }
 
   #closeSegment(): void {

@@ -69,6 +69,7 @@ export function renderMediaPlaylist(model: MediaPlaylistModel, skip: SkipRequest
     if (index < skipped) return;
     startSegment(segment);
     if (index >= firstWithParts) partLines(segment.parts, out);
+    if (segment.gap) out.push('#EXT-X-GAP');
     out.push(`#EXTINF:${decimal(segment.durationSec)},`, segment.uri);
   });
   const current = model.current;

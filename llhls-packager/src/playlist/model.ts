@@ -13,6 +13,8 @@ export interface SegmentModel {
   readonly programDateTimeMs: number;
   /** EXT-X-DISCONTINUITY before this segment. */
   readonly discontinuity: boolean;
+  /** EXT-X-GAP: listed so numbering stays aligned with the other renditions, but there is no media to load. */
+  readonly gap?: boolean;
   /** The init segment this segment needs; EXT-X-MAP is written where it changes. */
   readonly mapUri: string;
   /** Listed as EXT-X-PART lines when the segment is recent. */

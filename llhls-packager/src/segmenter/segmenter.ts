@@ -4,7 +4,8 @@
  * segment target (a longer GOP wins), up to a hard bound: a source that sends no keyframe for that long gets its
  * segment cut anyway, and the next one starts with a frame that is not independent (and is not marked so). Audio
  * segments follow boundaries the caller announces (the video's cuts) so renditions stay aligned, or cut on their
- * own target when there is no video.
+ * own target when there is no video. A following video track (a transcoded rung, whose keyframes are the source's)
+ * starts and cuts only at its keyframes that fall on an announced boundary.
  */
 
 export interface Sample {
@@ -32,8 +33,14 @@ export interface SegmenterOptions {
   readonly kind: 'video' | 'audio';
   readonly partTargetTicks: number;
   readonly segmentTargetTicks: number;
-  /** Audio only: cut segments where the caller announces boundaries instead of on the target. */
+  /**
+   * Cut segments where the caller announces boundaries instead of on the target. Video then starts and cuts only at
+   * a keyframe that falls on a boundary (within `boundarySlackTicks` after it: a source with B-frames announces its
+   * keyframe's decode time, a B-frame-free rung decodes that frame at its presentation time).
+   */
   readonly followBoundaries?: boolean;
+  /** Following video: how far after a boundary a keyframe may decode and still start its segment. Default 1/2 target. */
+  readonly boundarySlackTicks?: number;
   /**
    * Video only: the longest a segment may grow without a keyframe before it is cut anyway (the next segment then
    * starts with a dependent frame). Default 4 segment targets.
@@ -44,6 +51,9 @@ export interface SegmenterOptions {
   /** Video only: hears that a keyframe is overdue (forward it to the source: a PLI, an encoder request). */
   readonly onKeyframeNeeded?: (sinceKeyframeTicks: number) => void;
 }
+
+/** Boundaries announced ahead of a following track's samples; more means the track has stopped taking them. */
+const MAX_PENDING_BOUNDARIES = 64;
 
 export class Segmenter {
   readonly #opts: SegmenterOptions;
@@ -58,6 +68,8 @@ export class Segmenter {
   /** Video: the frame duration, smoothed over the jitter of timestamps rounded to milliseconds (RTMP's). */
   #frameTicks = 0;
   readonly #boundaries: number[] = [];
+  /** Following video: the boundary the open stretch of segments started at (the caller numbers segments by it). */
+  #startBoundary: number | null = null;
   /** Audio: a segment boundary passed inside the open part; the segment ends with that part. */
   #endAtPartEnd = false;
   readonly #maxSegmentTicks: number;
@@ -77,9 +89,16 @@ export class Segmenter {
     }
   }
 
-  /** Announces that a segment should start at `dts` (audio following video). */
+  /** Announces that a segment should start at `dts` (a track following the video's cuts). */
   addBoundary(dts: number): void {
     this.#boundaries.push(dts);
+    // A track that stopped taking samples (a rung being restarted) must not collect boundaries without bound.
+    if (this.#boundaries.length > MAX_PENDING_BOUNDARIES) this.#boundaries.shift();
+  }
+
+  /** Following video: the announced boundary the current run of segments started at (null before the first). */
+  get startBoundary(): number | null {
+    return this.#startBoundary;
   }
 
   /** Adds a sample; returns the parts that became complete. Video waits for a keyframe to start. */
@@ -110,6 +129,12 @@ export class Segmenter {
     const prev = this.#pending;
     if (!prev) {
       if (this.#segmentStartDts === null && !sample.keyframe) return cuts; // a stream starts on a keyframe
+      if (this.#segmentStartDts === null && this.#opts.followBoundaries) {
+        // A following track starts where the track it follows cut, so its segments line up from the first.
+        const boundary = this.#takeBoundaries(sample.dts);
+        if (boundary === null || sample.dts - boundary > this.#boundarySlack) return cuts;
+        this.#startBoundary = boundary;
+      }
       if (this.#segmentStartDts === null) this.#segmentIndependent = true;
       this.#pending = sample;
       this.#startIfIdle(sample.dts);
@@ -126,7 +151,7 @@ export class Segmenter {
     const slack = prev.duration / 2;
     // A segment that began without a keyframe ends at the first one: new viewers can start there.
     const due = sample.keyframe
-      ? segmentAge + slack >= this.#opts.segmentTargetTicks || !this.#segmentIndependent
+      ? this.#keyframeEndsSegment(sample.dts, segmentAge + slack)
       : segmentAge + slack >= this.#maxSegmentTicks;
     if (due) {
       // Without a keyframe the cut keeps memory and TARGETDURATION bounded; viewers already playing decode on (they
@@ -148,6 +173,26 @@ export class Segmenter {
       this.#partStartDts = sample.dts;
     }
     return cuts;
+  }
+
+  #keyframeEndsSegment(dts: number, age: number): boolean {
+    if (!this.#segmentIndependent) return true;
+    if (!this.#opts.followBoundaries) return age >= this.#opts.segmentTargetTicks;
+    const boundary = this.#takeBoundaries(dts);
+    return boundary !== null && dts - boundary <= this.#boundarySlack;
+  }
+
+  get #boundarySlack(): number {
+    return this.#opts.boundarySlackTicks ?? this.#opts.segmentTargetTicks / 2;
+  }
+
+  /** Consumes the announced boundaries at or before `dts`; returns the latest of them (null when none). */
+  #takeBoundaries(dts: number): number | null {
+    let latest: number | null = null;
+    while (this.#boundaries.length > 0 && (this.#boundaries[0] ?? Number.POSITIVE_INFINITY) <= dts) {
+      latest = this.#boundaries.shift() ?? null;
+    }
+    return latest;
   }
 
   /**
@@ -201,11 +246,7 @@ export class Segmenter {
   #segmentShouldEndBefore(dts: number): boolean {
     const start = this.#segmentStartDts ?? dts;
     if (!this.#opts.followBoundaries) return dts - start >= this.#opts.segmentTargetTicks;
-    let due = false;
-    while (this.#boundaries.length > 0 && (this.#boundaries[0] ?? Number.POSITIVE_INFINITY) <= dts) {
-      this.#boundaries.shift();
-      due = true;
-    }
+    const due = this.#takeBoundaries(dts) !== null;
     // Without video cuts for a long time (a stalled or very long GOP), audio keeps its own bound.
     return (due && dts > start) || dts - start >= 4 * this.#opts.segmentTargetTicks;
   }
