@@ -58,7 +58,9 @@ describe('a rung beside the source', () => {
   it('starts at a source boundary with the source MSN, cuts where the source cuts, and is listed once complete', () => {
     const packager = new LivePackager({ expect: { video: true, audio: false }, partTargetMs: 200 });
     packager.setVideoConfig({ codec: 'h264', sps: [SPS_360], pps: [PPS] });
+    packager.expectRungs(['180p']);
     expect(renderMultivariantPlaylist(packager.multivariant())).not.toContain('180p');
+    expect(packager.ready).toBe(false);
     // The rung's transcoder starts 40 frames late (mid-GOP) and lags 5 frames behind.
     run(packager, 300, { from: 40, to: 300, lag: 5 });
     const source = rendition(packager, 'video');
@@ -72,6 +74,7 @@ describe('a rung beside the source', () => {
       expect(twin?.durationSec).toBeCloseTo(segment.durationSec, 6);
       expect(segment.parts.length === 0 || segment.parts[0]?.independent).toBe(true);
     }
+    expect(packager.ready).toBe(true);
     const multivariant = parse(renderMultivariantPlaylist(packager.multivariant())) as HLS.types.MasterPlaylist;
     expect(multivariant.variants.map((v) => v.uri)).toEqual(['video/index.m3u8', '180p/index.m3u8']);
     const [top, low] = multivariant.variants;

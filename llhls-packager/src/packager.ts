@@ -123,6 +123,7 @@ export class LivePackager {
   readonly #listeners: Listeners;
   /** Transcoded video renditions (a ladder's rungs), in the order added: highest first. */
   readonly #rungs = new Map<string, VideoState>();
+  #expectRungs = new Set<string>();
   /** The source video's recent segment boundaries and the MSN of the segment each starts. */
   readonly #boundaries: { readonly dts: number; readonly msn: number }[] = [];
   droppedSamples = 0;
@@ -190,12 +191,25 @@ export class LivePackager {
     return this.renditions.find((r) => r.name === name);
   }
 
-  /** Every expected track has its init segment: the multivariant playlist can be written. */
+  /**
+   * Every expected track has its init segment and every expected rung is listed: the multivariant playlist can be
+   * written (a player reads it once, so one written before the rungs are listed would never offer them).
+   */
   get ready(): boolean {
     const { video, audio } = this.#expect;
-    return (
-      (!video || this.#video !== null) && (!audio || this.#audio !== null) && (this.#video ?? this.#audio) !== null
-    );
+    const tracks =
+      (!video || this.#video !== null) && (!audio || this.#audio !== null) && (this.#video ?? this.#audio) !== null;
+    return tracks && [...this.#expectRungs].every((name) => this.#listed(this.#rungs.get(name)));
+  }
+
+  /** Rungs the multivariant playlist waits for (the ladder planned them); a rung removed stops being waited for. */
+  expectRungs(names: readonly string[]): void {
+    this.#expectRungs = new Set(names);
+    this.#listeners.emit();
+  }
+
+  #listed(rung: VideoState | undefined): rung is VideoState {
+    return rung !== undefined && rung.rendition.lastCompleteMsn >= 0 && !rung.rendition.ended;
   }
 
   get ended(): boolean {
@@ -362,6 +376,7 @@ export class LivePackager {
     const state = this.#rungs.get(rung);
     if (!state) return;
     this.#rungs.delete(rung);
+    this.#expectRungs.delete(rung);
     state.rendition.end();
     this.#listeners.emit();
   }
@@ -406,7 +421,7 @@ export class LivePackager {
       });
       for (const rung of this.#rungs.values()) {
         // Listed once it has a complete segment: a rung a player can switch to, its bitrate measured.
-        if (rung.rendition.lastCompleteMsn < 0 || rung.rendition.ended) continue;
+        if (!this.#listed(rung)) continue;
         const rungRate = rung.rendition.bitrate;
         variants.push({
           uri: `${rung.rendition.name}/index.m3u8`,
