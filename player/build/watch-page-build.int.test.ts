@@ -23,7 +23,8 @@ describe('buildWatchPage', () => {
   it('renders every element the page script and the e2e tests use, and no inline code', async () => {
     const page = await buildWatchPage('/player/');
     const html = page.render({ channel: 'a<b', hlsSrc: '/live/a/index.m3u8', whepUrl: '/whep/a' });
-    for (const id of ['watch', 'video', 'status', 'latency', 'latency-kind', 'mode-webrtc', 'mode-llhls', 'unmute']) {
+    const ids = ['watch', 'video', 'status', 'latency', 'latency-kind', 'rendition', 'quality-menu', 'quality'];
+    for (const id of [...ids, 'mode-webrtc', 'mode-llhls', 'unmute']) {
       expect(html).toContain(`id="${id}"`);
     }
     expect(html).toContain('data-hls-src="/live/a/index.m3u8" data-whep-url="/whep/a"');

@@ -4,8 +4,10 @@
  * playlist and WHEP URLs (data attributes of <main>); the React app replaces this page in a later issue.
  */
 import { globalHls, type HlsInstance, startHls } from '../../hls/hls-player.ts';
+import { hlsQualityControl, type QualityControl } from '../../hls/quality-control.ts';
 import { SignalingError, type WebrtcSession, whepLatencySec, whepPlay } from '../../webrtc/index.ts';
 import { startChat } from './chat-panel.ts';
+import { qualityMenu } from './quality-menu.ts';
 
 type Mode = 'webrtc' | 'llhls';
 const RETRY_MS = 2000;
@@ -30,10 +32,13 @@ const statusEl = element('status');
 const latencyEl = element('latency');
 const kindEl = element('latency-kind');
 const Hls = globalHls();
+const menu = qualityMenu(element<HTMLSelectElement>('quality'), element('quality-menu'), element('rendition'));
 
 let mode: Mode = new URLSearchParams(location.search).get('mode') === 'webrtc' ? 'webrtc' : 'llhls';
 let hls: HlsInstance | null = null;
 let whep: WhepAttempt | null = null;
+// The renditions the current mode offers. WebRTC offers none yet; its layer choice plugs in here as a QualityControl.
+let quality: QualityControl | null = null;
 let retry: ReturnType<typeof setTimeout> | undefined;
 
 // What tests and the console can read: the mode and the live player objects.
@@ -47,6 +52,9 @@ w.glintPlayer = {
   },
   get whep() {
     return whep;
+  },
+  get quality() {
+    return quality;
   },
 };
 
@@ -70,6 +78,9 @@ function restartLater(): void {
 
 function stop(): void {
   clearTimeout(retry);
+  quality?.detach();
+  quality = null;
+  menu.attach(null);
   if (hls) {
     hls.destroy();
     hls = null;
@@ -98,6 +109,8 @@ function startLlhls(): void {
       restartLater();
     },
   });
+  quality = hlsQualityControl(Hls, hls);
+  menu.attach(quality);
   // The e2e player probe hooks hls.js through this assignment.
   w.hls = hls;
 }
