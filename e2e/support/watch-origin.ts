@@ -1,7 +1,7 @@
 /**
  * The watch page as the media server builds it, served on 127.0.0.1 beside an HLS folder, for player tests that need
- * no Glint: `/watch` is the page (its HLS source `/hls/index.m3u8`), `/player/*` its built assets, `/vendor/hls.min.js`
- * hls.js, `/hls/*` the folder's playlists and segments.
+ * no Glint: `/watch` is the page (its HLS source `/hls/index.m3u8`, or `/hls/<name>.m3u8` for `?playlist=<name>.m3u8`),
+ * `/player/*` its built assets, `/vendor/hls.min.js` hls.js, `/hls/*` the folder's playlists and segments.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -25,12 +25,18 @@ const HLS_TYPES: Readonly<Record<string, string>> = {
 
 export async function startWatchOrigin(hlsDir: string, channel = 'ladder'): Promise<WatchOrigin> {
   const page = await buildWatchPage('/player/');
-  const html = page.render({ channel, hlsSrc: '/hls/index.m3u8', whepUrl: `/whep/${channel}` });
+  const html = (playlist: string) => page.render({ channel, hlsSrc: `/hls/${playlist}`, whepUrl: `/whep/${channel}` });
   const hlsJs = await readFile(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
   const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
     if (path === '/watch') {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
+      const playlist = url.searchParams.get('playlist') ?? 'index.m3u8';
+      if (!/^[\w-]+\.m3u8$/.test(playlist)) {
+        res.writeHead(400, { 'Content-Type': 'text/plain' }).end('playlist must be a file name ending in .m3u8\n');
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html(playlist));
       return;
     }
     if (path === '/vendor/hls.min.js') {

@@ -4,7 +4,7 @@
  * resolution and bitrate, plays a rendition picked by hand (hls.js switches to it and the video's height follows)
  * without stalling, and returns to Auto; with the network throttled (Chrome DevTools Protocol), Auto steps down.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { launchChromium, makeTempDir, type TempDir, until } from '@glint/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -47,14 +47,14 @@ function expectedLabels(infs: readonly StreamInf[]): string[] {
 }
 
 /** Counts `waiting` after the first `playing`, and records hls.js' LEVEL_SWITCHED levels, from before page scripts. */
-async function openWatchPage(tab: Page): Promise<void> {
+async function openWatchPage(tab: Page, playlist = 'index.m3u8'): Promise<void> {
   await tab.addInitScript(() => {
     const seen = { playing: false, waitingAfterPlay: 0, switched: [] as number[], hooked: false };
     (window as unknown as { __quality: typeof seen }).__quality = seen;
     document.addEventListener('playing', () => (seen.playing = true), true);
     document.addEventListener('waiting', () => seen.playing && seen.waitingAfterPlay++, true);
   });
-  await tab.goto(origin.watchUrl);
+  await tab.goto(`${origin.watchUrl}?playlist=${playlist}`);
   await tab.evaluate(() => {
     const seen = (window as unknown as { __quality: { switched: number[]; hooked: boolean } }).__quality;
     const page = window as unknown as {
@@ -197,5 +197,22 @@ it('on Auto, steps down to the lowest rendition when the network is throttled', 
   );
   expect(down.autoLevelEnabled).toBe(true);
   expect(await tab.textContent('#rendition')).toMatch(new RegExp(`^${lowest}p`));
+  await tab.close();
+}, 60_000);
+
+it('with a single-variant playlist, hides the menu and still shows the rendition playing', async () => {
+  // The ladder's multivariant playlist cut to its smallest variant (and the shared audio), as a channel without a
+  // ladder serves it.
+  const master = readFileSync(ladder.master, 'utf8');
+  const single = master.replace(/^#EXT-X-STREAM-INF:.*\n(?!#).*\n/gm, (entry) => (/x240,/.test(entry) ? entry : ''));
+  expect(readStreamInfs(single).map((v) => v.height)).toEqual([240]);
+  writeFileSync(dir.file('single.m3u8'), single);
+  const tab = await browser.newPage();
+  await openWatchPage(tab, 'single.m3u8');
+  await waitForPlayback(tab);
+  await waitForHeight(tab, 240);
+  expect(await tab.locator('#quality option').allTextContents()).toEqual(['Auto', 'Source (240p)']);
+  expect(await tab.isHidden('#quality-menu')).toBe(true);
+  expect(await tab.textContent('#rendition')).toBe(`240p · ${Math.round((variants[2]?.bandwidth ?? 0) / 1000)} kbit/s`);
   await tab.close();
 }, 60_000);
