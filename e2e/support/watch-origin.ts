@@ -4,7 +4,7 @@
  * `/player/*` its built assets, `/vendor/hls.min.js` hls.js, `/hls/*` the folder's playlists and segments.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
@@ -23,7 +23,10 @@ const HLS_TYPES: Readonly<Record<string, string>> = {
   '.m4s': 'video/iso.segment',
 };
 
-export async function startWatchOrigin(hlsDir: string, channel = 'ladder'): Promise<WatchOrigin> {
+/** Serves `/hls/<path>` itself (e.g. the packager's LlhlsHttp), instead of from a folder. */
+export type HlsHandler = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => void;
+
+export async function startWatchOrigin(hls: string | HlsHandler, channel = 'ladder'): Promise<WatchOrigin> {
   const page = await buildWatchPage('/player/');
   const html = (playlist: string) => page.render({ channel, hlsSrc: `/hls/${playlist}`, whepUrl: `/whep/${channel}` });
   const hlsJs = await readFile(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
@@ -48,13 +51,18 @@ export async function startWatchOrigin(hlsDir: string, channel = 'ladder'): Prom
       res.writeHead(200, { 'Content-Type': asset.contentType }).end(asset.body);
       return;
     }
-    const relative = path.startsWith('/hls/') ? normalize(path.slice('/hls/'.length)) : '';
+    if (typeof hls === 'function' && path.startsWith('/hls/')) {
+      hls(req, res, path.slice('/hls/'.length), url.searchParams);
+      return;
+    }
+    const folder = typeof hls === 'string' ? hls : null;
+    const relative = folder && path.startsWith('/hls/') ? normalize(path.slice('/hls/'.length)) : '';
     const type = HLS_TYPES[relative.slice(relative.lastIndexOf('.'))];
-    if (!type || relative.startsWith('..') || relative.startsWith('/')) {
+    if (!folder || !type || relative.startsWith('..') || relative.startsWith('/')) {
       res.writeHead(404).end();
       return;
     }
-    readFile(join(hlsDir, relative)).then(
+    readFile(join(folder, relative)).then(
       (body) => res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache' }).end(body),
       // A segment the sliding window already deleted: what a live origin answers too.
       () => res.writeHead(404).end(),

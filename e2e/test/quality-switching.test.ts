@@ -6,9 +6,10 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { launchChromium, makeTempDir, type TempDir, until } from '@glint/testkit';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type LadderHls, readStreamInfs, type StreamInf, startLadderHls } from '../support/ladder-hls.ts';
+import { expectedLabels, openWatchPage, view, waitForHeight, waitForPlayback } from '../support/quality-page.ts';
 import { startWatchOrigin, type WatchOrigin } from '../support/watch-origin.ts';
 
 const SCREENSHOTS = new URL('../../player/test-results/', import.meta.url);
@@ -38,92 +39,13 @@ afterAll(async () => {
   dir?.remove();
 });
 
-/** The labels the menu should show, from the playlist's own STREAM-INF lines: best first, the top one the source. */
-function expectedLabels(infs: readonly StreamInf[]): string[] {
-  const rate = (bps: number) =>
-    bps >= 1_000_000 ? `${(bps / 1_000_000).toFixed(1)} Mbit/s` : `${Math.round(bps / 1000)} kbit/s`;
-  const sorted = [...infs].sort((a, b) => b.height - a.height);
-  return sorted.map((v, i) => (i === 0 ? `Source (${v.height}p)` : `${v.height}p · ${rate(v.bandwidth)}`));
-}
-
-/** Counts `waiting` after the first `playing`, and records hls.js' LEVEL_SWITCHED levels, from before page scripts. */
-async function openWatchPage(tab: Page, playlist = 'index.m3u8'): Promise<void> {
-  await tab.addInitScript(() => {
-    const seen = { playing: false, waitingAfterPlay: 0, switched: [] as number[], hooked: false };
-    (window as unknown as { __quality: typeof seen }).__quality = seen;
-    document.addEventListener('playing', () => (seen.playing = true), true);
-    document.addEventListener('waiting', () => seen.playing && seen.waitingAfterPlay++, true);
-  });
-  await tab.goto(`${origin.watchUrl}?playlist=${playlist}`);
-  await tab.evaluate(() => {
-    const seen = (window as unknown as { __quality: { switched: number[]; hooked: boolean } }).__quality;
-    const page = window as unknown as {
-      Hls: typeof import('hls.js').default;
-      glintPlayer: { hls: import('hls.js').default | null };
-    };
-    const hls = page.glintPlayer.hls;
-    if (!hls) throw new Error('the watch page started no hls.js');
-    hls.on(page.Hls.Events.LEVEL_SWITCHED, (_event, data) => seen.switched.push(data.level));
-    seen.hooked = true;
-  });
-}
-
-interface PlayerView {
-  currentLevel: number;
-  levelHeight: number;
-  videoHeight: number;
-  autoLevelEnabled: boolean;
-  currentTime: number;
-  waitingAfterPlay: number;
-  switched: number[];
-  latency: string;
-  rendition: string;
-}
-
-function view(tab: Page): Promise<PlayerView> {
-  return tab.evaluate(() => {
-    const w = window as unknown as {
-      glintPlayer: { hls: import('hls.js').default };
-      __quality: { waitingAfterPlay: number; switched: number[] };
-    };
-    const hls = w.glintPlayer.hls;
-    const video = document.getElementById('video') as HTMLVideoElement;
-    return {
-      currentLevel: hls.currentLevel,
-      levelHeight: hls.levels[hls.currentLevel]?.height ?? 0,
-      videoHeight: video.videoHeight,
-      autoLevelEnabled: hls.autoLevelEnabled,
-      currentTime: video.currentTime,
-      waitingAfterPlay: w.__quality.waitingAfterPlay,
-      switched: [...w.__quality.switched],
-      latency: document.getElementById('latency')?.textContent ?? '',
-      rendition: document.getElementById('rendition')?.textContent ?? '',
-    };
-  });
-}
-
-async function waitForPlayback(tab: Page): Promise<void> {
-  await until(async () => (await view(tab)).currentTime > 1.5, { what: 'playback past 1.5 s', timeoutMs: 30_000 });
-}
-
-/** Waits until hls.js plays `height` and the video's frames have it too. */
-async function waitForHeight(tab: Page, height: number, timeoutMs = 20_000): Promise<PlayerView> {
-  return until(
-    async () => {
-      const v = await view(tab);
-      return v.levelHeight === height && v.videoHeight === height && v.rendition.startsWith(`${height}p`) ? v : false;
-    },
-    { what: `playback at ${height}p`, timeoutMs },
-  );
-}
-
 it('starts on Auto, lists every rendition, plays a hand-picked one without stalling and goes back to Auto', async () => {
   expect(variants.map((v) => v.height)).toEqual([540, 360, 240]);
   expect(new Set(variants.map((v) => v.audio)).size).toBe(1);
   const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
   tab.on('pageerror', (e) => errors.push(e.message));
-  await openWatchPage(tab);
+  await openWatchPage(tab, origin.watchUrl);
   await waitForPlayback(tab);
 
   expect(await tab.inputValue('#quality')).toBe('auto');
@@ -176,7 +98,7 @@ it('starts on Auto, lists every rendition, plays a hand-picked one without stall
 
 it('on Auto, steps down to the lowest rendition when the network is throttled', async () => {
   const tab = await browser.newPage();
-  await openWatchPage(tab);
+  await openWatchPage(tab, origin.watchUrl);
   await waitForPlayback(tab);
   const lowest = Math.min(...variants.map((v) => v.height));
   const before = await view(tab);
@@ -208,7 +130,7 @@ it('with a single-variant playlist, hides the menu and still shows the rendition
   expect(readStreamInfs(single).map((v) => v.height)).toEqual([240]);
   writeFileSync(dir.file('single.m3u8'), single);
   const tab = await browser.newPage();
-  await openWatchPage(tab, 'single.m3u8');
+  await openWatchPage(tab, `${origin.watchUrl}?playlist=single.m3u8`);
   await waitForPlayback(tab);
   await waitForHeight(tab, 240);
   expect(await tab.locator('#quality option').allTextContents()).toEqual(['Auto', 'Source (240p)']);
