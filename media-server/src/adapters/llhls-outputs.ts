@@ -1,6 +1,7 @@
 import { type KeyframeRequest, LivePackager, LlhlsHttp, type PackagerOptions } from '@glint/llhls-packager';
 import type { Logger } from '@glint/media-core';
 import type { LiveStream } from '../stream/live-stream.ts';
+import type { ChannelLadder, LadderRung } from '../transcode/ladder/types.ts';
 import type { StreamEndReason, StreamEvent, StreamReader } from '../stream/types.ts';
 
 export interface LlhlsOutputOptions {
@@ -115,6 +116,31 @@ export class ChannelOutput implements StreamReader {
     }
     this.#live = true;
     stream.attach(this);
+  }
+
+  /**
+   * The channel's transcoding ladder: each rung becomes a variant beside the source's (see LivePackager's rungs). A
+   * rung whose stream ends pauses (its transcoder restarts: it comes back at a source boundary, gaps between); one
+   * that does not come back with the ladder's next rungs was shed and leaves the multivariant playlist.
+   */
+  attachLadder(ladder: ChannelLadder): void {
+    const attach = (rung: LadderRung) => {
+      const current = new Set(ladder.rungs().map((r) => r.name));
+      for (const name of this.packager.rungNames) if (!current.has(name)) this.packager.removeRung(name);
+      rung.stream.attach({
+        onEvent: (event) => {
+          try {
+            if (event.kind === 'video-config') this.packager.setVideoConfig(event.config, rung.name);
+            else if (event.kind === 'video') this.packager.pushVideo(event.au, rung.name);
+          } catch (error) {
+            this.#onError(error, this.channelId);
+          }
+        },
+        onEnd: () => this.packager.pauseRung(rung.name),
+      });
+    };
+    for (const rung of ladder.rungs()) attach(rung);
+    ladder.onRung(attach);
   }
 
   /** A bad access unit or config (e.g. a corrupt SPS) is reported and skipped; the channel keeps its output. */
