@@ -12,7 +12,8 @@ import { readStreamInfs } from '../support/ladder-hls.ts';
 import { expectedLabels, openWatchPage, view, waitForHeight, waitForPlayback } from '../support/quality-page.ts';
 import { startWatchOrigin, type WatchOrigin } from '../support/watch-origin.ts';
 
-const SECONDS = 40;
+// Enough media for both tests on a slow machine: the feed starts before the first test and must not end in the last.
+const SECONDS = 55;
 const RUNGS = [
   { name: '240p', width: 426, height: 240, videoKbps: 400 },
   { name: '144p', width: 256, height: 144, videoKbps: 150 },
@@ -99,5 +100,30 @@ it('plays a hand-picked rung of an LL-HLS ladder without stalling, and goes back
   const playedAt = (await view(tab)).currentTime;
   await until(async () => (await view(tab)).currentTime > playedAt + 1, { what: 'playback going on after Auto' });
   expect(errors).toEqual([]);
+  await tab.close();
+}, 60_000);
+
+it('on Auto, steps down to the lowest rung of the LL-HLS ladder when the network is throttled', async () => {
+  const tab = await browser.newPage();
+  await openWatchPage(tab, origin.watchUrl);
+  await waitForPlayback(tab);
+  const before = await view(tab);
+  expect(before.autoLevelEnabled).toBe(true);
+  const cdp = await tab.context().newCDPSession(tab);
+  await cdp.send('Network.enable');
+  // 450 kbit/s: room for the 144p rung with the source's audio (about 320 kbit/s), not for 240p (about 580 kbit/s).
+  const kbps = 450;
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 20,
+    downloadThroughput: (kbps * 1000) / 8,
+    uploadThroughput: (kbps * 1000) / 8,
+  });
+  const startedAt = performance.now();
+  const down = await waitForHeight(tab, 144, 40_000);
+  console.log(
+    `[quality llhls] throttled to ${kbps} kbit/s at ${before.levelHeight}p: auto reached 144p in ${Math.round(performance.now() - startedAt)} ms (levels ${down.switched.join(' → ')}; ${down.waitingAfterPlay} waiting events; latency ${down.latency})`,
+  );
+  expect(down.autoLevelEnabled).toBe(true);
   await tab.close();
 }, 60_000);
