@@ -13,7 +13,7 @@ import { expectedLabels, openWatchPage, view, waitForHeight, waitForPlayback } f
 import { startWatchOrigin, type WatchOrigin } from '../support/watch-origin.ts';
 
 // Enough media for both tests on a slow machine: the feed starts before the first test and must not end in the last.
-const SECONDS = 55;
+const SECONDS = 45;
 const RUNGS = [
   { name: '240p', width: 426, height: 240, videoKbps: 400 },
   { name: '144p', width: 256, height: 144, videoKbps: 150 },
