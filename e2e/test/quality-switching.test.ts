@@ -138,3 +138,23 @@ it('with a single-variant playlist, hides the menu and still shows the rendition
   expect(await tab.textContent('#rendition')).toBe(`240p · ${Math.round((variants[2]?.bandwidth ?? 0) / 1000)} kbit/s`);
   await tab.close();
 }, 60_000);
+
+it('offers no HLS quality in WebRTC mode, and the menu comes back with LL-HLS', async () => {
+  const tab = await browser.newPage();
+  await openWatchPage(tab, origin.watchUrl);
+  await waitForPlayback(tab);
+  expect(await tab.isVisible('#quality')).toBe(true);
+  // This origin has no WHEP endpoint: the page stays in WebRTC mode, retrying, with nothing to choose.
+  await tab.click('#mode-webrtc');
+  await until(async () => (await tab.isHidden('#quality-menu')) && (await tab.textContent('#rendition')) === '–', {
+    what: 'the quality menu hidden in WebRTC mode',
+  });
+  await tab.click('#mode-llhls');
+  await until(async () => (await tab.locator('#quality option').count()) === 1 + variants.length, {
+    what: 'the quality menu back with LL-HLS',
+    timeoutMs: 20_000,
+  });
+  expect(await tab.isVisible('#quality')).toBe(true);
+  expect(await tab.inputValue('#quality')).toBe('auto');
+  await tab.close();
+}, 60_000);
