@@ -7,8 +7,8 @@ import { LivePackager, LlhlsHttp } from '@glint/llhls-packager';
 import { type Fixture, launchChromium, makeFixture, until } from '@glint/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { feedLadder } from '../support/ladder-feeder.ts';
 import { readStreamInfs } from '../support/ladder-hls.ts';
+import { feedLadder } from '../support/live-feeder.ts';
 import { expectedLabels, openWatchPage, view, waitForHeight, waitForPlayback } from '../support/quality-page.ts';
 import { startWatchOrigin, type WatchOrigin } from '../support/watch-origin.ts';
 
