@@ -139,11 +139,13 @@ it('with a single-variant playlist, hides the menu and still shows the rendition
   await tab.close();
 }, 60_000);
 
-it('offers no HLS quality in WebRTC mode, and the menu comes back with LL-HLS', async () => {
+it('offers no HLS quality in WebRTC mode; back on LL-HLS the menu returns with the pick the viewer made', async () => {
   const tab = await browser.newPage();
   await openWatchPage(tab, origin.watchUrl);
   await waitForPlayback(tab);
-  expect(await tab.isVisible('#quality')).toBe(true);
+  const label = expectedLabels(variants)[2] ?? '';
+  await tab.selectOption('#quality', { label });
+  await waitForHeight(tab, 240);
   // This origin has no WHEP endpoint: the page stays in WebRTC mode, retrying, with nothing to choose.
   await tab.click('#mode-webrtc');
   await until(async () => (await tab.isHidden('#quality-menu')) && (await tab.textContent('#rendition')) === '–', {
@@ -154,7 +156,15 @@ it('offers no HLS quality in WebRTC mode, and the menu comes back with LL-HLS', 
     what: 'the quality menu back with LL-HLS',
     timeoutMs: 20_000,
   });
+  // A new hls.js instance, the same pick: 240p plays again, chosen by hand.
+  await until(
+    async () => {
+      const v = await view(tab);
+      return !v.autoLevelEnabled && v.levelHeight === 240 && v.videoHeight === 240 && v.rendition.startsWith('240p');
+    },
+    { what: 'the new player back on 240p', timeoutMs: 20_000 },
+  );
   expect(await tab.isVisible('#quality')).toBe(true);
-  expect(await tab.inputValue('#quality')).toBe('auto');
+  expect(await tab.locator('#quality option:checked').textContent()).toBe(label);
   await tab.close();
 }, 60_000);

@@ -1,7 +1,8 @@
 /**
  * The watch page's quality menu: a labelled <select> ("Auto" and one entry per rendition) and a readout of the
  * rendition on screen with its bitrate. It drives any QualityControl (hls.js today); with none, or with a single
- * rendition, the select is hidden and the readout stays.
+ * rendition, the select is hidden and the readout stays. A rendition the viewer picked is picked again when a new
+ * player comes (a retry, a return from WebRTC): by its label, else by its resolution.
  */
 import type { QualityControl, QualityState } from '../../hls/quality-control.ts';
 
@@ -16,8 +17,24 @@ export function qualityMenu(select: HTMLSelectElement, wrapper: HTMLElement, rea
   let control: QualityControl | null = null;
   let unsubscribe = () => {};
   let shownOptions = '';
+  /** The viewer's last pick (null: Auto), and whether this control has been given it. */
+  let wanted: { label: string; resolution: string } | null = null;
+  let reapplied = false;
 
-  const render = (state: QualityState) => {
+  const reapply = (state: QualityState) => {
+    if (reapplied || !control || !wanted || state.chosen !== AUTO || state.options.length === 0) return;
+    reapplied = true;
+    const { label, resolution } = wanted;
+    const match =
+      state.options.find((o) => o.label === label) ??
+      (resolution ? state.options.find((o) => o.resolution === resolution) : undefined);
+    if (match) control.choose(match.index);
+  };
+
+  const render = (given: QualityState) => {
+    reapply(given);
+    // Reapplying changed the choice (and rendered it already): show what holds now.
+    const state = control ? control.state() : given;
     // Rebuild the list only when it changed, so an open menu is not reset by every level switch.
     const key = state.options.map((o) => `${o.index}:${o.label}`).join('|');
     if (key !== shownOptions) {
@@ -37,7 +54,11 @@ export function qualityMenu(select: HTMLSelectElement, wrapper: HTMLElement, rea
 
   select.addEventListener('change', () => {
     if (!control) return;
-    control.choose(select.value === AUTO ? AUTO : Number(select.value));
+    const choice = select.value === AUTO ? AUTO : Number(select.value);
+    const option = control.state().options.find((o) => o.index === choice);
+    wanted = option ? { label: option.label, resolution: option.resolution } : null;
+    reapplied = true;
+    control.choose(choice);
   });
 
   return {
@@ -45,6 +66,7 @@ export function qualityMenu(select: HTMLSelectElement, wrapper: HTMLElement, rea
       unsubscribe();
       control = next;
       shownOptions = '';
+      reapplied = false;
       if (!next) {
         select.replaceChildren();
         wrapper.hidden = true;
