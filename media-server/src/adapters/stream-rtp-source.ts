@@ -1,11 +1,15 @@
 import { randomInt } from 'node:crypto';
 import { Listeners } from '@glint/media-core';
 import { OPUS_DEFAULT_PAYLOAD_TYPE } from '../protocols/rtp/opus.ts';
-import type { MediaKind, RtpCodec, RtpSource } from '../sfu/types.ts';
+import type { MediaKind, RtpCodec, RtpSource, VideoLayer } from '../sfu/types.ts';
 import type { LiveStream } from '../stream/live-stream.ts';
 import type { StreamEvent } from '../stream/types.ts';
 import type { TranscodeLatency } from '../transcode/aac-to-opus.ts';
+import { H264_REENCODE_BITRATE_KBPS } from '../transcode/h264-reencoder.ts';
+import type { ChannelLadder, LadderRung } from '../transcode/ladder/types.ts';
 import { AudioRtpPath } from './stream-rtp/audio-rtp-path.ts';
+import { BitrateMeter } from './stream-rtp/bitrate-meter.ts';
+import { RungLayer } from './stream-rtp/rung-layer.ts';
 import { type BFrameMode, VideoRtpPath } from './stream-rtp/video-rtp-path.ts';
 
 export const H264_DEFAULT_PAYLOAD_TYPE = 102;
@@ -33,6 +37,11 @@ export interface StreamRtpSourceOptions {
   readonly reencodeKeyframeIntervalMs?: number;
   /** ffmpeg for both transcoders. Default: fluent-ffmpeg's (FFMPEG_PATH, then PATH). */
   readonly ffmpegPath?: string;
+  /**
+   * The channel's transcoding ladder: each running rung becomes a video layer beside the source's own (`source`),
+   * and the SFU picks one per viewer by its bandwidth. Rungs that start later (or restart) are added as they come.
+   */
+  readonly ladder?: ChannelLadder;
   /** Errors that do not stop the source (a bad access unit, a transcoder failure); log them. */
   readonly onError?: (error: unknown) => void;
 }
@@ -48,6 +57,12 @@ export class StreamRtpSource implements RtpSource {
   readonly #video: VideoRtpPath;
   readonly #audio: AudioRtpPath;
   readonly #closeListeners: Listeners;
+  readonly #bitrate = new BitrateMeter();
+  readonly #options: StreamRtpSourceOptions;
+  readonly #rungs = new Map<string, RungLayer>();
+  readonly #layerListeners: Listeners<[VideoLayer]>;
+  readonly #sourceLayer: VideoLayer;
+  #detachLadder: () => void = () => {};
   #closed = false;
   keyframeRequests = 0;
 
@@ -55,6 +70,9 @@ export class StreamRtpSource implements RtpSource {
     this.channelId = stream.channelId;
     const onError = (error: unknown) => options.onError?.(error);
     this.#closeListeners = new Listeners(onError);
+    this.#layerListeners = new Listeners<[VideoLayer]>(onError);
+    this.#options = options;
+    this.#sourceLayer = this.#makeSourceLayer();
     const { maxPayloadBytes, reencodeBitrateKbps, reencodeKeyframeIntervalMs, opusBitrateKbps, ffmpegPath } = options;
     this.#video = new VideoRtpPath({
       ssrc: options.videoSsrc ?? randomInt(1, 0xffff_ffff),
@@ -77,6 +95,64 @@ export class StreamRtpSource implements RtpSource {
       onEvent: (event) => this.#onEvent(event),
       onEnd: () => void this.close(),
     });
+    const { ladder } = options;
+    if (ladder && !this.#closed) {
+      this.#detachLadder = ladder.onRung((rung) => this.#addRung(rung));
+      for (const rung of ladder.rungs()) this.#addRung(rung);
+    }
+  }
+
+  /** Without a ladder: the source's video alone. */
+  videoLayers(): readonly VideoLayer[] {
+    return [this.#sourceLayer, ...this.#rungs.values()];
+  }
+
+  onVideoLayer(listener: (layer: VideoLayer) => void): () => void {
+    if (this.#closed) return () => {};
+    return this.#layerListeners.add(listener);
+  }
+
+  #makeSourceLayer(): VideoLayer {
+    const self = this;
+    return {
+      id: 'source',
+      get width() {
+        return self.#video.size.width;
+      },
+      get height() {
+        return self.#video.size.height;
+      },
+      get bitrateKbps() {
+        return self.#video.reencoded
+          ? (self.#options.reencodeBitrateKbps ?? H264_REENCODE_BITRATE_KBPS)
+          : self.#bitrate.kbps;
+      },
+      onRtp: (listener) => this.onRtp('video', listener),
+      requestKeyframe: () => this.requestKeyframe(),
+      onEnd: (listener) => this.onClose(listener),
+    };
+  }
+
+  #addRung(rung: LadderRung): void {
+    if (this.#closed || rung.stream.ended) return;
+    if (rung.name === 'source') {
+      this.#options.onError?.(new Error('a ladder rung may not be named "source" (the source layer\'s id); ignored'));
+      return;
+    }
+    this.#rungs.get(rung.name)?.end();
+    const layer: RungLayer = new RungLayer(rung, {
+      ssrc: randomInt(1, 0xffff_ffff),
+      payloadType: this.#options.videoPayloadType ?? H264_DEFAULT_PAYLOAD_TYPE,
+      requestKeyframe: () => this.requestKeyframe(),
+      onError: (error) => this.#options.onError?.(error),
+      ...(this.#options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: this.#options.maxPayloadBytes }),
+    });
+    if (layer.ended) return;
+    this.#rungs.set(rung.name, layer);
+    layer.onEnd(() => {
+      if (this.#rungs.get(rung.name) === layer) this.#rungs.delete(rung.name);
+    });
+    this.#layerListeners.emit(layer);
   }
 
   /** Tracks known so far: video once the stream's SPS arrived, audio once its audio config did. */
@@ -135,6 +211,9 @@ export class StreamRtpSource implements RtpSource {
     if (this.#closed) return this.#audio.close();
     this.#closed = true;
     this.#detach();
+    this.#detachLadder();
+    for (const rung of [...this.#rungs.values()]) rung.end();
+    this.#layerListeners.clear();
     const stopped = Promise.all([this.#audio.close(), this.#video.close()]).then(() => {});
     this.#closeListeners.emit();
     this.#closeListeners.clear();
@@ -155,6 +234,7 @@ export class StreamRtpSource implements RtpSource {
         this.#audio.setConfig(event.config);
         return;
       case 'video':
+        this.#bitrate.push(event.au.data.byteLength, event.au.dts90k);
         this.#video.push(event.au);
         return;
       case 'audio':

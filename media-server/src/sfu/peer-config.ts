@@ -4,9 +4,11 @@ import {
   type PeerConfig,
   type RTCCertificate,
   RTCRtpCodecParameters,
+  useAbsSendTime,
   useFIR,
   useNACK,
   usePLI,
+  useREMB,
   useSdesMid,
 } from 'werift';
 import { PUBLISHER_H264_PROFILES } from './sdp-codecs.ts';
@@ -32,7 +34,7 @@ const LEVEL_IDS: Record<(typeof PUBLISHER_H264_PROFILES)[number], string> = {
 };
 
 /** Local codec list: werift matches by MIME type only, so one H.264 entry per profile we speak, 42e01f first. */
-function videoCodecs(): RTCRtpCodecParameters[] {
+function videoCodecs(remb: boolean): RTCRtpCodecParameters[] {
   let pt = 102;
   const h264 = PUBLISHER_H264_PROFILES.map(
     (profile) =>
@@ -40,7 +42,7 @@ function videoCodecs(): RTCRtpCodecParameters[] {
         mimeType: 'video/H264',
         clockRate: 90000,
         payloadType: pt++,
-        rtcpFeedback: [useNACK(), usePLI(), useFIR()],
+        rtcpFeedback: remb ? [useNACK(), usePLI(), useFIR(), useREMB()] : [useNACK(), usePLI(), useFIR()],
         parameters: `level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=${LEVEL_IDS[profile]}`,
       }),
   );
@@ -84,13 +86,16 @@ export function advertisedAddresses(ice: IceOptions, interfaces: () => Interface
 /**
  * ICE-lite, no STUN gathering (werift would otherwise look up a public STUN server on its own), only the
  * advertised addresses, max-bundle, and no transport-wide congestion control header extension (it made Chromium's estimate
- * collapse on the publisher leg; see the werift note).
+ * collapse on the publisher leg; see the werift note). `bandwidthFeedback` (viewers): REMB and abs-send-time on video,
+ * so the viewer reports its receive estimate and the SFU can pick its video layer.
  */
 export function serverPeerConfig(
   ice: IceOptions,
   onStunRequest?: () => void,
   certificate?: RTCCertificate,
+  options: { readonly bandwidthFeedback?: boolean } = {},
 ): Partial<PeerConfig> {
+  const remb = options.bandwidthFeedback === true;
   const bind = ice.bindAddress ?? '127.0.0.1';
   const config: Partial<PeerConfig> = {
     iceLite: true,
@@ -102,8 +107,9 @@ export function serverPeerConfig(
     iceAdditionalHostAddresses: advertisedAddresses(ice),
     // One transport for every section (checkOfferShape refuses offers that are not bundled).
     bundlePolicy: 'max-bundle',
-    codecs: { video: videoCodecs(), audio: audioCodecs() },
-    headerExtensions: { video: [useSdesMid()], audio: [useSdesMid()] },
+    codecs: { video: videoCodecs(remb), audio: audioCodecs() },
+    // A viewer's receive-side estimate (REMB) is what picks its video layer; abs-send-time makes it precise.
+    headerExtensions: { video: remb ? [useSdesMid(), useAbsSendTime()] : [useSdesMid()], audio: [useSdesMid()] },
     // Called for each STUN request the peer sends: its consent checks are our liveness signal.
     iceFilterStunResponse: () => {
       onStunRequest?.();

@@ -107,3 +107,13 @@ export function chooseViewerVideo(sourceFmtp: string | undefined): CodecChooser 
     );
   };
 }
+
+/**
+ * Leaves transport-wide congestion control out of a viewer's offer. werift echoes the offer's feedback types in its
+ * answer, and a Chromium receiver that has `transport-cc` negotiated sends only transport feedback, never REMB;
+ * werift does not number packets for it, so the viewer would report no estimate at all. Without it the viewer
+ * runs its receive-side estimator and sends REMB, which picks its video layer.
+ */
+export function withoutTransportCc(sdp: string): string {
+  return sdp.replace(/^a=rtcp-fb:\d+ transport-cc\r?\n/gm, '');
+}

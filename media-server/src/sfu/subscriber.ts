@@ -3,7 +3,13 @@
  * a viewer whose sends fail or pile up is ended without touching the others.
  */
 import { randomUUID } from 'node:crypto';
-import { type RTCCertificate, RTCPeerConnection, type RTCRtpSender, RtcpPayloadSpecificFeedback } from 'werift';
+import {
+  ReceiverEstimatedMaxBitrate,
+  type RTCCertificate,
+  RTCPeerConnection,
+  type RTCRtpSender,
+  RtcpPayloadSpecificFeedback,
+} from 'werift';
 import { answerOffer } from './negotiate.ts';
 import { type IceOptions, serverPeerConfig } from './peer-config.ts';
 import type { PeerEndReason, PeerTimeouts, PeerWatch } from './peer-watch.ts';
@@ -23,6 +29,8 @@ export interface SubscriberOptions extends PeerTimeouts {
   /** Sends not yet settled before the viewer counts as stuck and is dropped. */
   readonly maxInFlightSends: number;
   readonly onKeyframeNeeded: () => void;
+  /** The viewer's receive bandwidth estimate (REMB on its video), bit/s, as each one arrives. */
+  readonly onBandwidthEstimate?: (subscriber: Subscriber, bps: number) => void;
   /** ICE and DTLS are done: media may flow (nothing is forwarded or transcoded for a viewer before this). */
   readonly onConnected: (subscriber: Subscriber) => void;
   readonly onEnd: (subscriber: Subscriber, reason: SubscriberEndReason, error?: unknown) => void;
@@ -49,7 +57,9 @@ export class Subscriber {
   constructor(channelId: string, options: SubscriberOptions) {
     this.channelId = channelId;
     this.#options = options;
-    this.#pc = new RTCPeerConnection(serverPeerConfig(options.ice, () => this.#watch?.touch(), options.certificate));
+    this.#pc = new RTCPeerConnection(
+      serverPeerConfig(options.ice, () => this.#watch?.touch(), options.certificate, { bandwidthFeedback: true }),
+    );
   }
 
   get connected(): boolean {
@@ -72,8 +82,10 @@ export class Subscriber {
       this.#senders[kind] ??= sender;
       sender.onPictureLossIndication.subscribe(() => this.#keyframeNeeded());
       sender.onRtcp.subscribe((packet) => {
-        if (packet instanceof RtcpPayloadSpecificFeedback && packet.feedback.count === FIR_FMT) {
-          this.#keyframeNeeded();
+        if (!(packet instanceof RtcpPayloadSpecificFeedback)) return;
+        if (packet.feedback.count === FIR_FMT) this.#keyframeNeeded();
+        else if (kind === 'video' && packet.feedback instanceof ReceiverEstimatedMaxBitrate) {
+          this.#options.onBandwidthEstimate?.(this, Number(packet.feedback.bitrate));
         }
       });
     }
@@ -108,6 +120,11 @@ export class Subscriber {
       }
     }
     return total;
+  }
+
+  /** Hands one video packet to the sender (see `send`). */
+  sendVideo(packet: Buffer): void {
+    this.send('video', packet);
   }
 
   /** Hands one packet to the sender; never awaits. werift parses the bytes into its own copy per sender. */

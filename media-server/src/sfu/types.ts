@@ -22,6 +22,31 @@ export interface RtpSource {
   requestKeyframe(): void;
   /** The source is gone: subscribers are told and closed. */
   onClose(listener: () => void): () => void;
+  /**
+   * Optional video layers (simulcast-like): the source's own video and one layer per transcoding rung, any order.
+   * Without them the SFU forwards `onRtp('video')` as the one layer. Every layer is H.264 packetization mode 1 on
+   * its own SSRC and sequence; the SFU rewrites SSRC, sequence numbers and timestamps so a viewer switching layers
+   * sees one track.
+   */
+  videoLayers?(): readonly VideoLayer[];
+  /** A layer appeared (a rung started or restarted). Returns a remover. */
+  onVideoLayer?(listener: (layer: VideoLayer) => void): () => void;
+}
+
+/** One encoding of a source's video that viewers can be switched to, at its keyframes. */
+export interface VideoLayer {
+  /** Stable for the layer's life and unique among the source's layers: `source`, or the rung's name (`480p`). */
+  readonly id: string;
+  readonly width: number;
+  readonly height: number;
+  /** kbit/s a viewer needs for it: a rung's configured rate, the source's measured one (0 while unknown). */
+  readonly bitrateKbps: number;
+  /** Whole serialized RTP packets; a new listener starts at a keyframe (or the current GOP, squeezed). */
+  onRtp(listener: (packet: Buffer) => void): () => void;
+  /** Asks for a keyframe on this layer (a rung's keyframes follow the source's: the request goes to the source). */
+  requestKeyframe(): void;
+  /** The layer stopped (rung shed or restarted, source gone); called at once if it already has. */
+  onEnd(listener: () => void): () => void;
 }
 
 export interface SessionDescription {
@@ -39,6 +64,11 @@ export interface SubscribeOptions {
    * the time it holds resources without having proved it is a real peer.
    */
   readonly onSettled?: () => void;
+  /**
+   * A layer id (`source`, `480p`, …) the viewer wants instead of the automatic choice by its bandwidth; while the
+   * source has no such layer, the choice is automatic.
+   */
+  readonly layer?: string;
 }
 
 /** The SFU as the HTTP layer (WHEP) and the bridges see it. */

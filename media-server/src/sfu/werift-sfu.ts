@@ -3,15 +3,16 @@
  * awaiting any of them. Keyframe requests from viewers are coalesced per channel before reaching the source.
  */
 import type { Logger } from 'pino';
-import { GopCache } from '../protocols/rtp/gop-cache.ts';
 import { serverCertificate } from './dtls-certificate.ts';
 import { NoSourceError, SfuClosedError } from './errors.ts';
 import { KeyframeGate } from './keyframe-gate.ts';
+import type { LayerSelectorOptions } from './layer-selector.ts';
 import type { IceOptions } from './peer-config.ts';
 import { PEER_TIMEOUT_DEFAULTS, type PeerTimeouts } from './peer-watch.ts';
-import { chooseOpus, chooseViewerVideo, pruneOffer } from './sdp-codecs.ts';
+import { chooseOpus, chooseViewerVideo, pruneOffer, withoutTransportCc } from './sdp-codecs.ts';
 import { Subscriber, type SubscriberEndReason } from './subscriber.ts';
-import type { MediaKind, RtpSource, SessionDescription, Sfu, SubscribeOptions, SubscriberInfo } from './types.ts';
+import type { RtpSource, SessionDescription, Sfu, SubscribeOptions, SubscriberInfo } from './types.ts';
+import { VideoLayerRoute } from './video-layer-route.ts';
 
 export interface WeriftSfuOptions extends Partial<PeerTimeouts> {
   readonly ice?: IceOptions;
@@ -19,6 +20,8 @@ export interface WeriftSfuOptions extends Partial<PeerTimeouts> {
   readonly keyframeIntervalMs?: number;
   /** Unsettled sends before a viewer counts as stuck and is dropped. */
   readonly maxInFlightSends?: number;
+  /** Headrooms and holds of the per-viewer layer choice (sources with video layers); defaults LAYER_SELECTOR_DEFAULTS. */
+  readonly layerSelector?: Partial<LayerSelectorOptions>;
   readonly logger?: Logger;
 }
 
@@ -38,11 +41,10 @@ interface ChannelRoute {
    * (and re-encodes B-frame video) for as long as anyone listens, so a viewer that never completes ICE must not.
    */
   forwarding: Array<() => void> | null;
-  /** The current GOP of the forwarded video, so a viewer joining others starts at once (see GopCache). */
-  readonly gop: GopCache;
+  /** The video: its layers (or its one track) with their GOPs, and which layer each viewer gets. */
+  readonly video: VideoLayerRoute;
 }
 
-const KINDS: readonly MediaKind[] = ['video', 'audio'];
 export const VIEWER_CODEC_HINT = 'this stream is H.264 with Opus audio; use a browser that receives H.264';
 
 export class WeriftSfu implements Sfu {
@@ -65,15 +67,25 @@ export class WeriftSfu implements Sfu {
   addSource(source: RtpSource): void {
     if (this.#closed) throw new SfuClosedError();
     this.removeSource(source.channelId);
+    const gate = new KeyframeGate(() => this.#requestKeyframe(source), {
+      intervalMs: this.#options.keyframeIntervalMs ?? SFU_DEFAULTS.keyframeIntervalMs,
+    });
     const route: ChannelRoute = {
       source,
-      gate: new KeyframeGate(() => this.#requestKeyframe(source), {
-        intervalMs: this.#options.keyframeIntervalMs ?? SFU_DEFAULTS.keyframeIntervalMs,
-      }),
+      gate,
       subscribers: new Set(),
       detach: [],
       forwarding: null,
-      gop: new GopCache(),
+      video: new VideoLayerRoute(source, {
+        requestKeyframe: () => gate.request(),
+        ...(this.#options.layerSelector ? { selector: this.#options.layerSelector } : {}),
+        onSwitch: (viewer, from, to) =>
+          this.#log?.info(
+            { channelId: source.channelId, subscriber: (viewer as Subscriber).logTag, from, to },
+            'WHEP viewer switched video layer',
+          ),
+        onError: (error) => this.#log?.warn({ err: error, channelId: source.channelId }, 'video layer refused'),
+      }),
     };
     route.detach.push(
       source.onClose(() => {
@@ -90,6 +102,7 @@ export class WeriftSfu implements Sfu {
     this.#channels.delete(channelId);
     for (const detach of route.detach) detach();
     this.#stopForwarding(route);
+    route.video.close();
     route.gate.close();
     for (const subscriber of [...route.subscribers]) void subscriber.end('source-ended');
     this.#log?.info({ channelId }, 'SFU source removed');
@@ -97,19 +110,25 @@ export class WeriftSfu implements Sfu {
 
   /** Listens to the source's tracks as they are now (an RTMP source knows its codecs only once media came). */
   #startForwarding(route: ChannelRoute): void {
-    if (route.forwarding) return;
-    route.forwarding = KINDS.filter((kind) => route.source.codecs[kind]).map((kind) =>
-      route.source.onRtp(kind, (packet) => {
-        if (kind === 'video') route.gop.push(packet);
-        for (const subscriber of route.subscribers) subscriber.send(kind, packet);
-      }),
-    );
+    if (route.forwarding) {
+      if (route.source.codecs.video) route.video.start();
+      return;
+    }
+    const audio = route.source.codecs.audio
+      ? [
+          route.source.onRtp('audio', (packet) => {
+            for (const subscriber of route.subscribers) subscriber.send('audio', packet);
+          }),
+        ]
+      : [];
+    route.forwarding = audio;
+    if (route.source.codecs.video) route.video.start();
   }
 
   #stopForwarding(route: ChannelRoute): void {
     for (const detach of route.forwarding ?? []) detach();
     route.forwarding = null;
-    route.gop.clear();
+    route.video.stop();
   }
 
   hasSource(channelId: string): boolean {
@@ -153,14 +172,17 @@ export class WeriftSfu implements Sfu {
       idleTimeoutMs: this.#options.idleTimeoutMs ?? PEER_TIMEOUT_DEFAULTS.idleTimeoutMs,
       maxInFlightSends: this.#options.maxInFlightSends ?? SFU_DEFAULTS.maxInFlightSends,
       onKeyframeNeeded: () => route.gate.request(),
+      onBandwidthEstimate: (s, bps) => route.video.estimate(s, bps),
       onConnected: (s) => {
         settle();
         // The source may have been replaced while this viewer connected; it is ended with the old one then.
         if (this.#channels.get(channelId) === route) {
+          // Others watching: the chosen layer's GOP so far is held, and this viewer starts with it; else the first
+          // listener of each layer gets its burst as forwarding starts.
           const joinsOthers = route.forwarding !== null;
+          if (!joinsOthers) route.video.connected(s);
           this.#startForwarding(route);
-          // Others are watching, so the GOP so far is held: this viewer starts with it instead of the next keyframe.
-          if (joinsOthers) for (const packet of route.gop.burst()) s.send('video', packet);
+          if (joinsOthers) route.video.connected(s);
         }
         this.#log?.info({ channelId, subscriber: s.logTag, viewers: route.subscribers.size }, 'WHEP viewer connected');
       },
@@ -173,8 +195,9 @@ export class WeriftSfu implements Sfu {
     });
     this.#subscribers.set(subscriber.id, subscriber);
     route.subscribers.add(subscriber);
+    route.video.addViewer(subscriber, options.layer ?? null);
     try {
-      const answer = await subscriber.answer(sdp, kinds);
+      const answer = await subscriber.answer(withoutTransportCc(sdp), kinds);
       if (subscriber.ended) throw new NoSourceError(channelId);
       this.#log?.info(
         { channelId, subscriber: subscriber.logTag, video: chosen.video?.fmtpLine, viewers: route.subscribers.size },
@@ -215,6 +238,35 @@ export class WeriftSfu implements Sfu {
       }));
   }
 
+  /**
+   * Pins a viewer to a video layer (`source`, a rung's name) or, with null, lets its bandwidth choose again. The
+   * switch happens at the layer's next keyframe. False when there is no such viewer.
+   */
+  setViewerLayer(id: string, layerId: string | null): boolean {
+    const subscriber = this.#subscribers.get(id);
+    const route = subscriber && this.#channels.get(subscriber.channelId);
+    if (!subscriber || !route) return false;
+    route.video.setManual(subscriber, layerId);
+    return true;
+  }
+
+  /** The layer a viewer gets, the one it waits for, its bandwidth estimate (kbit/s) and its switches so far. */
+  viewerLayer(id: string): ReturnType<VideoLayerRoute['viewerLayer']> {
+    const subscriber = this.#subscribers.get(id);
+    const route = subscriber && this.#channels.get(subscriber.channelId);
+    return subscriber && route ? route.video.viewerLayer(subscriber) : undefined;
+  }
+
+  /** A channel's video layers as the SFU sees them now. */
+  videoLayers(channelId: string): Array<{ id: string; width: number; height: number; bitrateKbps: number }> {
+    return (this.#channels.get(channelId)?.video.layers ?? []).map(({ id, width, height, bitrateKbps }) => ({
+      id,
+      width,
+      height,
+      bitrateKbps,
+    }));
+  }
+
   /** Keyframe requests asked for by viewers and those that reached the source, per channel. */
   keyframeStats(channelId: string): { requested: number; sent: number } | undefined {
     const gate = this.#channels.get(channelId)?.gate;
@@ -230,6 +282,7 @@ export class WeriftSfu implements Sfu {
   #forget(subscriber: Subscriber, route: ChannelRoute, reason: SubscriberEndReason, error: unknown): void {
     this.#subscribers.delete(subscriber.id);
     route.subscribers.delete(subscriber);
+    route.video.removeViewer(subscriber);
     if (![...route.subscribers].some((s) => s.connected)) this.#stopForwarding(route);
     const fields = {
       channelId: subscriber.channelId,

@@ -82,6 +82,23 @@ export class VideoRtpPath {
     return this.#bframes.seen;
   }
 
+  /** Whether what goes out is the re-encoding (B-frames seen, or always by option). */
+  get reencoded(): boolean {
+    return this.#reencoded;
+  }
+
+  /** The picture size from the stream's SPS, 0×0 before it. */
+  get size(): { width: number; height: number } {
+    const sps = this.#config.config?.sps[0];
+    if (!sps) return { width: 0, height: 0 };
+    try {
+      const { width, height } = codec.parseSps(sps);
+      return { width, height };
+    } catch {
+      return { width: 0, height: 0 };
+    }
+  }
+
   get listenerCount(): number {
     return this.#out.size;
   }

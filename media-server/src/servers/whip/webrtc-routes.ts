@@ -2,7 +2,9 @@
  * WHIP (RFC 9725) ingest and WHEP viewing as one encapsulated Fastify plugin:
  *   POST   /whip/:channel        offer in (Bearer stream key), answer out, 201 + Location
  *   DELETE /whip/session/:id     ends the publish (Bearer: the same stream key)
- *   POST   /whep/:channel        anonymous viewer offer, answer out, 201 + Location
+ *   POST   /whep/:channel        anonymous viewer offer, answer out, 201 + Location; `?layer=<id>` pins the video
+ *                                 layer (`source` or a ladder rung's name, e.g. `480p`) instead of choosing it by
+ *                                 the viewer's bandwidth (REMB); a layer the channel lacks leaves the choice automatic
  *   DELETE /whep/session/:id     ends the viewer
  * No trickle ICE and no ICE restart: the answer carries every candidate (ICE-lite), so PATCH is 405 (RFC 9725
  * §4.3.1). OPTIONS answers CORS preflights so browser publishers can read Location and ETag.
@@ -81,6 +83,8 @@ export interface WebrtcRoutesHandle {
 }
 
 const CHANNEL = /^[A-Za-z0-9_-]{1,64}$/;
+/** A video layer id as a WHEP viewer may ask for it (`source`, or a rung name: see RungSpec.name). */
+const LAYER = /^[A-Za-z0-9_-]{1,32}$/;
 const SESSION_METHODS = 'DELETE, OPTIONS';
 const COLLECTION_METHODS = 'POST, OPTIONS';
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'POST'] as const;
@@ -221,11 +225,15 @@ export function webrtcRoutes(
       const { channel } = request.params as { channel: string };
       const offer = sdpBody(request.headers['content-type'], request.body);
       if (!CHANNEL.test(channel)) throw new HttpRefusal(404, 'NO_SUCH_CHANNEL', 'no such channel; check the link');
+      const { layer } = request.query as { layer?: unknown };
+      if (layer !== undefined && (typeof layer !== 'string' || !LAYER.test(layer))) {
+        throw new HttpRefusal(400, 'BAD_LAYER', 'layer must be "source" or a quality name such as 480p');
+      }
       const lease = gate.lease(request);
       let subscribed: Awaited<ReturnType<Sfu['subscribe']>>;
       try {
         subscribed = await negotiations.run(() =>
-          deps.sfu.subscribe(channel, { sdp: offer }, { onSettled: lease.release }),
+          deps.sfu.subscribe(channel, { sdp: offer }, { onSettled: lease.release, ...(layer ? { layer } : {}) }),
         );
       } catch (error) {
         lease.release();
