@@ -201,3 +201,40 @@ describe('Ladder without rungs', () => {
     await ladder.close();
   });
 });
+
+describe('Ladder under overload and at the source end', () => {
+  it('sheds the top rung when ffmpeg lags too long, then the next; with none left, no ffmpeg', async () => {
+    const source = new LiveStream('chan-3', 'rtmp', Date.now(), () => {});
+    // Any lag counts as overload here, so the shedding runs its course in seconds.
+    const ladder = new Ladder({ source, spec: SPEC, overload: { maxLagMs: 0, forMs: 800 } });
+    const rungs = collect(ladder);
+    const playback = playSource(source, clip);
+    try {
+      await until(() => ladder.stats.shedRungs === 2 && ladder.stats.pid === undefined, {
+        what: 'both rungs shed',
+        timeoutMs: 15_000,
+      });
+      expect(rungs.map((r) => r.rung.name)).toEqual(['480p', '360p', '360p']);
+      expect(rungs.every((r) => r.ended)).toBe(true);
+      expect(ladder.rungs()).toEqual([]);
+      expect(ladder.stats.restarts).toBe(0);
+    } finally {
+      playback.stop();
+      await ladder.close();
+    }
+  }, 20_000);
+
+  it('ends the rungs and kills ffmpeg when the source ends', async () => {
+    const source = new LiveStream('chan-4', 'rtmp', Date.now(), () => {});
+    const ladder = new Ladder({ source, spec: parseLadderSpec('360p30:700') });
+    const rungs = collect(ladder);
+    const playback = playSource(source, clip);
+    await until(() => (rungs[0]?.aus.length ?? 0) > 10, { what: 'the 360p rung', timeoutMs: 15_000 });
+    const pid = ladder.stats.pid!;
+    playback.stop();
+    source.end('unpublish');
+    expect(rungs[0]!.ended).toBe(true);
+    await until(() => !isAlive(pid), { what: 'ffmpeg gone' });
+    expect(ladder.stats.pid).toBeUndefined();
+  }, 20_000);
+});
