@@ -14,6 +14,8 @@ import { PEER_TIMEOUT_DEFAULTS } from './sfu/peer-watch.ts';
 import { SFU_DEFAULTS } from './sfu/werift-sfu.ts';
 import { OPUS_BITRATE_KBPS } from './transcode/aac-to-opus.ts';
 import { H264_REENCODE_BITRATE_KBPS, H264_REENCODE_KEYFRAME_INTERVAL_MS } from './transcode/h264-reencoder.ts';
+import { DEFAULT_LADDER_SPEC, parseLadderSpec } from './transcode/ladder/ladder-spec.ts';
+import type { RungSpec } from './transcode/ladder/types.ts';
 
 /** A setting Glint cannot use; the message names the variable (or key) and what it accepts. */
 export class ConfigError extends GlintError<'CONFIG_INVALID'> {
@@ -281,6 +283,14 @@ export const SETTINGS = {
     H264_REENCODE_KEYFRAME_INTERVAL_MS,
     'keyframe interval of that re-encoded video (a viewer joins at the next one)',
   ),
+  ladder: setting<readonly RungSpec[]>({
+    env: 'GLINT_LADDER',
+    default: parseLadderSpec(DEFAULT_LADDER_SPEC),
+    defaultText: `\`${DEFAULT_LADDER_SPEC}\``,
+    parse: parseLadderSpec,
+    doc: 'transcoded renditions per channel, `<height>p<fps>:<kbit/s>` comma-separated (rungs not below the source’s height are skipped), or `source` for none',
+    group: 'server',
+  }),
   metricsToken: setting<string | undefined>({
     env: 'GLINT_METRICS_TOKEN',
     default: undefined,
