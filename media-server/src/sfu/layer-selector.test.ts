@@ -37,7 +37,7 @@ describe('LayerSelector', () => {
   });
 
   it('goes down only after the estimate stayed under 1.1 × the layer for a second, to what it carries', () => {
-    const s = new LayerSelector({ downHoldMs: 1000 });
+    const s = new LayerSelector({ downHeadroom: 1.1, downHoldMs: 1000 });
     // 2,600 < 1.1 × 2,500: under, but a blip of half a second back over resets the hold.
     const chosen = run(s, 'source', [5000, 2600, 2600, 3000, 2600, 2600, 2600, 2600, 1200, 1200]);
     expect(chosen).toEqual([
@@ -68,7 +68,7 @@ describe('LayerSelector', () => {
 
   it('does not flip between two layers on an estimate between the two thresholds', () => {
     const s = new LayerSelector();
-    expect(LAYER_SELECTOR_DEFAULTS.downHoldMs).toBe(1500);
+    expect(LAYER_SELECTOR_DEFAULTS).toMatchObject({ downHeadroom: 1, downHoldMs: 1500, carryHeadroom: 1.1 });
     // 1,200: under 1.1 × 2,500 (down from source) and under 1.3 × 2,500 (no way back up).
     const chosen = run(s, 'source', Array(100).fill(1200));
     expect(new Set(chosen.slice(10))).toEqual(new Set(['480p']));
@@ -95,6 +95,39 @@ describe('LayerSelector', () => {
     expect(s.choose(LAYERS, 'gone', 100)).toBe('480p');
     expect(s.choose(LAYERS, 'gone', 60_000)).toBe('source');
     expect(s.choose([], 'source', 0)).toBeNull();
+  });
+
+  it('takes loss over 10 % as a cap under the current layer, REMB or not, and ignores lesser loss', () => {
+    const s = new LayerSelector();
+    // 30 % lost on the source (2,500): the estimate is capped at 2,500 × 0.85 = 2,125 < 1.1 × 2,500, and after the
+    // hold the viewer goes to the highest layer that carries: 480p (1.1 × 1,000 ≤ 2,125).
+    let current = 'source';
+    for (let t = 0; t <= 2000; t += 250) {
+      s.loss(0.3, t);
+      current = s.choose(LAYERS, current, t) ?? '';
+    }
+    expect(current).toBe('480p');
+    const calm = new LayerSelector();
+    calm.estimate(10_000, 0);
+    for (let t = 0; t <= 3000; t += 250) {
+      calm.loss(0.05, t);
+      expect(calm.choose(LAYERS, 'source', t)).toBe('source');
+    }
+  });
+
+  it('starts a hold again after a time without feedback', () => {
+    const s = new LayerSelector({ staleAfterMs: 1000 });
+    s.loss(0.5, 0);
+    expect(s.choose(LAYERS, 'source', 0)).toBe('source');
+    s.loss(0, 500);
+    expect(s.choose(LAYERS, 'source', 500)).toBe('source');
+    // Under again 2 s after the first sample: a new hold, not one that began at 0.
+    s.estimate(1200, 2000);
+    expect(s.choose(LAYERS, 'source', 2000)).toBe('source');
+    s.estimate(1200, 2500);
+    expect(s.choose(LAYERS, 'source', 2500)).toBe('source');
+    s.estimate(1200, 3600);
+    expect(s.choose(LAYERS, 'source', 3600)).toBe('480p');
   });
 
   it('never judges a layer of unknown rate too high', () => {

@@ -9,6 +9,7 @@ import {
   RTCPeerConnection,
   type RTCRtpSender,
   RtcpPayloadSpecificFeedback,
+  RtcpRrPacket,
 } from 'werift';
 import { answerOffer } from './negotiate.ts';
 import { type IceOptions, serverPeerConfig } from './peer-config.ts';
@@ -31,6 +32,8 @@ export interface SubscriberOptions extends PeerTimeouts {
   readonly onKeyframeNeeded: () => void;
   /** The viewer's receive bandwidth estimate (REMB on its video), bit/s, as each one arrives. */
   readonly onBandwidthEstimate?: (subscriber: Subscriber, bps: number) => void;
+  /** The fraction of its video the viewer lost since its last receiver report (0–1), as each report arrives. */
+  readonly onVideoLoss?: (subscriber: Subscriber, fraction: number) => void;
   /** ICE and DTLS are done: media may flow (nothing is forwarded or transcoded for a viewer before this). */
   readonly onConnected: (subscriber: Subscriber) => void;
   readonly onEnd: (subscriber: Subscriber, reason: SubscriberEndReason, error?: unknown) => void;
@@ -82,6 +85,11 @@ export class Subscriber {
       this.#senders[kind] ??= sender;
       sender.onPictureLossIndication.subscribe(() => this.#keyframeNeeded());
       sender.onRtcp.subscribe((packet) => {
+        if (kind === 'video' && packet instanceof RtcpRrPacket) {
+          const report = packet.reports.find((r) => r.ssrc === sender.ssrc);
+          if (report) this.#options.onVideoLoss?.(this, report.fractionLost / 256);
+          return;
+        }
         if (!(packet instanceof RtcpPayloadSpecificFeedback)) return;
         if (packet.feedback.count === FIR_FMT) this.#keyframeNeeded();
         else if (kind === 'video' && packet.feedback instanceof ReceiverEstimatedMaxBitrate) {

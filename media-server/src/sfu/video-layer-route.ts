@@ -139,6 +139,14 @@ export class VideoLayerRoute {
     this.#decide(viewer, state);
   }
 
+  /** The fraction of video packets the viewer lost since its last receiver report (0–1). */
+  loss(viewer: LayerViewer, fraction: number): void {
+    const state = this.#viewers.get(viewer);
+    if (!state) return;
+    state.selector.loss(fraction, this.#nowMs());
+    this.#decide(viewer, state);
+  }
+
   /** The viewer's own pick (null: automatic again). */
   setManual(viewer: LayerViewer, layerId: string | null): void {
     const state = this.#viewers.get(viewer);

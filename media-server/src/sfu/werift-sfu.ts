@@ -173,6 +173,7 @@ export class WeriftSfu implements Sfu {
       maxInFlightSends: this.#options.maxInFlightSends ?? SFU_DEFAULTS.maxInFlightSends,
       onKeyframeNeeded: () => route.gate.request(),
       onBandwidthEstimate: (s, bps) => route.video.estimate(s, bps),
+      onVideoLoss: (s, fraction) => route.video.loss(s, fraction),
       onConnected: (s) => {
         settle();
         // The source may have been replaced while this viewer connected; it is ended with the old one then.
