@@ -15,8 +15,10 @@ export function ladderArgs(plan: readonly PlannedRung[]): LadderArgs {
   if (plan.length === 0) throw new Error('a ladder run needs at least one rung');
   const split = `[0:v]split=${plan.length}${plan.map((_, i) => `[s${i}]`).join('')}`;
   const chains = plan.map((r, i) => {
-    // fps drops frames to the rung's rate; a kept frame keeps its source timestamp, so it still maps back exactly.
-    const fps = r.reduceFps ? `,fps=${r.fps}:round=near` : '';
+    // Frames are dropped to the rung's rate with select, not fps: select keeps every keyframe (fps could drop one, and
+    // the rung would miss a source keyframe) and each kept frame's own timestamp, so it still maps back exactly.
+    const gapSec = (0.9 / r.fps).toFixed(4);
+    const fps = r.reduceFps ? `,select='key+isnan(prev_selected_t)+gte(t-prev_selected_t\\,${gapSec})'` : '';
     return `[s${i}]scale=${r.width}:${r.height}:flags=bilinear${fps}[o${i}]`;
   });
   const perRung = plan.flatMap((r, i) => [

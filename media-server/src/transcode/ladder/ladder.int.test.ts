@@ -238,3 +238,32 @@ describe('Ladder under overload and at the source end', () => {
     expect(ladder.stats.pid).toBeUndefined();
   }, 20_000);
 });
+
+describe('Ladder under a faster source', () => {
+  it('halves a 60 fps source for a 30 fps rung, keeping every source keyframe and source timestamps', async () => {
+    const fast = await encodeSourceClip(640, 360, 3, 60);
+    const source = new LiveStream('chan-5', 'rtmp', Date.now(), () => {});
+    const ladder = new Ladder({ source, spec: parseLadderSpec('180p30:300') });
+    const rungs = collect(ladder);
+    const playback = playSource(source, fast);
+    try {
+      await until(() => (rungs[0]?.aus.length ?? 0) >= 75, { what: '2.5 s of the 180p rung', timeoutMs: 15_000 });
+      expect(ladder.rungs().map((r) => [r.width, r.height, r.fps])).toEqual([[320, 180, 30]]);
+      const aus = rungs[0]!.aus;
+      const sourcePts = new Set(playback.pushed.map((a) => a.pts90k));
+      expect(aus.every((a) => sourcePts.has(a.pts90k))).toBe(true);
+      const first = aus[0]!.pts90k;
+      const last = aus[aus.length - 1]!.pts90k;
+      const inRange = playback.pushed.filter((a) => a.pts90k >= first && a.pts90k <= last);
+      expect(aus.length).toBeLessThan(inRange.length * 0.6);
+      const keys = inRange
+        .filter((a) => a.keyframe)
+        .map((a) => a.pts90k)
+        .sort((a, b) => a - b);
+      expect(aus.filter((a) => a.keyframe).map((a) => a.pts90k)).toEqual(keys);
+    } finally {
+      playback.stop();
+      await ladder.close();
+    }
+  }, 30_000);
+});

@@ -7,6 +7,12 @@ import { LadderRun } from './ladder-run.ts';
 import { type PlannedRung, planLadder } from './ladder-spec.ts';
 import type { ChannelLadder, LadderRung, RungSpec } from './types.ts';
 
+function sameConfig(a: H264Config, b: H264Config): boolean {
+  const same = (x: readonly Uint8Array[], y: readonly Uint8Array[]) =>
+    x.length === y.length && x.every((n, i) => Buffer.compare(n, y[i]!) === 0);
+  return same(a.sps, b.sps) && same(a.pps, b.pps);
+}
+
 export interface LadderBackoff {
   /** First restart delay; doubles per failure. Default 250 ms. */
   readonly initialMs: number;
@@ -147,6 +153,7 @@ export class Ladder implements ChannelLadder {
       return;
     }
     const previous = this.#config;
+    if (previous && sameConfig(previous, config)) return; // a republish with the same encoder settings
     this.#config = config;
     this.#plan = planLadder(this.#options.spec, { width: info.width, height: info.height, fps: info.frameRate });
     if (previous && this.#state !== 'waiting-config') {
