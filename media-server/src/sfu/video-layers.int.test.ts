@@ -15,6 +15,7 @@ import { type RateLimitRelay, startRateLimitRelay } from '../../test/rate-limit-
 import { StreamRtpSource } from '../adapters/stream-rtp-source.ts';
 import type { MediaEvent } from '../protocols/flv/types.ts';
 import { LiveStream } from '../stream/live-stream.ts';
+import { Ladder, parseLadderSpec } from '../transcode/ladder/index.ts';
 import type { ChannelLadder, LadderRung } from '../transcode/ladder/types.ts';
 import { WeriftSfu } from './werift-sfu.ts';
 
@@ -158,7 +159,49 @@ async function waitForHeight(page: Page, height: number, what: string, timeoutMs
   );
 }
 
+/** The source alone, its rungs made by the channel ladder (one real ffmpeg). */
+function channelWithLadder() {
+  const stream = new LiveStream('ch', 'pipe', Date.now(), (error) => {
+    throw error;
+  });
+  const ladder = new Ladder({ source: stream, spec: parseLadderSpec('240p30:450') });
+  const errors: unknown[] = [];
+  const source = new StreamRtpSource(stream, { ladder, bframes: 'passthrough', onError: (e) => errors.push(e) });
+  const player = replay([{ stream, events: clips.get('source') ?? [] }]);
+  const sfu = new WeriftSfu({ keyframeIntervalMs: 300 });
+  sfu.addSource(source);
+  cleanups.push(
+    () => player.stop(),
+    () => sfu.close(),
+    () => source.close(),
+    () => ladder.close(),
+  );
+  return { sfu, errors };
+}
+
 describe('video layers for WebRTC viewers', () => {
+  it('with the real ladder: a rung appears as a layer and a viewer pinned to it plays it without a freeze', async () => {
+    const { sfu, errors } = channelWithLadder();
+    await until(() => sfu.videoLayers('ch').some((l) => l.id === '240p'), {
+      what: "the ladder's 240p rung as a layer",
+      timeoutMs: 20_000,
+    });
+    const { page, id } = await view(sfu, { layer: '240p' });
+    const first = await waitForHeight(page, 240, 'the 240p rung decoded');
+    await until(async () => ((await stats(page))?.framesDecoded ?? 0) > first.framesDecoded + 60, {
+      what: '2 s of 240p frames',
+      timeoutMs: 15_000,
+    });
+    const after = await stats(page);
+    console.log(
+      `[layers] real ladder, viewer pinned to 240p: ${after?.framesDecoded} frames at ${after?.frameHeight} lines, ` +
+        `freezes ${after?.freezeCount}; layers ${JSON.stringify(sfu.videoLayers('ch'))}`,
+    );
+    expect(sfu.viewerLayer(id)).toMatchObject({ current: '240p', switches: 0 });
+    expect(after?.freezeCount).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('starts on the source and moves to a picked layer at its keyframe, with no freeze', async () => {
     const { sfu, errors } = channel();
     const { page, id } = await view(sfu);
