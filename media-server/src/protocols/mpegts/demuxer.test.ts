@@ -153,3 +153,23 @@ describe('TsDemuxer', () => {
     expect(() => new TsDemuxer().push(p)).toThrow(expect.objectContaining({ code: 'INVALID_SECTION' }));
   });
 });
+
+describe('TsDemuxer with atomic PES (ffmpeg)', () => {
+  it('completes an unbounded PES when another stream’s PES starts; a bounded one cut short is an error', () => {
+    const d = new TsDemuxer({ atomicPes: true });
+    const head = d.push(concat([PAT, PMT, ...packets(0x100, pes(3000, 3000, filled(400, 1), false))]));
+    expect(pesEvents(head)).toEqual([]);
+    const next = d.push(concat(packets(0x101, pes(3000, 3000, filled(10, 2), true))));
+    expect(pesEvents(next).map((e) => e.kind === 'pes' && [e.pid, e.data.length])).toEqual([
+      [0x100, 400],
+      [0x101, 10],
+    ]);
+    const cut = pes(6000, 6000, filled(400, 3), true).subarray(0, 184);
+    const events = d.push(concat([packet(0x100, true, cut), ...packets(0x101, pes(6000, 6000, filled(10, 4), true))]));
+    expect(events.map((e) => e.kind === 'stream-error' && [e.pid, e.error.code])).toContainEqual([
+      0x100,
+      'INVALID_PES',
+    ]);
+    expect(pesEvents(events).map((e) => e.kind === 'pes' && e.pid)).toEqual([0x101]);
+  });
+});

@@ -21,6 +21,16 @@ export type TsEvent =
   /** One stream's bytes were bad: its partial PES is dropped, it resumes at its next PES; the others go on. */
   | { readonly kind: 'stream-error'; readonly pid: number; readonly error: MpegTsError };
 
+export interface TsDemuxerOptions {
+  /** Largest PES accepted per stream. Default DEFAULT_MAX_PES_BYTES. */
+  readonly maxPesBytes?: number;
+  /**
+   * The muxer writes each PES whole, never interleaving another stream's PES inside it (ffmpeg's does): then any
+   * stream's PES start completes the others' unbounded ones, a frame sooner than their own next PES would.
+   */
+  readonly atomicPes?: boolean;
+}
+
 interface PesAssembly {
   chunks: Uint8Array[];
   bytes: number;
@@ -43,8 +53,11 @@ export class TsDemuxer {
   #streams: readonly PmtStream[] = [];
   readonly #pes = new Map<number, PesAssembly>();
 
-  constructor(options: { readonly maxPesBytes?: number } = {}) {
+  readonly #atomicPes: boolean;
+
+  constructor(options: TsDemuxerOptions = {}) {
     this.#maxPesBytes = options.maxPesBytes ?? DEFAULT_MAX_PES_BYTES;
+    this.#atomicPes = options.atomicPes ?? false;
   }
 
   get streams(): readonly PmtStream[] {
@@ -109,6 +122,9 @@ export class TsDemuxer {
 
   #pesPayload(pid: number, pusi: boolean, payload: Uint8Array, events: TsEvent[]): void {
     let pes = this.#pes.get(pid);
+    if (pusi && this.#atomicPes) {
+      for (const [other, assembly] of this.#pes) if (other !== pid) this.#finish(other, assembly, events);
+    }
     if (pusi) {
       if (pes && !pes.skipping && pes.bytes > 0) this.#finish(pid, pes, events);
       const length = payload.length >= 6 ? (payload[4]! << 8) | payload[5]! : 0;
@@ -130,7 +146,12 @@ export class TsDemuxer {
   #finish(pid: number, pes: PesAssembly, events: TsEvent[]): void {
     this.#pes.delete(pid);
     if (pes.skipping || pes.bytes === 0) return;
-    const whole = new Uint8Array(pes.total > 0 ? Math.min(pes.total, pes.bytes) : pes.bytes);
+    if (pes.total > pes.bytes) {
+      const error = new MpegTsError('INVALID_PES', `PES on PID ${pid} ends after ${pes.bytes} of ${pes.total} bytes`);
+      events.push({ kind: 'stream-error', pid, error });
+      return;
+    }
+    const whole = new Uint8Array(pes.total > 0 ? pes.total : pes.bytes);
     let at = 0;
     for (const c of pes.chunks) {
       const n = Math.min(c.length, whole.length - at);

@@ -36,7 +36,7 @@ export class LadderRun {
   readonly #options: LadderRunOptions;
   readonly #input = new PassThrough();
   readonly #clock: SourceClock;
-  readonly #demuxer = new TsDemuxer();
+  readonly #demuxer = new TsDemuxer({ atomicPes: true });
   readonly #pidToRung = new Map<number, number>();
   readonly #readers: RungAccessUnits[];
   readonly #outputMs: number[];

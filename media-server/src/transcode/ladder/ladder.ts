@@ -72,7 +72,7 @@ export class Ladder implements ChannelLadder {
   readonly #now: () => number;
   readonly #backoff: LadderBackoff;
   readonly #listeners: Listeners<[LadderRung]>;
-  readonly #detach: () => void;
+  readonly #detach: (() => void) | undefined;
   readonly #load: LadderLoad;
   #state: State = 'waiting-config';
   #config: H264Config | null = null;
@@ -135,7 +135,7 @@ export class Ladder implements ChannelLadder {
   async #close(reason: StreamEndReason): Promise<void> {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    this.#detach();
+    this.#detach?.(); // unset when the source had ended before the ladder attached
     if (this.#timer) clearTimeout(this.#timer);
     this.#listeners.clear();
     await this.#stopRun(reason);
