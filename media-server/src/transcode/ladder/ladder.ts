@@ -5,13 +5,8 @@ import type { LadderError } from './errors.ts';
 import { LadderLoad, type LadderLoadOptions } from './ladder-load.ts';
 import { LadderRun } from './ladder-run.ts';
 import { type PlannedRung, planLadder } from './ladder-spec.ts';
+import { sameConfig } from './rung-access-units.ts';
 import type { ChannelLadder, LadderRung, RungSpec } from './types.ts';
-
-function sameConfig(a: H264Config, b: H264Config): boolean {
-  const same = (x: readonly Uint8Array[], y: readonly Uint8Array[]) =>
-    x.length === y.length && x.every((n, i) => Buffer.compare(n, y[i]!) === 0);
-  return same(a.sps, b.sps) && same(a.pps, b.pps);
-}
 
 export interface LadderBackoff {
   /** First restart delay; doubles per failure. Default 250 ms. */

@@ -7,7 +7,8 @@ export interface RungFrame {
   readonly au: VideoAccessUnit;
 }
 
-function sameConfig(a: H264Config, b: H264Config): boolean {
+/** Same parameter sets, byte for byte. */
+export function sameConfig(a: H264Config, b: H264Config): boolean {
   const same = (x: readonly Uint8Array[], y: readonly Uint8Array[]) =>
     x.length === y.length && x.every((n, i) => Buffer.compare(n, y[i]!) === 0);
   return same(a.sps, b.sps) && same(a.pps, b.pps);
