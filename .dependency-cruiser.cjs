@@ -38,7 +38,8 @@ function layerRules() {
 
 /** Peer folders on one layer do not import each other, except where the arrow is listed. */
 const PEERS = ['sfu', 'transcode', 'stream', 'admission', 'audience'];
-const ALLOWED_PEER = new Set([]);
+// The transcoding ladder reads a channel's live stream and makes one live stream per rung.
+const ALLOWED_PEER = new Set(['transcode>stream']);
 function peerRules() {
   const rules = [];
   for (const from of PEERS) {

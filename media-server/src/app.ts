@@ -18,6 +18,7 @@ import { registerWebrtcRoutes, type WebrtcRoutesHandle, whipAuthorizer } from '.
 import { type PeerTimeouts, type Publisher, WeriftSfu } from './sfu/index.ts';
 import { StreamHub } from './stream/hub.ts';
 import type { LiveStream } from './stream/live-stream.ts';
+import { Ladder } from './transcode/ladder/index.ts';
 
 /** The channel `npm start` seeds and broadcasts a test pattern to. */
 export const DEMO_CHANNEL = { id: 'demo', displayName: 'Glint demo' } as const;
@@ -55,6 +56,8 @@ export class Glint {
   httpPort = 0;
   rtmpPort = 0;
   readonly #ownsPlatform: boolean;
+  /** Each live channel's transcoding ladder (none with `ladder: source`); a ladder ends with its stream. */
+  readonly ladders = new Map<string, Ladder>();
   /** RTMP publishers by channel, so that revoking a key can end the stream it started. */
   readonly #rtmpPublishers = new Map<string, { close(): void }>();
   #viewerSampler: NodeJS.Timeout | undefined;
@@ -100,6 +103,7 @@ export class Glint {
       webrtcViewers: () => this.sfu.subscriberCount(),
       viewers: () => this.hub.streams.map((stream) => this.#audience(stream.channelId)),
       rtmpRefusedConnections: () => this.rtmp.refusedConnections,
+      ladders: () => [...this.ladders].map(([channel, ladder]) => ({ channel, stats: ladder.stats })),
     });
     this.outputs = new LlhlsOutputs({
       partTargetMs: options.config.partTargetMs,
@@ -123,8 +127,9 @@ export class Glint {
       this.outputs.onStreamStart(stream);
       this.#countIngest(stream);
       this.#trackBroadcast(stream);
+      const ladder = this.#startLadder(stream);
       // A WHIP publisher is the SFU's source itself; any other stream is packetized for WebRTC viewers.
-      if (stream.source !== 'whip') this.#offerToWebrtc(stream);
+      if (stream.source !== 'whip') this.#offerToWebrtc(stream, ladder);
     });
     // A rotated or revoked key ends the stream it started, whichever ingest it came in by.
     this.platform.events.keyInvalidated.add(({ channel, reason }) => this.#endLive(channel, `key ${reason}`));
@@ -232,6 +237,7 @@ export class Glint {
     await this.rtmp.close();
     await this.webrtc.closeAll();
     this.hub.shutdown();
+    await Promise.all([...this.ladders.values()].map((ladder) => ladder.close()));
     await this.sfu.close();
     this.outputs.close();
     await this.chat.close();
@@ -284,10 +290,34 @@ export class Glint {
     });
   }
 
+  /**
+   * The channel's transcoding ladder (one ffmpeg making every rung below the source's height): its rungs become
+   * LL-HLS variants and WebRTC layers. It ends with the stream.
+   */
+  #startLadder(stream: LiveStream): Ladder | undefined {
+    if (this.config.ladder.length === 0) return undefined;
+    const channelId = stream.channelId;
+    const ladder = new Ladder({
+      source: stream,
+      spec: this.config.ladder,
+      logger: this.logger.child({ component: 'ladder', channelId }),
+    });
+    this.ladders.set(channelId, ladder);
+    this.outputs.get(channelId)?.attachLadder(ladder);
+    stream.attach({
+      onEvent: () => {},
+      onEnd: () => {
+        if (this.ladders.get(channelId) === ladder) this.ladders.delete(channelId);
+      },
+    });
+    return ladder;
+  }
+
   /** RTMP (or any non-WebRTC) stream → RTP for WHEP viewers; AAC becomes Opus only while someone listens. */
-  #offerToWebrtc(stream: LiveStream): void {
+  #offerToWebrtc(stream: LiveStream, ladder: Ladder | undefined): void {
     const channelId = stream.channelId;
     const rtp = new StreamRtpSource(stream, {
+      ...(ladder ? { ladder } : {}),
       opusBitrateKbps: this.config.webrtcOpusBitrateKbps,
       reencodeBitrateKbps: this.config.webrtcReencodeBitrateKbps,
       reencodeKeyframeIntervalMs: this.config.webrtcReencodeKeyframeIntervalMs,

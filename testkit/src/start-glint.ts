@@ -24,7 +24,10 @@ export interface StartGlintOptions {
   readonly platform?: Partial<Omit<PlatformOptions, 'databaseUrl' | 'logger'>>;
 }
 
-/** `overrides` are typed settings on top of the test defaults (loopback, free ports, no demo), e.g. a limit under test. */
+/**
+ * `overrides` are typed settings on top of the test defaults (loopback, free ports, no demo, no transcoding ladder),
+ * e.g. a limit under test.
+ */
 export async function startGlint(
   channels: readonly string[],
   overrides: Partial<Config> = {},
@@ -36,6 +39,8 @@ export async function startGlint(
     rtmpPort: 0,
     demoBroadcast: false,
     logLevel: 'info',
+    // One ffmpeg per live channel is too much for every test on two cores: a test of the ladder asks for one.
+    ladder: [],
     ...overrides,
   });
   const { logger, logs } = captureLogs(config.logLevel, options.echo ? { echo: true } : {});

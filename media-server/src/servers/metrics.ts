@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { LadderStats } from '../transcode/ladder/index.ts';
 
 /** The media server's Prometheus metrics, in one registry served at /metrics. */
 export function createMetrics(sources: {
@@ -8,6 +9,8 @@ export function createMetrics(sources: {
   /** Viewers per live channel, by protocol. */
   viewers: () => readonly { channel: string; llhls: number; webrtc: number }[];
   rtmpRefusedConnections: () => { readonly overTotal: number; readonly overPerIp: number };
+  /** Each live channel's transcoding ladder (none when the ladder is `source`). */
+  ladders?: () => readonly { channel: string; stats: LadderStats }[];
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'glint_' });
@@ -48,6 +51,39 @@ export function createMetrics(sources: {
       }
     },
   });
+  // Read from each ladder at scrape time.
+  const ladderGauge = (name: string, help: string, read: (stats: LadderStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['channel'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const { channel, stats } of sources.ladders?.() ?? []) this.set({ channel }, read(stats));
+      },
+    });
+  ladderGauge('glint_ladder_rungs', 'Transcoded renditions running per channel', (s) => s.rungs);
+  ladderGauge(
+    'glint_ladder_realtime_factor',
+    'Rung media made per wall-clock second (1 keeps up; below 1 the ladder falls behind and sheds its top rung)',
+    (s) => s.realtimeFactor,
+  );
+  ladderGauge(
+    'glint_ladder_lag_ms',
+    'Source media written to the ladder minus its slowest rung out, ms',
+    (s) => s.lagMs,
+  );
+  ladderGauge(
+    'glint_ladder_restarts',
+    "The ladder's ffmpeg restarts after a failure, this broadcast",
+    (s) => s.restarts,
+  );
+  ladderGauge(
+    'glint_ladder_shed_rungs',
+    'Rungs given up because ffmpeg could not keep up, this broadcast',
+    (s) => s.shedRungs,
+  );
   const ingestBytes = new Counter({
     name: 'glint_ingest_bytes_total',
     help: 'Media payload bytes received from publishers (rate() gives the ingest bitrate)',
