@@ -89,3 +89,29 @@ it('lists the ladder on the watch page, plays a hand-picked rung without stallin
   expect(errors).toEqual([]);
   await tab.close();
 }, 90_000);
+
+it('on Auto, steps down to the lowest rung of the ladder when the network is throttled', async () => {
+  const tab = await browser.newPage();
+  await openWatchPage(tab, t.http('/watch/ladder'));
+  await waitForPlayback(tab);
+  const before = await view(tab);
+  expect(before.autoLevelEnabled).toBe(true);
+  const lowest = Math.min(...RUNGS.map((r) => r.height));
+  const cdp = await tab.context().newCDPSession(tab);
+  await cdp.send('Network.enable');
+  // Room for the lowest rung with the source's audio, not for the next one up.
+  const kbps = 450;
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 20,
+    downloadThroughput: (kbps * 1000) / 8,
+    uploadThroughput: (kbps * 1000) / 8,
+  });
+  const startedAt = performance.now();
+  const down = await waitForHeight(tab, lowest, 40_000);
+  console.log(
+    `[quality glint] throttled to ${kbps} kbit/s at ${before.levelHeight}p: auto reached ${lowest}p in ${Math.round(performance.now() - startedAt)} ms (levels ${down.switched.join(' → ')}; ${down.waitingAfterPlay} waiting events; latency ${down.latency})`,
+  );
+  expect(down.autoLevelEnabled).toBe(true);
+  await tab.close();
+}, 60_000);
