@@ -58,7 +58,7 @@ describe('a rung beside the source', () => {
   it('starts at a source boundary with the source MSN, cuts where the source cuts, and is listed once complete', () => {
     const packager = new LivePackager({ expect: { video: true, audio: false }, partTargetMs: 200 });
     packager.setVideoConfig({ codec: 'h264', sps: [SPS_360], pps: [PPS] });
-    packager.expectRungs(['180p']);
+    packager.expectRungs(() => ['180p']);
     expect(renderMultivariantPlaylist(packager.multivariant())).not.toContain('180p');
     expect(packager.ready).toBe(false);
     // The rung's transcoder starts 40 frames late (mid-GOP) and lags 5 frames behind.

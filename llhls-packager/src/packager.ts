@@ -123,7 +123,7 @@ export class LivePackager {
   readonly #listeners: Listeners;
   /** Transcoded video renditions (a ladder's rungs), in the order added: highest first. */
   readonly #rungs = new Map<string, VideoState>();
-  #expectRungs = new Set<string>();
+  #expectRungs: () => readonly string[] = () => [];
   /** The source video's recent segment boundaries and the MSN of the segment each starts. */
   readonly #boundaries: { readonly dts: number; readonly msn: number }[] = [];
   droppedSamples = 0;
@@ -199,12 +199,12 @@ export class LivePackager {
     const { video, audio } = this.#expect;
     const tracks =
       (!video || this.#video !== null) && (!audio || this.#audio !== null) && (this.#video ?? this.#audio) !== null;
-    return tracks && [...this.#expectRungs].every((name) => this.#listed(this.#rungs.get(name)));
+    return tracks && this.#expectRungs().every((name) => this.#listed(this.#rungs.get(name)));
   }
 
-  /** Rungs the multivariant playlist waits for (the ladder planned them); a rung removed stops being waited for. */
-  expectRungs(names: readonly string[]): void {
-    this.#expectRungs = new Set(names);
+  /** Rungs the multivariant playlist waits for (those a ladder planned), asked each time readiness is. */
+  expectRungs(names: () => readonly string[]): void {
+    this.#expectRungs = names;
     this.#listeners.emit();
   }
 
@@ -376,7 +376,6 @@ export class LivePackager {
     const state = this.#rungs.get(rung);
     if (!state) return;
     this.#rungs.delete(rung);
-    this.#expectRungs.delete(rung);
     state.rendition.end();
     this.#listeners.emit();
   }

@@ -141,6 +141,7 @@ export class ChannelOutput implements StreamReader {
     };
     for (const rung of ladder.rungs()) attach(rung);
     ladder.onRung(attach);
+    this.packager.expectRungs(() => ladder.planned());
   }
 
   /** A bad access unit or config (e.g. a corrupt SPS) is reported and skipped; the channel keeps its output. */

@@ -58,7 +58,12 @@ function channel() {
     bitrateKbps: s.bitrateKbps,
     stream: new LiveStream('ch', 'pipe', Date.now(), onReaderError),
   }));
-  const ladder: ChannelLadder = { channelId: 'ch', rungs: () => rungs, onRung: () => () => {} };
+  const ladder: ChannelLadder = {
+    channelId: 'ch',
+    rungs: () => rungs,
+    planned: () => rungs.map((r) => r.name),
+    onRung: () => () => {},
+  };
   const errors: unknown[] = [];
   const source = new StreamRtpSource(stream, { ladder, bframes: 'passthrough', onError: (e) => errors.push(e) });
   const player = replay([

@@ -16,6 +16,7 @@ function fakeLadder(initial: LadderRung[]) {
   const ladder: ChannelLadder = {
     channelId: 'ch',
     rungs: () => initial,
+    planned: () => initial.map((r) => r.name),
     onRung: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);

@@ -104,6 +104,10 @@ export class Ladder implements ChannelLadder {
     return this.#rungs;
   }
 
+  planned(): readonly string[] {
+    return this.#state === 'closed' ? [] : this.#activePlan().map((r) => r.name);
+  }
+
   onRung(listener: (rung: LadderRung) => void): () => void {
     return this.#listeners.add(listener);
   }

@@ -33,6 +33,11 @@ export interface ChannelLadder {
   /** Rungs running now, highest first (the source itself is not a rung). */
   rungs(): readonly LadderRung[];
   /**
+   * Names of the rungs the ladder means to run for this source, highest first: empty until the source's video config
+   * is known, shorter after a rung is shed. Outputs wait for these before they describe the channel.
+   */
+  planned(): readonly string[];
+  /**
    * A rung started (at start, and again after a restart: a new LiveStream each time, beginning at a source keyframe).
    * The listener attaches to `rung.stream`; the stream's end says the rung stopped.
    */
