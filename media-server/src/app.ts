@@ -14,7 +14,7 @@ import { LogBudget } from './limits/log-budget.ts';
 import { createHttpServer } from './servers/http.ts';
 import { createMetrics, type Metrics } from './servers/metrics.ts';
 import { type PublishDecision, type PublishRequest, RtmpServer } from './servers/rtmp.ts';
-import { registerWebrtcRoutes, type WebrtcRoutesHandle, whipAuthorizer } from './servers/whip/index.ts';
+import { registerWebrtcRoutes, viewerLayersOf, type WebrtcRoutesHandle, whipAuthorizer } from './servers/whip/index.ts';
 import { type PeerTimeouts, type Publisher, WeriftSfu } from './sfu/index.ts';
 import { StreamHub } from './stream/hub.ts';
 import type { LiveStream } from './stream/live-stream.ts';
@@ -203,6 +203,7 @@ export class Glint {
     });
     this.webrtc = registerWebrtcRoutes(this.http, {
       sfu: this.sfu,
+      layers: viewerLayersOf(this.sfu),
       logger: log.child({ component: 'webrtc' }),
       publisherOptions: { ice: this.sfu.ice, ...this.#peerTimeouts() },
       bodyTimeoutMs: options.config.webrtcBodyTimeoutMs,

@@ -9,6 +9,7 @@ import {
   type PublisherOptions,
   registerWebrtcRoutes,
   StreamHub,
+  viewerLayersOf,
   type WebrtcRoutesHandle,
   WeriftSfu,
   type WeriftSfuOptions,
@@ -54,6 +55,7 @@ export async function startWebrtcTestServer(
   });
   const routes = registerWebrtcRoutes(app, {
     sfu,
+    layers: viewerLayersOf(sfu),
     authorize: whipAuthorizer(admission),
     onPublish: (publisher, channelId) => {
       admission.started(channelId);

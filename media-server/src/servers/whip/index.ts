@@ -11,5 +11,12 @@ export {
   type WebrtcRoutesHandle,
   webrtcRoutes,
 } from './webrtc-routes.ts';
+export {
+  type LayerSummary,
+  parseLayerChoice,
+  registerWhepLayerRoutes,
+  type ViewerLayers,
+  viewerLayersOf,
+} from './whep-layer-routes.ts';
 export { whipAuthorizer } from './whip-authorizer.ts';
 export { type WhipSession, WhipSessions } from './whip-sessions.ts';

@@ -6,8 +6,12 @@
  *                                 layer (`source` or a ladder rung's name, e.g. `480p`) instead of choosing it by
  *                                 the viewer's bandwidth (REMB); a layer the channel lacks leaves the choice automatic
  *   DELETE /whep/session/:id     ends the viewer
- * No trickle ICE and no ICE restart: the answer carries every candidate (ICE-lite), so PATCH is 405 (RFC 9725
- * §4.3.1). OPTIONS answers CORS preflights so browser publishers can read Location and ETag.
+ *   GET    /whep/:channel/layers the channel's video layers now (`{ layers: [{ id, width, height, bitrateKbps }] }`)
+ *   PATCH  /whep/session/:id     `{"layer":"480p"}` (Content-Type: application/json) moves a live viewer to a layer
+ *                                 at its next keyframe, `{"layer":null}` back to automatic; 204, 400 BAD_LAYER for a
+ *                                 layer the channel lacks, 404 for no such session (see whep-layer-routes.ts)
+ * No trickle ICE and no ICE restart: the answer carries every candidate (ICE-lite), so a trickle-ICE PATCH is 405
+ * (RFC 9725 §4.3.1), and so is any PATCH on a WHIP session. OPTIONS answers CORS preflights so browser publishers can read Location and ETag.
  *
  * Anonymous clients are bounded before anything is allocated: offers per address (token bucket), sessions not yet
  * connected (per address and in total), the offer's shape (one audio and one video section, bundled), and the
@@ -38,6 +42,7 @@ import {
 import { NegotiationQueue } from './negotiation-queue.ts';
 import { OfferAdmission, type OfferAdmissionLimits, type PendingLease } from './offer-admission.ts';
 import { offerGate } from './offer-gate.ts';
+import { registerWhepLayerRoutes, type ViewerLayers } from './whep-layer-routes.ts';
 import { sessionKeyMatches, WhipSessions } from './whip-sessions.ts';
 
 export type PublishAuthorization =
@@ -71,6 +76,8 @@ export interface WebrtcRoutesDeps {
   readonly bodyTimeoutMs?: number;
   /** Offer rate and not-yet-connected sessions per address and in total; defaults in offer-admission.ts. */
   readonly offerAdmission?: Partial<OfferAdmissionLimits>;
+  /** The SFU's video layers per viewer: without it there is no layer list and PATCH on a viewer is 405. */
+  readonly layers?: ViewerLayers;
   readonly logger?: Logger;
 }
 
@@ -86,6 +93,7 @@ const CHANNEL = /^[A-Za-z0-9_-]{1,64}$/;
 /** A video layer id as a WHEP viewer may ask for it (`source`, or a rung name: see RungSpec.name). */
 const LAYER = /^[A-Za-z0-9_-]{1,32}$/;
 const SESSION_METHODS = 'DELETE, OPTIONS';
+const WHEP_SESSION_METHODS = 'DELETE, PATCH, OPTIONS';
 const COLLECTION_METHODS = 'POST, OPTIONS';
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'POST'] as const;
 
@@ -257,12 +265,22 @@ export function webrtcRoutes(
       if (!(await deps.sfu.unsubscribe(id))) throw noSession('WHEP');
       return reply.code(200).send();
     });
-    app.options('/whep/session/:id', preflight(SESSION_METHODS));
+    const layers = deps.layers;
+    const viewerMethods = layers ? WHEP_SESSION_METHODS : SESSION_METHODS;
+    if (layers) {
+      registerWhepLayerRoutes(app, {
+        layers,
+        channelPattern: CHANNEL,
+        noSession: () => noSession('WHEP'),
+        logger: log,
+      });
+    }
+    app.options('/whep/session/:id', preflight(viewerMethods));
     app.route({
-      method: OTHER_METHODS.filter((m) => m !== 'DELETE'),
+      method: OTHER_METHODS.filter((m) => m !== 'DELETE' && !(layers && m === 'PATCH')),
       url: '/whep/session/:id',
       handler: async () => {
-        throw methodNotAllowed(SESSION_METHODS);
+        throw methodNotAllowed(viewerMethods);
       },
     });
   };
