@@ -1,6 +1,6 @@
 /**
- * The contract a quality menu drives, and its hls.js implementation. The menu knows only this interface, so the
- * WebRTC path can offer its simulcast layers through the same menu later (a second implementation, not a branch).
+ * The contract a quality menu drives, and its hls.js implementation. The menu knows only this interface; the WebRTC
+ * path offers the SFU's layers through the same menu (webrtc/whep-quality-control.ts, a second implementation).
  */
 import type { HlsConstructor, HlsInstance } from './hls-player.ts';
 import { type QualityOption, qualityOptions } from './quality-levels.ts';

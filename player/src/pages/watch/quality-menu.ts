@@ -1,13 +1,13 @@
 /**
  * The watch page's quality menu: a labelled <select> ("Auto" and one entry per rendition) and a readout of the
- * rendition on screen with its bitrate. It drives any QualityControl (hls.js today); with none, or with a single
+ * rendition on screen with its bitrate. It drives any QualityControl (hls.js' levels, WHEP's layers); with none, or with a single
  * rendition, the select is hidden and the readout stays. A rendition the viewer picked is picked again when a new
  * player comes (a retry, a return from WebRTC): by its label, else by its resolution.
  */
 import type { QualityControl, QualityState } from '../../hls/quality-control.ts';
 
 export interface QualityMenu {
-  /** Shows `control`'s renditions (null: the mode has no choice to offer, e.g. WebRTC for now). */
+  /** Shows `control`'s renditions (null: no player yet, nothing to offer). */
   attach(control: QualityControl | null): void;
 }
 

@@ -1,11 +1,13 @@
 /**
  * The watch page: LL-HLS through hls.js in low-latency mode, or WebRTC through WHEP, each with the latency it can
- * measure, and a retry loop while the channel is offline. `?mode=webrtc` opens on WebRTC. The server fills in the
+ * measure, and a retry loop while the channel is offline. Both offer the quality menu: hls.js' renditions, or the
+ * channel's WebRTC layers (picked on the server without renegotiating). `?mode=webrtc` opens on WebRTC. The server fills in the
  * playlist and WHEP URLs (data attributes of <main>); the React app replaces this page in a later issue.
  */
 import { globalHls, type HlsInstance, startHls } from '../../hls/hls-player.ts';
 import { hlsQualityControl, type QualityControl } from '../../hls/quality-control.ts';
 import { SignalingError, type WebrtcSession, whepLatencySec, whepPlay } from '../../webrtc/index.ts';
+import { whepLayersUrl, whepQualityControl } from '../../webrtc/whep-quality-control.ts';
 import { startChat } from './chat-panel.ts';
 import { qualityMenu } from './quality-menu.ts';
 
@@ -37,7 +39,7 @@ const menu = qualityMenu(element<HTMLSelectElement>('quality'), element('quality
 let mode: Mode = new URLSearchParams(location.search).get('mode') === 'webrtc' ? 'webrtc' : 'llhls';
 let hls: HlsInstance | null = null;
 let whep: WhepAttempt | null = null;
-// The renditions the current mode offers. WebRTC offers none yet; its layer choice plugs in here as a QualityControl.
+// The renditions the current mode offers: hls.js levels, or the SFU's video layers for this WHEP viewer.
 let quality: QualityControl | null = null;
 let retry: ReturnType<typeof setTimeout> | undefined;
 
@@ -138,7 +140,19 @@ async function startWebrtc(): Promise<void> {
         video.play().catch(() => {});
       },
     });
-    if (whep !== attempt) void attempt.session.stop();
+    if (whep !== attempt) {
+      void attempt.session.stop();
+      return;
+    }
+    const sessionUrl = attempt.session.resourceUrl;
+    if (sessionUrl) {
+      quality = whepQualityControl({
+        pc: attempt.session.pc,
+        sessionUrl,
+        layersUrl: whepLayersUrl(whepUrl, location.href),
+      });
+      menu.attach(quality);
+    }
   } catch (error) {
     if (whep !== attempt) return;
     const status = error instanceof SignalingError ? error.status : null;
