@@ -9,11 +9,13 @@ import { until } from '@glint/testkit';
 import type { TestGlint } from '@glint/testkit/media-server';
 import { startGlint } from '@glint/testkit/media-server';
 import type { Browser } from 'playwright-core';
+import { DEFAULT_RUNGS } from '../ladder/rungs.ts';
 import { summarize } from '../lib/stats.ts';
 import { startRtmpBroadcaster } from './broadcast/rtmp-broadcaster.ts';
 import { openViewer, startWhipPublisher } from './browser/index.ts';
 import { startFfmpegViewer } from './ffmpeg-viewer.ts';
 import { type BroadcasterStamps, breakdown, joinFrames, rtpToPtsOffset } from './join.ts';
+import { tapLadder } from './ladder-stage.ts';
 import type { Network } from './network.ts';
 import { startFfmpegHls } from './peers/ffmpeg-hls.ts';
 import { startEdgeCache, startNginxRtmpHls } from './peers/nginx.ts';
@@ -26,6 +28,7 @@ import type { ViewerReport } from './types.ts';
 
 export const PATHS = {
   'rtmp-llhls': 'RTMP (x264 zerolatency, 1 s GOP) → LL-HLS',
+  'rtmp-llhls-ladder': 'RTMP 720p (x264 zerolatency, 1 s GOP) → transcoding ladder → LL-HLS, each rendition',
   'rtmp-webrtc': 'RTMP (x264 zerolatency, no B-frames) → WebRTC, passed through',
   'rtmp-bframes-webrtc': "RTMP (x264 with OBS's defaults, B-frames) → WebRTC, re-encoded",
   'whip-webrtc': 'WHIP (Chromium canvas) → WebRTC',
@@ -224,6 +227,8 @@ export async function runPath(path: PathName, o: PathOptions): Promise<PathResul
     switch (path) {
       case 'rtmp-llhls':
         return await rtmpLlhls(o, clean);
+      case 'rtmp-llhls-ladder':
+        return await rtmpLlhlsLadder(o, clean);
       case 'rtmp-webrtc':
       case 'rtmp-bframes-webrtc':
         return await rtmpWebrtc(o, clean, path === 'rtmp-bframes-webrtc');
@@ -283,6 +288,68 @@ async function rtmpLlhls(o: PathOptions, clean: Cleanup): Promise<PathResult> {
   return {
     path: 'rtmp-llhls',
     title: PATHS['rtmp-llhls'],
+    net: o.net.label,
+    partMs: o.partMs,
+    seconds: o.seconds,
+    viewers: results,
+    notes,
+  };
+}
+
+/**
+ * What the ladder adds: one 720p broadcast, Glint's ladder making 480p and 360p (its 720p rung is skipped: not below
+ * the source), each rendition's media playlist loaded directly by the same player in the same round (the passthrough
+ * source `video`, then the rungs), one round per player so at most three players share the cores.
+ */
+async function rtmpLlhlsLadder(o: PathOptions, clean: Cleanup): Promise<PathResult> {
+  const g = await startGlint([CHANNEL], { partTargetMs: o.partMs, logLevel: 'warn', ladder: DEFAULT_RUNGS });
+  clean.add(() => g.stop());
+  const taps = tapGlint(g.glint, CHANNEL);
+  clean.add(() => taps.stop());
+  const stage = tapLadder(g.glint, CHANNEL, taps);
+  clean.add(() => stage.stop());
+  o.say('broadcasting 1280x720');
+  const broadcaster = await startRtmpBroadcaster({
+    url: g.rtmp(CHANNEL),
+    profile: 'zerolatency',
+    width: 1280,
+    height: 720,
+  });
+  clean.add(() => broadcaster.stop());
+  const renditions = ['video', ...DEFAULT_RUNGS.filter((r) => r.height < 720).map((r) => r.name)];
+  const playlist = (name: string) => g.http(`/live/${CHANNEL}/${name}/index.m3u8`);
+  for (const name of renditions) await segmentsReady(playlist(name), 3);
+  const join = (w: Watched, r: ViewerReport) => glintResult(w, r, { broadcaster, taps });
+  const results: ViewerResult[] = [];
+  const notes: string[] = [];
+  const players = (o.players ?? ['hlsjs-watch', 'shaka']).filter((p) => p !== 'ffmpeg');
+  // The ladder's stage is counted from the first window on (not ffmpeg's start-up backlog).
+  const windowFromMs = performance.timeOrigin + performance.now() + o.warmupSec * 1000;
+  for (const [round, player] of players.entries()) {
+    o.say(`round ${round + 1}/${players.length}: ${PLAYER_LABELS[player]} on ${renditions.join(', ')}`);
+    const viewers: Watched[] = [];
+    // The source's viewer is joined stage by stage; a rung's frames are timed glass to glass (its parts are not tapped).
+    for (const name of renditions)
+      viewers.push(await hlsViewer(o, player, playlist(name), `Glint ${name}`, name === 'video'));
+    const round_ = await measureAndClose(o, viewers, join);
+    results.push(...round_);
+    const source = round_[0]?.total.median ?? Number.NaN;
+    const cost = round_.slice(1).map((v, i) => `${renditions[i + 1]} ${(v.total.median - source).toFixed(0)} ms`);
+    notes.push(`${PLAYER_LABELS[player]}: ladder's cost over the source (p50 − source p50): ${cost.join(', ')}`);
+  }
+  const stats = stage.statsLatency(windowFromMs);
+  notes.push(
+    `ladder stage (server): ladder.stats.latencyMs (frame written to ffmpeg → rung frame read back) p50 ${stats.median.toFixed(0)}, p95 ${stats.p95.toFixed(0)} ms`,
+  );
+  for (const [name, s] of stage.perRung(windowFromMs))
+    notes.push(
+      `ladder stage (server), ${name}: source AU in the hub → rung AU out p50 ${s.median.toFixed(0)}, p95 ${s.p95.toFixed(0)} ms (${s.count} frames)`,
+    );
+  const trouble = stage.trouble();
+  if (trouble) notes.push(`ladder trouble during the run: ${trouble}`);
+  return {
+    path: 'rtmp-llhls-ladder',
+    title: PATHS['rtmp-llhls-ladder'],
     net: o.net.label,
     partMs: o.partMs,
     seconds: o.seconds,
