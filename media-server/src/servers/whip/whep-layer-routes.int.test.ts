@@ -21,6 +21,8 @@ it('lists no layers for an offline channel, 404 for a malformed one, never cache
   expect(res.headers.get('access-control-allow-origin')).toBe('*');
   expect(await res.json()).toEqual({ layers: [] });
   expect((await fetch(t.url('/whep/a.b/layers'))).status).toBe(404);
+  const post = await fetch(t.url('/whep/alpha/layers'), { method: 'POST' });
+  expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
 });
 
 it('PATCH on an unknown viewer is 404, trickle ICE stays 405, WHIP sessions take no PATCH', async () => {

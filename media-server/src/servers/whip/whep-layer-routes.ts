@@ -10,7 +10,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { sessionLogTag } from '../../sfu/session-log-tag.ts';
-import { HttpRefusal, mediaType } from './http-replies.ts';
+import { HttpRefusal, mediaType, methodNotAllowed } from './http-replies.ts';
 import { OfferAdmission } from './offer-admission.ts';
 
 /** One video layer as a viewer's menu shows it. */
@@ -122,6 +122,13 @@ export function registerWhepLayerRoutes(app: FastifyInstance, options: WhepLayer
       bitrateKbps,
     }));
     return reply.header('Cache-Control', 'no-store').send({ layers: list });
+  });
+  app.route({
+    method: ['POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/whep/:channel/layers',
+    handler: async () => {
+      throw methodNotAllowed('GET, HEAD');
+    },
   });
 
   app.patch('/whep/session/:id', { onRequest: throttle }, async (request, reply) => {
