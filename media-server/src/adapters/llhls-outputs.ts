@@ -1,8 +1,8 @@
 import { type KeyframeRequest, LivePackager, LlhlsHttp, type PackagerOptions } from '@glint/llhls-packager';
 import type { Logger } from '@glint/media-core';
 import type { LiveStream } from '../stream/live-stream.ts';
-import type { ChannelLadder, LadderRung } from '../transcode/ladder/types.ts';
 import type { StreamEndReason, StreamEvent, StreamReader } from '../stream/types.ts';
+import type { ChannelLadder, LadderRung } from '../transcode/ladder/types.ts';
 
 export interface LlhlsOutputOptions {
   readonly partTargetMs: number;

@@ -22,7 +22,13 @@ function fakeLadder(initial: LadderRung[]) {
       return () => listeners.delete(l);
     },
   };
-  return { ladder, start: (r: LadderRung) => listeners.forEach((l) => l(r)), listeners };
+  return {
+    ladder,
+    start: (r: LadderRung) => {
+      for (const l of listeners) l(r);
+    },
+    listeners,
+  };
 }
 
 describe('StreamRtpSource with a ladder: rungs as video layers', () => {
