@@ -40,7 +40,7 @@ beforeAll(async () => {
   }
   packager = new LivePackager();
   packager.setAudioConfig(source.audioConfig);
-  packager.expectRungs(RUNGS.map((r) => r.name));
+  packager.expectRungs(() => RUNGS.map((r) => r.name));
   http = new LlhlsHttp(packager);
   [origin, browser] = await Promise.all([startWatchOrigin((...args) => http.handle(...args)), launchChromium()]);
   stopFeed = feedLadder(packager, source, rungs);
