@@ -8,6 +8,7 @@ export {
   UnsupportedCodecError,
 } from './errors.ts';
 export { KeyframeGate } from './keyframe-gate.ts';
+export { LAYER_SELECTOR_DEFAULTS, type LayerSelectorOptions } from './layer-selector.ts';
 export type { IceOptions } from './peer-config.ts';
 export { PEER_TIMEOUT_DEFAULTS, type PeerTimeouts } from './peer-watch.ts';
 export {

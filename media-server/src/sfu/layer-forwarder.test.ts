@@ -203,3 +203,57 @@ describe('VideoLayerRoute', () => {
     route.close();
   });
 });
+
+describe('VideoLayerRoute on receiver reports', () => {
+  it('moves a viewer down at the next keyframe once its reports fall behind what was sent, and drops its resend history', () => {
+    let now = 0;
+    const hi = fakeLayer('source', 2500);
+    const lo = fakeLayer('480p', 1000);
+    const source = {
+      channelId: 'c',
+      codecs: {},
+      onRtp: () => () => {},
+      requestKeyframe: () => {},
+      onClose: () => () => {},
+      videoLayers: () => [hi.layer, lo.layer],
+    } satisfies RtpSource;
+    const route = new VideoLayerRoute(source, {
+      requestKeyframe: () => {},
+      onError: (e) => {
+        throw e;
+      },
+      nowMs: () => now,
+    });
+    const got: Array<{ seq: number; atMs: number }> = [];
+    let drops = 0;
+    const viewer = {
+      connected: true,
+      sendVideo: (p: Buffer) => got.push({ seq: p.readUInt16BE(2), atMs: now }),
+      dropResendHistory: () => drops++,
+    };
+    route.addViewer(viewer, null);
+    route.connected(viewer);
+    route.start();
+    /** Frame i at i × 33 ms; the viewer reports every 5th frame, having received what was sent `lagMs` ago. */
+    const frames = (from: number, to: number, lagMs: (i: number) => number) => {
+      for (let i = from; i < to; i++) {
+        now = i * 33;
+        hi.frame(i * 3000, i % 30 === 0);
+        lo.frame(i * 3000, i % 30 === 0);
+        if (i % 5 !== 0) continue;
+        const seen = got.filter((g) => g.atMs <= now - lagMs(i)).at(-1);
+        if (seen) route.report(viewer, { fractionLost: 0, highestSequence: seen.seq });
+      }
+    };
+    frames(0, 40, () => 5);
+    expect(route.viewerLayer(viewer)).toMatchObject({ current: 'source', target: null });
+    // From frame 40 the link holds back a queue growing by half the time elapsed.
+    frames(40, 60, (i) => 5 + (i - 40) * 16);
+    expect(route.viewerLayer(viewer)).toMatchObject({ current: 'source', target: '480p' });
+    expect(drops).toBe(0);
+    frames(60, 62, () => 400);
+    expect(route.viewerLayer(viewer)).toMatchObject({ current: '480p', target: null, switches: 1 });
+    expect(drops).toBe(1);
+    route.close();
+  });
+});

@@ -138,4 +138,118 @@ describe('LayerSelector', () => {
       expect(s.choose(layers, 'source', t)).toBe('source');
     }
   });
+
+  describe('on receiver reports read against what was sent (queue, delivered rate)', () => {
+    const report = (queueDelayMs: number, deliveredKbps: number | null, sentAtMs: number, fractionLost = 0) => ({
+      sentAtMs,
+      queueDelayMs,
+      deliveredKbps,
+      fractionLost,
+    });
+
+    it('moves down at once on a growing queue, to what the link delivers; the old layer draining does not count', () => {
+      const s = new LayerSelector();
+      expect(s.choose(LAYERS, 'source', 0)).toBe('source');
+      s.started('source', 0);
+      s.report(report(5, 2500, 100), 200);
+      expect(s.choose(LAYERS, 'source', 200)).toBe('source');
+      // One report 350 ms behind on a link delivering 1,400 kbit/s: 480p (1.1 × 1,000 ≤ 1,400), no hold.
+      s.report(report(350, 1400, 500), 900);
+      expect(s.choose(LAYERS, 'source', 900)).toBe('480p');
+      // Waiting for 480p's keyframe, the source's packets still queue: not 480p's doing.
+      s.report(report(600, 1400, 800), 1200);
+      expect(s.choose(LAYERS, '480p', 1200)).toBe('480p');
+      s.started('480p', 1500);
+      // 480p's packets behind the drain: the queue falls.
+      for (let t = 1600, q = 500; t < 3000; t += 100, q -= 30) {
+        s.report(report(Math.max(0, q), 1400, t - 50), t);
+        expect(s.choose(LAYERS, '480p', t)).toBe('480p');
+      }
+    });
+
+    it('needs two reports for a queue under the fast threshold, and takes no brief queue on a link that carries the layer as one', () => {
+      const s = new LayerSelector();
+      s.choose(LAYERS, 'source', 0);
+      s.started('source', 0);
+      // A keyframe's burst queues 200 ms but the link delivers the layer's rate: no reason.
+      s.report(report(200, 2600, 100), 300);
+      s.report(report(250, 2600, 200), 400);
+      expect(s.choose(LAYERS, 'source', 400)).toBe('source');
+      s.report(report(0, 2500, 500), 600);
+      s.report(report(150, 1800, 700), 900);
+      expect(s.choose(LAYERS, 'source', 900)).toBe('source');
+      s.report(report(200, 1800, 800), 1000);
+      expect(s.choose(LAYERS, 'source', 1000)).toBe('480p');
+    });
+
+    it('stays on the layer it moved down to while the link delivers its rate, though REMB and loss say lower', () => {
+      const s = new LayerSelector();
+      s.choose(LAYERS, 'source', 0);
+      s.started('source', 0);
+      s.report(report(350, 1400, 500), 900);
+      expect(s.choose(LAYERS, 'source', 900)).toBe('480p');
+      s.started('480p', 1500);
+      for (let t = 1600; t < 6000; t += 100) {
+        s.estimate(800, t);
+        s.report(report(Math.max(0, 400 - (t - 1600) / 5), 1300, t - 50, 0.15), t);
+        expect(s.choose(LAYERS, '480p', t)).toBe('480p');
+      }
+    });
+
+    it('reads only the loss of a report with the queue signal off', () => {
+      const s = new LayerSelector({ queueSignal: false, trialAfterMs: 8000 });
+      s.choose(LAYERS, 'source', 0);
+      s.started('source', 0);
+      s.report(report(900, 500, 100), 200);
+      expect(s.choose(LAYERS, 'source', 200)).toBe('source');
+      s.choose(LAYERS, '480p', 300);
+      s.started('480p', 300);
+      for (let t = 300; t < 20_000; t += 500) {
+        s.report(report(0, 1000, t - 10, 0.2), t);
+        expect(s.choose(LAYERS, '480p', t)).not.toBe('source');
+      }
+    });
+
+    it('keeps a layer its link carries cleanly even when REMB is under it', () => {
+      const s = new LayerSelector({ trialAfterMs: 0 });
+      s.choose(LAYERS, 'source', 0);
+      s.started('source', 0);
+      for (let t = 0; t < 5000; t += 250) {
+        s.estimate(1500, t);
+        s.report(report(3, 2500, t - 10), t);
+        expect(s.choose(LAYERS, 'source', t)).toBe('source');
+      }
+    });
+
+    it('tries the next layer up after a clear spell; a queue sends it back at once and doubles the wait', () => {
+      const s = new LayerSelector();
+      expect(LAYER_SELECTOR_DEFAULTS.trialAfterMs).toBe(8000);
+      s.choose(LAYERS, '480p', 0);
+      s.started('480p', 0);
+      let t = 0;
+      const clearUntil = (endMs: number, layer: string) => {
+        let chosen = layer;
+        for (; t < endMs && chosen === layer; t += 250) {
+          s.report(report(2, 1000, t - 10), t);
+          chosen = s.choose(LAYERS, layer, t) ?? '';
+        }
+        return chosen;
+      };
+      expect(clearUntil(7900, '480p')).toBe('480p');
+      expect(clearUntil(8500, '480p')).toBe('source');
+      const firstTrialMs = t - 250;
+      expect(firstTrialMs).toBeGreaterThanOrEqual(8000);
+      s.started('source', t);
+      s.report(report(400, 1500, t + 100), t + 300);
+      expect(s.choose(LAYERS, 'source', t + 300)).toBe('480p');
+      t += 500;
+      s.started('480p', t);
+      const backAt = t;
+      expect(clearUntil(backAt + 15_500, '480p')).toBe('480p');
+      expect(clearUntil(backAt + 17_000, '480p')).toBe('source');
+      // This trial holds for 3 s: the wait is back to 8 s for the next one (from source there is none).
+      s.started('source', t);
+      expect(clearUntil(t + 3500, 'source')).toBe('source');
+    });
+  });
 });

@@ -13,6 +13,16 @@
  * Loss counts too: Chromium's receive-side estimate (REMB) can sit unchanged for seconds on a link whose queue
  * overflows (measured: 8 s), while its receiver reports show the loss at once. A loss fraction over `lossThreshold`
  * caps the estimate at the current layer's rate × (1 − loss / 2), as a sender's loss-based controller would.
+ *
+ * Faster than both: the queue in front of the viewer (see layer-delivery.ts), from each receiver report. A capped
+ * link queues before it drops; a queue over `queueDelayMs` that grows, on a link delivering less than the layer
+ * (or any queue over `fastQueueDelayMs`), moves the viewer down at once (no hold) to what the delivered rate carries.
+ * Only reports of packets sent since the layer started count (the old layer's queue drains after a switch).
+ *
+ * Up without an estimate that says so (Chromium's REMB tops out ~1.5× what it receives, and layers are ~2× apart):
+ * after `trialAfterMs` on a lower layer with a clear link (no queue, no loss, the estimate not under the layer) the
+ * selector tries the next layer up. A queue during the first `trialMs` of the trial sends it back down at once and
+ * doubles the wait before the next trial (up to `trialAfterMaxMs`); a trial that holds resets it.
  */
 
 export interface LayerChoice {
@@ -32,6 +42,26 @@ export interface LayerSelectorOptions {
   readonly staleAfterMs: number;
   /** A fraction lost (receiver reports) over this caps the estimate (see above). */
   readonly lossThreshold: number;
+  /** Reads the queue from receiver reports (false: loss only, as before the queue was read; a benchmark's peer). */
+  readonly queueSignal: boolean;
+  /** A queue over this, growing on a link delivering under the layer, twice in a row: down at once. */
+  readonly queueDelayMs: number;
+  /** A queue over this, growing: down at once on one report. */
+  readonly fastQueueDelayMs: number;
+  /** A lower layer's clear time before a trial up (0: no trials). */
+  readonly trialAfterMs: number;
+  readonly trialAfterMaxMs: number;
+  /** How long a trial is judged once the higher layer is being sent. */
+  readonly trialMs: number;
+}
+
+/** One receiver report as the SFU reads it against what it sent (see DeliveryMeter). */
+export interface DeliveryReport {
+  /** When the highest packet the viewer received was sent. */
+  readonly sentAtMs: number;
+  readonly queueDelayMs: number;
+  readonly deliveredKbps: number | null;
+  readonly fractionLost: number;
 }
 
 export const LAYER_SELECTOR_DEFAULTS: LayerSelectorOptions = {
@@ -42,6 +72,12 @@ export const LAYER_SELECTOR_DEFAULTS: LayerSelectorOptions = {
   upHoldMs: 4000,
   staleAfterMs: 5000,
   lossThreshold: 0.1,
+  queueSignal: true,
+  queueDelayMs: 120,
+  fastQueueDelayMs: 300,
+  trialAfterMs: 8000,
+  trialAfterMaxMs: 64_000,
+  trialMs: 3000,
 };
 
 /** Highest first; a layer of unknown rate first of all. */
@@ -61,10 +97,59 @@ export class LayerSelector {
   #judged: string | null = null;
   #belowSinceMs: number | null = null;
   #aboveSinceMs: number | null = null;
+  /** When the judged layer started reaching the viewer (+∞ until it does: see `started`). */
+  #sentSinceMs = Number.POSITIVE_INFINITY;
+  #lastQueueMs = 0;
+  #overReports = 0;
+  /** A down switch the queue asks for (kbit/s the link delivers, or 0: unknown), until `choose` takes it. */
+  #congestedKbps: number | null = null;
+  /** Since when the link has been clear on the judged layer (null: not clear). */
+  #clearSinceMs: number | null = null;
+  #trialWaitMs: number;
+  /** The layer a trial up came from, while the trial is judged. */
+  #trialFrom: string | null = null;
+  #lastReportAtMs = Number.NEGATIVE_INFINITY;
+  #judgedKbps = 0;
+  /** The rate the link delivered at the last report that measured one (on the judged layer). */
+  #deliveredKbps: number | null = null;
 
   constructor(options: Partial<LayerSelectorOptions> = {}, manual: string | null = null) {
     this.#options = { ...LAYER_SELECTOR_DEFAULTS, ...options };
     this.manual = manual;
+    this.#trialWaitMs = this.#options.trialAfterMs;
+  }
+
+  /** The judged layer reached the viewer (the switch at its keyframe) at `nowMs`. */
+  started(id: string, nowMs: number): void {
+    if (id !== this.#judged) return;
+    this.#sentSinceMs = nowMs;
+    this.#clearSinceMs = null;
+    this.#overReports = 0;
+    this.#congestedKbps = null;
+  }
+
+  /** One receiver report read against what was sent; reports of packets sent before the layer started are ignored. */
+  report(r: DeliveryReport, nowMs: number): void {
+    if (!this.#options.queueSignal) {
+      this.loss(r.fractionLost, nowMs);
+      return;
+    }
+    if (r.sentAtMs < this.#sentSinceMs) return;
+    this.loss(r.fractionLost, nowMs);
+    this.#lastReportAtMs = nowMs;
+    if (r.deliveredKbps !== null) this.#deliveredKbps = r.deliveredKbps;
+    const rising = r.queueDelayMs > this.#lastQueueMs + 5;
+    this.#lastQueueMs = r.queueDelayMs;
+    const rate = this.#judgedKbps;
+    const short = r.deliveredKbps === null || rate <= 0 || r.deliveredKbps < 0.95 * rate;
+    const over = r.queueDelayMs >= this.#options.queueDelayMs && rising && short;
+    this.#overReports = over ? this.#overReports + 1 : 0;
+    if (over && (this.#overReports >= 2 || r.queueDelayMs >= this.#options.fastQueueDelayMs)) {
+      this.#congestedKbps = r.deliveredKbps ?? 0;
+    }
+    const clear = r.queueDelayMs < this.#options.queueDelayMs / 2 && r.fractionLost <= this.#options.lossThreshold / 2;
+    if (!clear) this.#clearSinceMs = null;
+    else this.#clearSinceMs ??= nowMs;
   }
 
   get estimateKbps(): number | null {
@@ -91,6 +176,13 @@ export class LayerSelector {
    */
   choose(layers: readonly LayerChoice[], current: string | null, nowMs: number): string | null {
     const ranked = rankLayers(layers);
+    const id = this.#choose(ranked, current, nowMs);
+    // What a report's delivered rate is held against: the layer chosen (being sent, or soon).
+    this.#judgedKbps = ranked.find((l) => l.id === id)?.bitrateKbps ?? 0;
+    return id;
+  }
+
+  #choose(ranked: readonly LayerChoice[], current: string | null, nowMs: number): string | null {
     if (ranked.length === 0) return null;
     if (this.manual !== null && ranked.some((l) => l.id === this.manual)) return this.#settle(this.manual);
     let estimate = this.#freshEstimate(nowMs);
@@ -98,6 +190,8 @@ export class LayerSelector {
     const here = ranked[at];
     if (!here) return this.#settle(estimate === null ? (ranked[0]?.id ?? null) : this.#carried(ranked, estimate));
     if (this.#judged !== here.id) this.#settle(here.id);
+    const fast = this.#queueVerdict(ranked, at, nowMs, estimate);
+    if (fast !== null) return fast;
     const lossy =
       nowMs - this.#lossAtMs <= this.#options.staleAfterMs && this.#lossFraction > this.#options.lossThreshold;
     if (lossy && here.bitrateKbps > 0) {
@@ -111,7 +205,14 @@ export class LayerSelector {
       return here.id;
     }
     const { downHeadroom, downHoldMs, upHeadroom, upHoldMs } = this.#options;
-    if (here.bitrateKbps > 0 && estimate < downHeadroom * here.bitrateKbps) {
+    // A link whose reports show no queue and no loss, or that delivers the layer's rate, carries the layer whatever
+    // the estimate says: REMB lags a switch up by seconds, and after a switch down it (and the loss of the old
+    // layer's overflow) would take the viewer a layer lower than the link needs.
+    const fresh = nowMs - this.#lastReportAtMs <= this.#options.staleAfterMs;
+    const carries =
+      fresh &&
+      (this.#clearSinceMs !== null || (this.#deliveredKbps !== null && this.#deliveredKbps >= 0.95 * here.bitrateKbps));
+    if (here.bitrateKbps > 0 && estimate < downHeadroom * here.bitrateKbps && !carries) {
       this.#aboveSinceMs = null;
       this.#belowSinceMs ??= nowMs;
       if (nowMs - this.#belowSinceMs < downHoldMs) return here.id;
@@ -126,6 +227,38 @@ export class LayerSelector {
       this.#aboveSinceMs = null;
     }
     return here.id;
+  }
+
+  /** Down at once on a growing queue; a trial up after a clear spell; null: the estimate decides. */
+  #queueVerdict(ranked: readonly LayerChoice[], at: number, nowMs: number, estimate: number | null): string | null {
+    const here = ranked[at];
+    if (!here) return null;
+    const { trialMs, trialAfterMs, trialAfterMaxMs } = this.#options;
+    if (this.#congestedKbps !== null) {
+      const delivered = this.#congestedKbps;
+      this.#congestedKbps = null;
+      const lower = ranked.slice(at + 1);
+      if (lower.length === 0) return null;
+      if (this.#trialFrom !== null) this.#trialWaitMs = Math.min(trialAfterMaxMs, this.#trialWaitMs * 2);
+      const back = this.#trialFrom;
+      this.#trialFrom = null;
+      // Unknown delivered rate: one layer down (or back where the trial came from).
+      const to = back ?? (delivered > 0 ? this.#carried(lower, delivered) : (lower[0]?.id ?? null));
+      return this.#settle(to ?? here.id);
+    }
+    if (this.#trialFrom !== null && nowMs - this.#sentSinceMs >= trialMs) {
+      this.#trialFrom = null;
+      this.#trialWaitMs = trialAfterMs;
+    }
+    const next = ranked[at - 1];
+    const stale = nowMs - this.#lastReportAtMs > this.#options.staleAfterMs;
+    if (trialAfterMs <= 0 || !next || this.#trialFrom !== null || this.#clearSinceMs === null || stale) return null;
+    if (estimate !== null && here.bitrateKbps > 0 && estimate < here.bitrateKbps) return null;
+    if (nowMs - this.#clearSinceMs < this.#trialWaitMs) return null;
+    const from = here.id;
+    this.#settle(next.id);
+    this.#trialFrom = from;
+    return next.id;
   }
 
   #freshEstimate(nowMs: number): number | null {
@@ -145,6 +278,13 @@ export class LayerSelector {
       this.#judged = id;
       this.#belowSinceMs = null;
       this.#aboveSinceMs = null;
+      this.#sentSinceMs = Number.POSITIVE_INFINITY;
+      this.#clearSinceMs = null;
+      this.#overReports = 0;
+      this.#congestedKbps = null;
+      this.#lastQueueMs = 0;
+      this.#trialFrom = null;
+      this.#deliveredKbps = null;
     }
     return id;
   }

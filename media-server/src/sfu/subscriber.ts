@@ -32,8 +32,8 @@ export interface SubscriberOptions extends PeerTimeouts {
   readonly onKeyframeNeeded: () => void;
   /** The viewer's receive bandwidth estimate (REMB on its video), bit/s, as each one arrives. */
   readonly onBandwidthEstimate?: (subscriber: Subscriber, bps: number) => void;
-  /** The fraction of its video the viewer lost since its last receiver report (0–1), as each report arrives. */
-  readonly onVideoLoss?: (subscriber: Subscriber, fraction: number) => void;
+  /** Each receiver report on its video: the fraction lost (0–1) and the extended highest sequence number received. */
+  readonly onVideoReport?: (subscriber: Subscriber, report: { fractionLost: number; highestSequence: number }) => void;
   /** ICE and DTLS are done: media may flow (nothing is forwarded or transcoded for a viewer before this). */
   readonly onConnected: (subscriber: Subscriber) => void;
   readonly onEnd: (subscriber: Subscriber, reason: SubscriberEndReason, error?: unknown) => void;
@@ -87,7 +87,12 @@ export class Subscriber {
       sender.onRtcp.subscribe((packet) => {
         if (kind === 'video' && packet instanceof RtcpRrPacket) {
           const report = packet.reports.find((r) => r.ssrc === sender.ssrc);
-          if (report) this.#options.onVideoLoss?.(this, report.fractionLost / 256);
+          if (report) {
+            this.#options.onVideoReport?.(this, {
+              fractionLost: report.fractionLost / 256,
+              highestSequence: report.highestSequence,
+            });
+          }
           return;
         }
         if (!(packet instanceof RtcpPayloadSpecificFeedback)) return;
@@ -128,6 +133,15 @@ export class Subscriber {
       }
     }
     return total;
+  }
+
+  /**
+   * Empties werift's resend history of the video sender (private in werift 0.24: `rtpCache`), so NACKs for the old
+   * layer's packets after a switch are not answered ahead of the new layer's keyframe.
+   */
+  dropResendHistory(): void {
+    const sender = this.#senders.video as unknown as { rtpCache?: unknown[] } | undefined;
+    if (sender && Array.isArray(sender.rtpCache)) sender.rtpCache = [];
   }
 
   /** Hands one video packet to the sender (see `send`). */

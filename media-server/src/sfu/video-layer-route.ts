@@ -1,11 +1,13 @@
 /**
  * A channel's video in the SFU: one tap per layer of the source (or the source's one video track), each with the
  * GOP held for viewers who join, and per viewer a LayerSelector (which layer its bandwidth carries, or its own
- * pick) and a LayerForwarder (one continuous track across switches). Decisions are made on each bandwidth estimate
- * and at keyframes; no timers.
+ * pick), a LayerForwarder (one continuous track across switches) and a DeliveryMeter (each forwarded packet's
+ * sequence number, time and bytes, read against the viewer's receiver reports: the queue in front of it). Decisions
+ * are made on each bandwidth estimate, each receiver report and at keyframes; no timers.
  */
 import { GopCache } from '../protocols/rtp/gop-cache.ts';
 import { startsKeyframe } from '../protocols/rtp/starts-keyframe.ts';
+import { DeliveryMeter } from './layer-delivery.ts';
 import { LayerForwarder } from './layer-forwarder.ts';
 import { type LayerChoice, LayerSelector, type LayerSelectorOptions } from './layer-selector.ts';
 import type { RtpSource, VideoLayer } from './types.ts';
@@ -14,6 +16,16 @@ import type { RtpSource, VideoLayer } from './types.ts';
 export interface LayerViewer {
   readonly connected: boolean;
   sendVideo(packet: Buffer): void;
+  /** Forget the packets kept for resends: after a switch, the old layer's are no use and would delay the new one. */
+  dropResendHistory?(): void;
+}
+
+/** A receiver report's block for the viewer's video. */
+export interface VideoReport {
+  /** 0–1, since the viewer's last report. */
+  readonly fractionLost: number;
+  /** The extended highest sequence number received. */
+  readonly highestSequence: number;
 }
 
 interface Tap {
@@ -26,6 +38,7 @@ interface Tap {
 interface ViewerState {
   readonly selector: LayerSelector;
   readonly forwarder: LayerForwarder;
+  readonly meter: DeliveryMeter;
 }
 
 export interface VideoLayerRouteOptions {
@@ -108,6 +121,7 @@ export class VideoLayerRoute {
     this.#viewers.set(viewer, {
       selector: new LayerSelector(this.#options.selector, manual),
       forwarder: new LayerForwarder(this.#nowMs),
+      meter: new DeliveryMeter(),
     });
   }
 
@@ -139,11 +153,17 @@ export class VideoLayerRoute {
     this.#decide(viewer, state);
   }
 
-  /** The fraction of video packets the viewer lost since its last receiver report (0–1). */
-  loss(viewer: LayerViewer, fraction: number): void {
+  /**
+   * The viewer's receiver report: read against what was sent to it (the queue in front of it, the rate its link
+   * delivers), or, for a packet not remembered, its loss alone.
+   */
+  report(viewer: LayerViewer, report: VideoReport): void {
     const state = this.#viewers.get(viewer);
     if (!state) return;
-    state.selector.loss(fraction, this.#nowMs());
+    const nowMs = this.#nowMs();
+    const delivery = state.meter.received(report.highestSequence, report.fractionLost, nowMs);
+    if (delivery) state.selector.report({ ...delivery, fractionLost: report.fractionLost }, nowMs);
+    else state.selector.loss(report.fractionLost, nowMs);
     this.#decide(viewer, state);
   }
 
@@ -237,7 +257,13 @@ export class VideoLayerRoute {
     const from = state.forwarder.current;
     const out = state.forwarder.push(id, packet, opens || (!this.#layered && from === null));
     if (!out) return;
-    if (out.switched) this.#options.onSwitch?.(viewer, from, id);
+    const nowMs = this.#nowMs();
+    if (out.switched) {
+      state.selector.started(id, nowMs);
+      if (from !== null) viewer.dropResendHistory?.();
+      this.#options.onSwitch?.(viewer, from, id);
+    }
+    state.meter.sent(out.packet.readUInt16BE(2), out.packet.length, nowMs);
     viewer.sendVideo(out.packet);
   }
 }

@@ -173,7 +173,7 @@ export class WeriftSfu implements Sfu {
       maxInFlightSends: this.#options.maxInFlightSends ?? SFU_DEFAULTS.maxInFlightSends,
       onKeyframeNeeded: () => route.gate.request(),
       onBandwidthEstimate: (s, bps) => route.video.estimate(s, bps),
-      onVideoLoss: (s, fraction) => route.video.loss(s, fraction),
+      onVideoReport: (s, report) => route.video.report(s, report),
       onConnected: (s) => {
         settle();
         // The source may have been replaced while this viewer connected; it is ended with the old one then.
