@@ -31,6 +31,9 @@ describe('DeliveryMeter', () => {
     // Packet 125 was sent at 500 ms: 500 ms of lag, 496 over the path's own.
     expect(a?.queueDelayMs).toBeCloseTo(496, 0);
     expect(b?.queueDelayMs).toBeGreaterThan(a?.queueDelayMs ?? 0);
+    // Sending twice what the link delivers: the queue grows by half the time elapsed.
+    expect(a?.queueGrowth).toBeCloseTo(0.5, 2);
+    expect(b?.queueGrowth).toBeCloseTo(0.5, 2);
     expect(b?.deliveredKbps).toBeCloseTo(1000, -1);
     expect(m.received(Math.floor(2400 / 8), 0.5, 2400)?.deliveredKbps).toBeCloseTo(500, -1);
   });

@@ -15,6 +15,8 @@ export interface Delivery {
   readonly queueDelayMs: number;
   /** The rate delivered since an earlier report ≥ `minIntervalMs` ago, kbit/s (null until there is one). */
   readonly deliveredKbps: number | null;
+  /** How fast the queue grew over the same span, ms per ms (0.5: sending 1.5× what the link delivers); null with it. */
+  readonly queueGrowth: number | null;
 }
 
 /** Packets remembered: ~7 s at 2.5 Mbit/s (a report naming an older one is ignored). */
@@ -35,7 +37,7 @@ export class DeliveryMeter {
   /** Lowest lag per one-second bucket, the newest last. */
   readonly #baseMs: number[] = [];
   #baseBucket = -1;
-  #anchor: { cumBytes: number; atMs: number } | null = null;
+  #anchor: { cumBytes: number; atMs: number; queueMs: number } | null = null;
 
   constructor(minIntervalMs = 250) {
     this.#minIntervalMs = minIntervalMs;
@@ -62,16 +64,19 @@ export class DeliveryMeter {
     const lagMs = nowMs - sentAtMs;
     const baseMs = this.#base(lagMs, nowMs);
     const cumBytes = this.#cumBytes[i] ?? 0;
+    const queueMs = lagMs - baseMs;
     let deliveredKbps: number | null = null;
+    let queueGrowth: number | null = null;
     const anchor = this.#anchor;
     if (anchor === null || cumBytes < anchor.cumBytes) {
-      this.#anchor = { cumBytes, atMs: nowMs };
+      this.#anchor = { cumBytes, atMs: nowMs, queueMs };
     } else if (nowMs - anchor.atMs >= this.#minIntervalMs) {
       const lost = Math.min(1, Math.max(0, fractionLost));
       deliveredKbps = ((cumBytes - anchor.cumBytes) * 8 * (1 - lost)) / (nowMs - anchor.atMs);
-      this.#anchor = { cumBytes, atMs: nowMs };
+      queueGrowth = (queueMs - anchor.queueMs) / (nowMs - anchor.atMs);
+      this.#anchor = { cumBytes, atMs: nowMs, queueMs };
     }
-    return { sentAtMs, queueDelayMs: lagMs - baseMs, deliveredKbps };
+    return { sentAtMs, queueDelayMs: queueMs, deliveredKbps, queueGrowth };
   }
 
   /** The lowest lag of the last BASE_BUCKETS seconds, this one included. */

@@ -102,6 +102,42 @@ describe('LayerForwarder', () => {
   });
 });
 
+describe('LayerForwarder holding the old layer back', () => {
+  it('forwards nothing of the current layer until the target keyframe, then goes on counting sequence numbers', () => {
+    let now = 0;
+    const f = new LayerForwarder(() => now);
+    f.setTarget('a');
+    f.push('a', rtp(1, 10, 3000, IDR), true);
+    f.holdCurrent(2000);
+    expect(f.holding).toBe(false); // no target: nothing to hold for
+    f.setTarget('b');
+    f.holdCurrent(2000);
+    expect(f.holding).toBe(true);
+    now = 100;
+    expect(f.push('a', rtp(1, 11, 6000, P_SLICE), false)).toBeNull();
+    expect(f.push('a', rtp(1, 12, 9000, P_SLICE), false)).toBeNull();
+    const key = f.push('b', rtp(2, 500, 50_000, IDR), true);
+    expect(key?.switched).toBe(true);
+    expect(header(key!.packet).seq).toBe(11);
+    expect(f.holding).toBe(false);
+    expect(f.held).toBe(2);
+  });
+
+  it('lets the current layer through again after maxMs without the keyframe', () => {
+    let now = 0;
+    const f = new LayerForwarder(() => now);
+    f.setTarget('a');
+    f.push('a', rtp(1, 10, 3000, IDR), true);
+    f.setTarget('b');
+    f.holdCurrent(2000);
+    now = 1999;
+    expect(f.push('a', rtp(1, 11, 6000, P_SLICE), false)).toBeNull();
+    now = 2000;
+    expect(f.push('a', rtp(1, 12, 9000, P_SLICE), false)).not.toBeNull();
+    expect(f.holding).toBe(false);
+  });
+});
+
 /** A layer fed by hand. */
 function fakeLayer(id: string, bitrateKbps: number) {
   const listeners = new Set<(p: Buffer) => void>();
@@ -247,13 +283,54 @@ describe('VideoLayerRoute on receiver reports', () => {
     };
     frames(0, 40, () => 5);
     expect(route.viewerLayer(viewer)).toMatchObject({ current: 'source', target: null });
-    // From frame 40 the link holds back a queue growing by half the time elapsed.
-    frames(40, 60, (i) => 5 + (i - 40) * 16);
+    // From frame 40 the link holds back a queue growing by three quarters of the time elapsed.
+    frames(40, 60, (i) => 5 + (i - 40) * 25);
     expect(route.viewerLayer(viewer)).toMatchObject({ current: 'source', target: '480p' });
     expect(drops).toBe(0);
     frames(60, 62, () => 400);
     expect(route.viewerLayer(viewer)).toMatchObject({ current: '480p', target: null, switches: 1 });
     expect(drops).toBe(1);
+    route.close();
+  });
+
+  it('holds the old layer back until the keyframe when the link is also dropping packets', () => {
+    let now = 0;
+    const hi = fakeLayer('source', 2500);
+    const lo = fakeLayer('480p', 1000);
+    const source = {
+      channelId: 'c',
+      codecs: {},
+      onRtp: () => () => {},
+      requestKeyframe: () => {},
+      onClose: () => () => {},
+      videoLayers: () => [hi.layer, lo.layer],
+    } satisfies RtpSource;
+    const route = new VideoLayerRoute(source, { requestKeyframe: () => {}, onError: () => {}, nowMs: () => now });
+    const got: Array<{ seq: number; atMs: number; ssrc: number }> = [];
+    const viewer = {
+      connected: true,
+      sendVideo: (p: Buffer) => got.push({ seq: p.readUInt16BE(2), atMs: now, ssrc: p.readUInt32BE(8) }),
+    };
+    route.addViewer(viewer, null);
+    route.connected(viewer);
+    route.start();
+    let decidedAt = -1;
+    for (let i = 0; i < 62; i++) {
+      now = i * 33;
+      hi.frame(i * 3000, i % 30 === 0);
+      lo.frame(i * 3000, i % 30 === 0);
+      if (i % 5 !== 0) continue;
+      const lagMs = i < 40 ? 5 : 5 + (i - 40) * 25;
+      const seen = got.filter((g) => g.atMs <= now - lagMs).at(-1);
+      if (seen) route.report(viewer, { fractionLost: i < 40 ? 0 : 0.3, highestSequence: seen.seq });
+      if (decidedAt < 0 && route.viewerLayer(viewer)?.target === '480p') decidedAt = got.length;
+    }
+    expect(decidedAt).toBeGreaterThan(0);
+    // After the decision nothing more of the source (its ssrc is 'source'.length), then 480p from its keyframe.
+    const after = got.slice(decidedAt);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((g) => g.ssrc === '480p'.length)).toBe(true);
+    for (let i = 1; i < got.length; i++) expect(got[i]!.seq).toBeGreaterThan(got[i - 1]!.seq);
     route.close();
   });
 });

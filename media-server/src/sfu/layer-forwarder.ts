@@ -27,6 +27,10 @@ export class LayerForwarder {
   #lastAtMs = 0;
   /** Completed switches (the first start not counted). */
   switches = 0;
+  /** Since when the current layer is held back (see `holdCurrent`), or null. */
+  #heldSinceMs: number | null = null;
+  /** Packets held back so far. */
+  held = 0;
 
   constructor(nowMs: () => number = () => performance.now()) {
     this.#nowMs = nowMs;
@@ -45,6 +49,24 @@ export class LayerForwarder {
   /** Switch to `id` at its next keyframe; the current layer (or null) cancels a pending switch. */
   setTarget(id: string | null): void {
     this.#target = id === this.#current ? null : id;
+    if (this.#target === null) this.#heldSinceMs = null;
+  }
+
+  /**
+   * Stops forwarding the current layer until the target's keyframe, for at most `maxMs`: on a link already dropping
+   * packets the old layer's picture is broken anyway, and what it still sends would queue ahead of the new
+   * keyframe. The packets held are never numbered: the new layer's keyframe follows the last packet sent.
+   */
+  holdCurrent(maxMs: number): void {
+    if (this.#target === null || this.#current === null || this.#heldSinceMs !== null) return;
+    this.#heldSinceMs = this.#nowMs();
+    this.#holdMaxMs = maxMs;
+  }
+
+  #holdMaxMs = 0;
+
+  get holding(): boolean {
+    return this.#heldSinceMs !== null;
   }
 
   /** The current layer is gone: nothing is forwarded until the target's keyframe. */
@@ -63,6 +85,13 @@ export class LayerForwarder {
       switched = true;
     }
     if (layerId !== this.#current || packet.length < 12) return null;
+    if (this.#heldSinceMs !== null) {
+      if (this.#target !== null && this.#nowMs() - this.#heldSinceMs < this.#holdMaxMs) {
+        this.held++;
+        return null;
+      }
+      this.#heldSinceMs = null;
+    }
     const seq = (packet.readUInt16BE(2) + this.#seqOffset) % SEQ_MOD;
     const ts = (packet.readUInt32BE(4) + this.#tsOffset) % TS_MOD;
     let out = packet;
@@ -92,5 +121,6 @@ export class LayerForwarder {
     }
     this.#current = layerId;
     this.#target = null;
+    this.#heldSinceMs = null;
   }
 }

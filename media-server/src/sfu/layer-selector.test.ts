@@ -140,12 +140,13 @@ describe('LayerSelector', () => {
   });
 
   describe('on receiver reports read against what was sent (queue, delivered rate)', () => {
-    const report = (queueDelayMs: number, deliveredKbps: number | null, sentAtMs: number, fractionLost = 0) => ({
-      sentAtMs,
-      queueDelayMs,
-      deliveredKbps,
-      fractionLost,
-    });
+    const report = (
+      queueDelayMs: number,
+      deliveredKbps: number | null,
+      sentAtMs: number,
+      fractionLost = 0,
+      queueGrowth: number | null = 0,
+    ) => ({ sentAtMs, queueDelayMs, deliveredKbps, fractionLost, queueGrowth });
 
     it('moves down at once on a growing queue, to what the link delivers; the old layer draining does not count', () => {
       const s = new LayerSelector();
@@ -154,44 +155,54 @@ describe('LayerSelector', () => {
       s.report(report(5, 2500, 100), 200);
       expect(s.choose(LAYERS, 'source', 200)).toBe('source');
       // One report 350 ms behind on a link delivering 1,400 kbit/s: 480p (1.1 × 1,000 ≤ 1,400), no hold.
-      s.report(report(350, 1400, 500), 900);
+      s.report(report(350, 1400, 500, 0, 0.4), 900);
       expect(s.choose(LAYERS, 'source', 900)).toBe('480p');
       // Waiting for 480p's keyframe, the source's packets still queue: not 480p's doing.
-      s.report(report(600, 1400, 800), 1200);
+      s.report(report(600, 1400, 800, 0.3, 0.5), 1200);
       expect(s.choose(LAYERS, '480p', 1200)).toBe('480p');
       s.started('480p', 1500);
       // 480p's packets behind the drain: the queue falls.
       for (let t = 1600, q = 500; t < 3000; t += 100, q -= 30) {
-        s.report(report(Math.max(0, q), 1400, t - 50), t);
+        s.report(report(Math.max(0, q), 1400, t - 50, 0, -0.3), t);
         expect(s.choose(LAYERS, '480p', t)).toBe('480p');
       }
     });
 
-    it('needs two reports for a queue under the fast threshold, and takes no brief queue on a link that carries the layer as one', () => {
+    it('needs two growing measures for a queue under the fast threshold; a brief queue that drains is no reason', () => {
       const s = new LayerSelector();
       s.choose(LAYERS, 'source', 0);
       s.started('source', 0);
-      // A keyframe's burst queues 200 ms but the link delivers the layer's rate: no reason.
-      s.report(report(200, 2600, 100), 300);
-      s.report(report(250, 2600, 200), 400);
-      expect(s.choose(LAYERS, 'source', 400)).toBe('source');
-      s.report(report(0, 2500, 500), 600);
-      s.report(report(150, 1800, 700), 900);
+      // A keyframe's burst queues 200 ms, then drains.
+      s.report(report(200, 2600, 100, 0, 0.2), 300);
+      s.report(report(0, 2500, 500, 0, -0.3), 900);
       expect(s.choose(LAYERS, 'source', 900)).toBe('source');
-      s.report(report(200, 1800, 800), 1000);
-      expect(s.choose(LAYERS, 'source', 1000)).toBe('480p');
+      // Growing, but measured once (reports within one span do not count twice).
+      s.report(report(150, 1800, 1000, 0, 0.2), 1500);
+      s.report(report(160, 1800, 1100, 0, null), 1520);
+      expect(s.choose(LAYERS, 'source', 1520)).toBe('source');
+      s.report(report(200, 1800, 1300, 0, 0.1), 1800);
+      expect(s.choose(LAYERS, 'source', 1800)).toBe('480p');
+    });
+
+    it('takes a full queue that drops packets as over, though it no longer grows', () => {
+      const s = new LayerSelector();
+      s.choose(LAYERS, 'source', 0);
+      s.started('source', 0);
+      s.report(report(240, 1500, 100, 0.3, 0), 300);
+      s.report(report(240, 1500, 200, 0.3, null), 400);
+      expect(s.choose(LAYERS, 'source', 400)).toBe('480p');
     });
 
     it('stays on the layer it moved down to while the link delivers its rate, though REMB and loss say lower', () => {
       const s = new LayerSelector();
       s.choose(LAYERS, 'source', 0);
       s.started('source', 0);
-      s.report(report(350, 1400, 500), 900);
+      s.report(report(350, 1400, 500, 0, 0.4), 900);
       expect(s.choose(LAYERS, 'source', 900)).toBe('480p');
       s.started('480p', 1500);
       for (let t = 1600; t < 6000; t += 100) {
         s.estimate(800, t);
-        s.report(report(Math.max(0, 400 - (t - 1600) / 5), 1300, t - 50, 0.15), t);
+        s.report(report(Math.max(0, 400 - (t - 1600) / 5), 1300, t - 50, 0.15, -0.2), t);
         expect(s.choose(LAYERS, '480p', t)).toBe('480p');
       }
     });
@@ -240,7 +251,7 @@ describe('LayerSelector', () => {
       const firstTrialMs = t - 250;
       expect(firstTrialMs).toBeGreaterThanOrEqual(8000);
       s.started('source', t);
-      s.report(report(400, 1500, t + 100), t + 300);
+      s.report(report(400, 1500, t + 100, 0, 0.5), t + 300);
       expect(s.choose(LAYERS, 'source', t + 300)).toBe('480p');
       t += 500;
       s.started('480p', t);

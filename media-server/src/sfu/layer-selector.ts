@@ -15,9 +15,10 @@
  * caps the estimate at the current layer's rate × (1 − loss / 2), as a sender's loss-based controller would.
  *
  * Faster than both: the queue in front of the viewer (see layer-delivery.ts), from each receiver report. A capped
- * link queues before it drops; a queue over `queueDelayMs` that grows, on a link delivering less than the layer
- * (or any queue over `fastQueueDelayMs`), moves the viewer down at once (no hold) to what the delivered rate carries.
- * Only reports of packets sent since the layer started count (the old layer's queue drains after a switch).
+ * link queues before it drops; a queue over `queueDelayMs` that grows over a quarter second or more (or is full and
+ * dropping), in two measures in a row or once over `fastQueueDelayMs`, moves the viewer down at once (no hold) to
+ * what the delivered rate carries. Only reports of packets sent since the layer started count (the old layer's
+ * queue drains after a switch), and while the queue is not growing REMB and loss do not take the viewer lower.
  *
  * Up without an estimate that says so (Chromium's REMB tops out ~1.5× what it receives, and layers are ~2× apart):
  * after `trialAfterMs` on a lower layer with a clear link (no queue, no loss, the estimate not under the layer) the
@@ -44,9 +45,9 @@ export interface LayerSelectorOptions {
   readonly lossThreshold: number;
   /** Reads the queue from receiver reports (false: loss only, as before the queue was read; a benchmark's peer). */
   readonly queueSignal: boolean;
-  /** A queue over this, growing on a link delivering under the layer, twice in a row: down at once. */
+  /** A queue over this, growing (or full and dropping packets) in two measures in a row: down at once. */
   readonly queueDelayMs: number;
-  /** A queue over this, growing: down at once on one report. */
+  /** A queue over this, growing or dropping: down at once on one report. */
   readonly fastQueueDelayMs: number;
   /** A lower layer's clear time before a trial up (0: no trials). */
   readonly trialAfterMs: number;
@@ -61,8 +62,13 @@ export interface DeliveryReport {
   readonly sentAtMs: number;
   readonly queueDelayMs: number;
   readonly deliveredKbps: number | null;
+  /** The queue's growth over the span of deliveredKbps, ms per ms (null when that span is not complete). */
+  readonly queueGrowth: number | null;
   readonly fractionLost: number;
 }
+
+/** A queue growing faster than this (ms per ms) means sending more than the link delivers (5 % more). */
+const GROWING = 0.05;
 
 export const LAYER_SELECTOR_DEFAULTS: LayerSelectorOptions = {
   downHeadroom: 1,
@@ -74,7 +80,7 @@ export const LAYER_SELECTOR_DEFAULTS: LayerSelectorOptions = {
   lossThreshold: 0.1,
   queueSignal: true,
   queueDelayMs: 120,
-  fastQueueDelayMs: 300,
+  fastQueueDelayMs: 250,
   trialAfterMs: 8000,
   trialAfterMaxMs: 64_000,
   trialMs: 3000,
@@ -99,7 +105,6 @@ export class LayerSelector {
   #aboveSinceMs: number | null = null;
   /** When the judged layer started reaching the viewer (+∞ until it does: see `started`). */
   #sentSinceMs = Number.POSITIVE_INFINITY;
-  #lastQueueMs = 0;
   #overReports = 0;
   /** A down switch the queue asks for (kbit/s the link delivers, or 0: unknown), until `choose` takes it. */
   #congestedKbps: number | null = null;
@@ -109,15 +114,25 @@ export class LayerSelector {
   /** The layer a trial up came from, while the trial is judged. */
   #trialFrom: string | null = null;
   #lastReportAtMs = Number.NEGATIVE_INFINITY;
-  #judgedKbps = 0;
-  /** The rate the link delivered at the last report that measured one (on the judged layer). */
+  /** The rate the link delivered and the queue's growth at the last report that measured them (judged layer). */
   #deliveredKbps: number | null = null;
+  #queueGrowth = 0;
 
   constructor(options: Partial<LayerSelectorOptions> = {}, manual: string | null = null) {
     this.#options = { ...LAYER_SELECTOR_DEFAULTS, ...options };
     this.manual = manual;
     this.#trialWaitMs = this.#options.trialAfterMs;
   }
+
+  /**
+   * The last report (of the judged layer's packets) showed a queue over `queueDelayMs` and loss over
+   * `lossThreshold`: the link is dropping what it cannot carry.
+   */
+  get overflowing(): boolean {
+    return this.#overflowing;
+  }
+
+  #overflowing = false;
 
   /** The judged layer reached the viewer (the switch at its keyframe) at `nowMs`. */
   started(id: string, nowMs: number): void {
@@ -138,15 +153,17 @@ export class LayerSelector {
     this.loss(r.fractionLost, nowMs);
     this.#lastReportAtMs = nowMs;
     if (r.deliveredKbps !== null) this.#deliveredKbps = r.deliveredKbps;
-    const rising = r.queueDelayMs > this.#lastQueueMs + 5;
-    this.#lastQueueMs = r.queueDelayMs;
-    const rate = this.#judgedKbps;
-    const short = r.deliveredKbps === null || rate <= 0 || r.deliveredKbps < 0.95 * rate;
-    const over = r.queueDelayMs >= this.#options.queueDelayMs && rising && short;
-    this.#overReports = over ? this.#overReports + 1 : 0;
+    if (r.queueGrowth !== null) this.#queueGrowth = r.queueGrowth;
+    // Over: a queue that grows (sending more than the link delivers), or a full one that drops packets. A report
+    // within the span of the last measured growth counts as the same measure.
+    const lossy = r.fractionLost > this.#options.lossThreshold;
+    const full = lossy && this.#queueGrowth > -GROWING;
+    const over = r.queueDelayMs >= this.#options.queueDelayMs && (this.#queueGrowth > GROWING || full);
+    if (r.queueGrowth !== null || lossy || !over) this.#overReports = over ? this.#overReports + 1 : 0;
     if (over && (this.#overReports >= 2 || r.queueDelayMs >= this.#options.fastQueueDelayMs)) {
-      this.#congestedKbps = r.deliveredKbps ?? 0;
+      this.#congestedKbps = this.#deliveredKbps ?? 0;
     }
+    this.#overflowing = r.queueDelayMs >= this.#options.queueDelayMs && r.fractionLost > this.#options.lossThreshold;
     const clear = r.queueDelayMs < this.#options.queueDelayMs / 2 && r.fractionLost <= this.#options.lossThreshold / 2;
     if (!clear) this.#clearSinceMs = null;
     else this.#clearSinceMs ??= nowMs;
@@ -176,13 +193,6 @@ export class LayerSelector {
    */
   choose(layers: readonly LayerChoice[], current: string | null, nowMs: number): string | null {
     const ranked = rankLayers(layers);
-    const id = this.#choose(ranked, current, nowMs);
-    // What a report's delivered rate is held against: the layer chosen (being sent, or soon).
-    this.#judgedKbps = ranked.find((l) => l.id === id)?.bitrateKbps ?? 0;
-    return id;
-  }
-
-  #choose(ranked: readonly LayerChoice[], current: string | null, nowMs: number): string | null {
     if (ranked.length === 0) return null;
     if (this.manual !== null && ranked.some((l) => l.id === this.manual)) return this.#settle(this.manual);
     let estimate = this.#freshEstimate(nowMs);
@@ -282,9 +292,10 @@ export class LayerSelector {
       this.#clearSinceMs = null;
       this.#overReports = 0;
       this.#congestedKbps = null;
-      this.#lastQueueMs = 0;
       this.#trialFrom = null;
       this.#deliveredKbps = null;
+      this.#queueGrowth = 0;
+      this.#overflowing = false;
     }
     return id;
   }

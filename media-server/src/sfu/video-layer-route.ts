@@ -63,6 +63,9 @@ export function singleLayer(source: RtpSource): VideoLayer {
   };
 }
 
+/** The longest the old layer is held back waiting for the new one's keyframe (a GOP is 1 s; one may be late). */
+const HOLD_MAX_MS = 2000;
+
 /** Bounds the layers a source may announce (a ladder has a handful). */
 export const MAX_VIDEO_LAYERS = 8;
 
@@ -192,9 +195,15 @@ export class VideoLayerRoute {
   #decide(viewer: LayerViewer, state: ViewerState): void {
     const { forwarder, selector } = state;
     const on = forwarder.target ?? forwarder.current;
-    const want = selector.choose(this.#choices(), on, this.#nowMs());
+    const overflowing = selector.overflowing;
+    const choices = this.#choices();
+    const want = selector.choose(choices, on, this.#nowMs());
     if (want === null || want === on) return;
     forwarder.setTarget(want);
+    // Down from a link that drops packets: the old layer stops until the new one's keyframe (see holdCurrent).
+    const rate = (id: string | null) => choices.find((c) => c.id === id)?.bitrateKbps ?? 0;
+    const down = forwarder.current !== null && rate(want) > 0 && rate(want) < (rate(forwarder.current) || Infinity);
+    if (overflowing && down) forwarder.holdCurrent(HOLD_MAX_MS);
     // A rung's keyframes follow the source's: the request goes to the source, coalesced with the others.
     if (forwarder.target !== null && viewer.connected) this.#options.requestKeyframe();
   }
