@@ -6,7 +6,8 @@
  * capped by `tc tbf` (needs root). Prints a table, writes results/webrtc-layers.{json,svg}. Stops by itself.
  * Three viewers in turn, one at a time: the selector as it is (queue from receiver reports + REMB), the selector
  * on REMB and loss alone (as before the queue signal), and the peer pinned to the source.
- * `--trials=N` (default 5), `--modes=layers,remb-loss,source-only` (default all).
+ * `--trials=N` (default 5), `--modes=layers,remb-loss,source-only` (default all), `--cap-kbps=1600`, `--queue-ms=300`
+ * (the cap's queue: tail drop beyond it).
  */
 import { cpus } from 'node:os';
 import { LAYER_SELECTOR_DEFAULTS } from '@glint/media-server';
@@ -30,10 +31,16 @@ const RUNGS = [
   { name: '360p', height: 360, fps: 30, bitrateKbps: 700 },
 ];
 const LADDER = RUNGS.map((r) => `${r.name}${r.fps}:${r.bitrateKbps}`).join(',');
+const numberArg = (name: string, fallback: number, min: number, max: number) => {
+  const text = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const n = Number(text ?? fallback);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number from ${min} to ${max}`);
+  return n;
+};
 const PLAN: TrialPlan = {
   trials: TRIALS,
-  capKbps: 1600,
-  queueMs: 300,
+  capKbps: numberArg('cap-kbps', 1600, 300, 10_000),
+  queueMs: numberArg('queue-ms', 300, 20, 5000),
   capMs: 10_000,
   liftMs: 14_000,
   readyTimeoutMs: 30_000,
@@ -107,8 +114,10 @@ async function main(): Promise<void> {
       `from the SFU every ${PLAN.pollMs} ms; viewer side from getStats every 100 ms.`;
     const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}`;
     printLayers(runs, method, [`machine: ${machine}`]);
-    const chart = await chartLayers(runs, `WebRTC layers under a ${PLAN.capKbps} kbit/s cap (${machine})`);
-    const results = writeResults('webrtc-layers', {
+    // A run off the default cap or queue keeps its own files.
+    const name = `webrtc-layers${PLAN.capKbps === 1600 && PLAN.queueMs === 300 ? '' : `-${PLAN.capKbps}k-q${PLAN.queueMs}`}`;
+    const chart = await chartLayers(name, runs, `WebRTC layers under a ${PLAN.capKbps} kbit/s cap (${machine})`);
+    const results = writeResults(name, {
       method,
       machine,
       plan: PLAN,

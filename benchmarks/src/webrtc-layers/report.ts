@@ -65,7 +65,7 @@ export function printLayers(runs: readonly ModeRun[], method: string, notes: rea
 }
 
 /** Frame height, received rate and estimate against time from each mode's first cap, caps shaded. */
-export async function chartLayers(runs: readonly ModeRun[], title: string): Promise<string> {
+export async function chartLayers(name: string, runs: readonly ModeRun[], title: string): Promise<string> {
   const rows: Array<Record<string, number | string>> = [];
   const caps: Array<Record<string, number | string>> = [];
   for (const run of runs) {
@@ -116,5 +116,5 @@ export async function chartLayers(runs: readonly ModeRun[], title: string): Prom
       ],
     })),
   };
-  return writeChart('webrtc-layers', spec);
+  return writeChart(name, spec);
 }
