@@ -8,3 +8,11 @@ export * from './servers/whip/index.ts';
 export * from './sfu/index.ts';
 export type { StreamEndReason, StreamEvent, StreamReader, StreamSource } from './stream/index.ts';
 export { ChannelAlreadyLiveError, LiveStream, StreamHub } from './stream/index.ts';
+export {
+  Ladder,
+  type LadderRung,
+  type LadderStats,
+  parseLadderSpec,
+  planLadder,
+  type RungSpec,
+} from './transcode/ladder/index.ts';

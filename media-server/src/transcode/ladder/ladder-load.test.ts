@@ -13,6 +13,31 @@ describe('LadderLoad', () => {
     expect(load.sample(8000, 12_000, 7000)).toBe(true); // over for 3 s
   });
 
+  it('does not shed a run that is catching up after a slow start, only one whose lag stops shrinking', () => {
+    const load = new LadderLoad({ maxLagMs: 1500, forMs: 3000 });
+    load.reset(0);
+    // ffmpeg took 2.5 s to start: the input queued meanwhile drains at 1.2x real time.
+    let output = 0;
+    let shed = false;
+    for (let t = 2500; t <= 14_000; t += 100) {
+      output += 120;
+      shed ||= load.sample(t, t, output);
+    }
+    expect(shed).toBe(false);
+    // Then it runs at 0.9x: the lag grows past the limit and stays there.
+    const lagged = new LadderLoad({ maxLagMs: 1500, forMs: 3000 });
+    lagged.reset(0);
+    output = 0;
+    let shedAt: number | undefined;
+    for (let t = 100; t <= 30_000 && shedAt === undefined; t += 100) {
+      output += 90;
+      if (lagged.sample(t, t, output)) shedAt = t;
+    }
+    // Over 1.5 s behind at 15 s, shed 3 s later.
+    expect(shedAt).toBeGreaterThanOrEqual(18_000);
+    expect(shedAt).toBeLessThan(19_000);
+  });
+
   it('measures rung media per wall second', () => {
     const load = new LadderLoad({});
     load.reset(0);

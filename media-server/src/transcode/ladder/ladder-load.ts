@@ -10,14 +10,19 @@ export const LADDER_LOAD: LadderLoadOptions = { maxLagMs: 1500, forMs: 3000 };
 
 /** Seconds of history the real-time factor averages over. */
 const WINDOW_MS = 5000;
+/** A lag this much smaller than when it went over the limit: the run is catching up, not falling behind. */
+const CATCH_UP_MS = 250;
 
 /**
  * Watches one run's lag (source media written minus rung media read back) against wall time: lag over the limit for
- * long enough says ffmpeg is slower than real time. Also keeps the real-time factor (rung media per wall second).
+ * long enough, and not shrinking, says ffmpeg is slower than real time. A run catching up (the input queued while
+ * ffmpeg started, drained faster than real time) starts the count again each time its lag falls by CATCH_UP_MS: on a
+ * busy machine a 1080p ladder was still 2 s behind 5 s after its start, and was shed for it. Also keeps the real-time
+ * factor (rung media per wall second).
  */
 export class LadderLoad {
   readonly #options: LadderLoadOptions;
-  #overSinceMs: number | null = null;
+  #over: { sinceMs: number; lagMs: number } | null = null;
   #samples: { wallMs: number; outputMs: number }[] = [];
 
   constructor(options: Partial<LadderLoadOptions>) {
@@ -25,7 +30,7 @@ export class LadderLoad {
   }
 
   reset(nowMs: number): void {
-    this.#overSinceMs = null;
+    this.#over = null;
     this.#samples = [{ wallMs: nowMs, outputMs: 0 }];
   }
 
@@ -36,12 +41,16 @@ export class LadderLoad {
       this.#samples.push({ wallMs: nowMs, outputMs });
       while (this.#samples.length > 2 && nowMs - this.#samples[0]!.wallMs > WINDOW_MS) this.#samples.shift();
     }
-    if (writtenMs - outputMs <= this.#options.maxLagMs) {
-      this.#overSinceMs = null;
+    const lagMs = writtenMs - outputMs;
+    if (lagMs <= this.#options.maxLagMs) {
+      this.#over = null;
       return false;
     }
-    this.#overSinceMs ??= nowMs;
-    return nowMs - this.#overSinceMs >= this.#options.forMs;
+    if (!this.#over || lagMs < this.#over.lagMs - CATCH_UP_MS) {
+      this.#over = { sinceMs: nowMs, lagMs };
+      return false;
+    }
+    return nowMs - this.#over.sinceMs >= this.#options.forMs;
   }
 
   get realtimeFactor(): number {
