@@ -320,16 +320,7 @@ export class LivePackager {
       this.#pushRung(rung, au);
       return;
     }
-    const nals = au.format === 'annexb' ? splitAnnexB(au.data) : splitLengthPrefixed(au.data, 4);
-    let sps: Uint8Array | undefined;
-    let pps: Uint8Array | undefined;
-    const media: Uint8Array[] = [];
-    for (const nal of nals) {
-      const type = nalType(nal);
-      if (type === NalType.SPS) sps = nal;
-      else if (type === NalType.PPS) pps = nal;
-      else if (type !== NalType.AUD) media.push(nal);
-    }
+    const { nals, sps, pps, media } = splitAccessUnit(au);
     // In-band parameter sets (WHIP, Annex B sources) configure or reconfigure the track.
     if (sps && pps && (!this.#video || !sameBytes(sps, this.#video.sps) || !sameBytes(pps, this.#video.pps))) {
       this.setVideoConfig({ codec: 'h264', sps: [sps], pps: [pps] });
@@ -408,30 +399,21 @@ export class LivePackager {
     const audioRate = audio?.rendition.bitrate ?? { peak: 0, average: 0 };
     const variants: VariantModel[] = [];
     if (video) {
-      const rate = video.rendition.bitrate;
-      variants.push({
-        uri: `${video.rendition.name}/index.m3u8`,
-        bandwidth: Math.max(1, rate.peak + audioRate.peak),
-        averageBandwidth: Math.max(1, rate.average + audioRate.average),
-        codecs: audio ? [video.codecString, audio.codecString] : [video.codecString],
-        resolution: { width: video.width, height: video.height },
-        ...optional('frameRate', video.frameRate),
-        ...optional('audioGroupId', audio ? AUDIO_GROUP : undefined),
-      });
-      for (const rung of this.#rungs.values()) {
-        // Listed once it has a complete segment: a rung a player can switch to, its bitrate measured.
-        if (!this.#listed(rung)) continue;
-        const rungRate = rung.rendition.bitrate;
-        variants.push({
-          uri: `${rung.rendition.name}/index.m3u8`,
-          bandwidth: Math.max(1, rungRate.peak + audioRate.peak),
-          averageBandwidth: Math.max(1, rungRate.average + audioRate.average),
-          codecs: audio ? [rung.codecString, audio.codecString] : [rung.codecString],
-          resolution: { width: rung.width, height: rung.height },
-          ...optional('frameRate', rung.frameRate),
+      const variant = (state: VideoState): VariantModel => {
+        const rate = state.rendition.bitrate;
+        return {
+          uri: `${state.rendition.name}/index.m3u8`,
+          bandwidth: Math.max(1, rate.peak + audioRate.peak),
+          averageBandwidth: Math.max(1, rate.average + audioRate.average),
+          codecs: audio ? [state.codecString, audio.codecString] : [state.codecString],
+          resolution: { width: state.width, height: state.height },
+          ...optional('frameRate', state.frameRate),
           ...optional('audioGroupId', audio ? AUDIO_GROUP : undefined),
-        });
-      }
+        };
+      };
+      variants.push(variant(video));
+      // A rung is listed once it has a complete segment: one a player can switch to, its bitrate measured.
+      for (const rung of this.#rungs.values()) if (this.#listed(rung)) variants.push(variant(rung));
     } else if (audio) {
       variants.push({
         uri: `${audio.rendition.name}/index.m3u8`,
@@ -541,16 +523,7 @@ export class LivePackager {
   }
 
   #pushRung(name: string, au: VideoAccessUnit): void {
-    const nals = au.format === 'annexb' ? splitAnnexB(au.data) : splitLengthPrefixed(au.data, 4);
-    let sps: Uint8Array | undefined;
-    let pps: Uint8Array | undefined;
-    const media: Uint8Array[] = [];
-    for (const nal of nals) {
-      const type = nalType(nal);
-      if (type === NalType.SPS) sps = nal;
-      else if (type === NalType.PPS) pps = nal;
-      else if (type !== NalType.AUD) media.push(nal);
-    }
+    const { sps, pps, media } = splitAccessUnit(au);
     let state = this.#rungs.get(name);
     if (sps && pps && (!state || !sameBytes(sps, state.sps) || !sameBytes(pps, state.pps))) {
       this.#setRungConfig(name, sps, pps, parseSps(sps));
@@ -598,6 +571,26 @@ export class LivePackager {
     }
     return mapped;
   }
+}
+
+/** An access unit's NAL units: in-band parameter sets apart, access unit delimiters dropped, the rest as media. */
+function splitAccessUnit(au: VideoAccessUnit): {
+  nals: Uint8Array[];
+  sps: Uint8Array | undefined;
+  pps: Uint8Array | undefined;
+  media: Uint8Array[];
+} {
+  const nals = au.format === 'annexb' ? splitAnnexB(au.data) : splitLengthPrefixed(au.data, 4);
+  let sps: Uint8Array | undefined;
+  let pps: Uint8Array | undefined;
+  const media: Uint8Array[] = [];
+  for (const nal of nals) {
+    const type = nalType(nal);
+    if (type === NalType.SPS) sps = nal;
+    else if (type === NalType.PPS) pps = nal;
+    else if (type !== NalType.AUD) media.push(nal);
+  }
+  return { nals, sps, pps, media };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
