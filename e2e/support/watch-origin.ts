@@ -4,7 +4,7 @@
  * `/player/*` its built assets, `/vendor/hls.min.js` hls.js, `/hls/*` the folder's playlists and segments.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
@@ -23,10 +23,7 @@ const HLS_TYPES: Readonly<Record<string, string>> = {
   '.m4s': 'video/iso.segment',
 };
 
-/** Serves `/hls/<path>` itself (e.g. the packager's LlhlsHttp), instead of from a folder. */
-export type HlsHandler = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => void;
-
-export async function startWatchOrigin(hls: string | HlsHandler, channel = 'ladder'): Promise<WatchOrigin> {
+export async function startWatchOrigin(folder: string, channel = 'ladder'): Promise<WatchOrigin> {
   const page = await buildWatchPage('/player/');
   const html = (playlist: string) => page.render({ channel, hlsSrc: `/hls/${playlist}`, whepUrl: `/whep/${channel}` });
   const hlsJs = await readFile(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
@@ -51,14 +48,9 @@ export async function startWatchOrigin(hls: string | HlsHandler, channel = 'ladd
       res.writeHead(200, { 'Content-Type': asset.contentType }).end(asset.body);
       return;
     }
-    if (typeof hls === 'function' && path.startsWith('/hls/')) {
-      hls(req, res, path.slice('/hls/'.length), url.searchParams);
-      return;
-    }
-    const folder = typeof hls === 'string' ? hls : null;
-    const relative = folder && path.startsWith('/hls/') ? normalize(path.slice('/hls/'.length)) : '';
+    const relative = path.startsWith('/hls/') ? normalize(path.slice('/hls/'.length)) : '';
     const type = HLS_TYPES[relative.slice(relative.lastIndexOf('.'))];
-    if (!folder || !type || relative.startsWith('..') || relative.startsWith('/')) {
+    if (!type || relative.startsWith('..') || relative.startsWith('/')) {
       res.writeHead(404).end();
       return;
     }
