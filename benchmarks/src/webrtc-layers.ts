@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     host: link.serverAddress,
     webrtcBindAddress: link.serverAddress,
     ladder: RUNGS,
-    logLevel: 'warn',
+    logLevel: 'info',
   });
   try {
     const origin = `http://${link.serverAddress}:${glint.glint.httpPort}`;
@@ -123,6 +123,8 @@ async function main(): Promise<void> {
       plan: PLAN,
       layers,
       trials: runs.flatMap((r) => r.trials),
+      // The SFU's switches and the ladder's troubles, to read a trial's path from.
+      events: glint.logs.filter((l) => /switched video layer|ladder|rung/i.test(l)).slice(-2000),
     });
     process.stdout.write(`chart: ${chart}\nresults: ${results}\n`);
     await scratch.stop(ffmpeg);
