@@ -52,11 +52,6 @@ export class DeliveryMeter {
     this.#cumBytes[i] = this.#bytes;
   }
 
-  /** A new layer started: the next span of reports measures it alone (its rate and queue growth). */
-  restartSpan(): void {
-    this.#anchor = null;
-  }
-
   /**
    * A receiver report: the highest sequence number received (extended or not) and the fraction lost since the last
    * report. Null when the packet is not one remembered (too old, or never sent).

@@ -184,16 +184,6 @@ describe('LayerSelector', () => {
       expect(s.choose(LAYERS, 'source', 1800)).toBe('480p');
     });
 
-    it("judges a new layer only once a span of its own reports measured the queue's growth", () => {
-      const s = new LayerSelector();
-      s.choose(LAYERS, '480p', 0);
-      s.started('480p', 0);
-      // Behind the old layer's full queue, with its loss: no growth measured on 480p yet.
-      s.report(report(290, null, 10, 0.4, null), 300);
-      s.report(report(280, null, 50, 0.4, null), 350);
-      expect(s.choose(LAYERS, '480p', 350)).toBe('480p');
-    });
-
     it('takes a full queue that drops packets as over, though it no longer grows', () => {
       const s = new LayerSelector();
       s.choose(LAYERS, 'source', 0);

@@ -116,8 +116,7 @@ export class LayerSelector {
   #lastReportAtMs = Number.NEGATIVE_INFINITY;
   /** The rate the link delivered and the queue's growth at the last report that measured them (judged layer). */
   #deliveredKbps: number | null = null;
-  /** Null until a span of this layer's reports measured it. */
-  #queueGrowth: number | null = null;
+  #queueGrowth = 0;
 
   constructor(options: Partial<LayerSelectorOptions> = {}, manual: string | null = null) {
     this.#options = { ...LAYER_SELECTOR_DEFAULTS, ...options };
@@ -158,9 +157,8 @@ export class LayerSelector {
     // Over: a queue that grows (sending more than the link delivers), or a full one that drops packets. A report
     // within the span of the last measured growth counts as the same measure.
     const lossy = r.fractionLost > this.#options.lossThreshold;
-    const growth = this.#queueGrowth;
-    const full = lossy && growth !== null && growth > -GROWING;
-    const over = r.queueDelayMs >= this.#options.queueDelayMs && growth !== null && (growth > GROWING || full);
+    const full = lossy && this.#queueGrowth > -GROWING;
+    const over = r.queueDelayMs >= this.#options.queueDelayMs && (this.#queueGrowth > GROWING || full);
     if (r.queueGrowth !== null || lossy || !over) this.#overReports = over ? this.#overReports + 1 : 0;
     if (over && (this.#overReports >= 2 || r.queueDelayMs >= this.#options.fastQueueDelayMs)) {
       this.#congestedKbps = this.#deliveredKbps ?? 0;
@@ -221,9 +219,9 @@ export class LayerSelector {
     // the estimate says: REMB lags a switch up by seconds, and after a switch down it (and the loss of the old
     // layer's overflow) would take the viewer a layer lower than the link needs.
     const fresh = nowMs - this.#lastReportAtMs <= this.#options.staleAfterMs;
-    // Not yet measured on this layer counts as carried too: right after a switch down REMB is still falling from
-    // the old layer's overflow (it took the viewer on to 360p a keyframe after 480p, under a cap 480p fits).
-    const carries = fresh && (this.#clearSinceMs !== null || this.#queueGrowth === null || this.#queueGrowth <= 0);
+    const carries =
+      fresh &&
+      (this.#clearSinceMs !== null || (this.#deliveredKbps !== null && this.#deliveredKbps >= 0.95 * here.bitrateKbps));
     if (here.bitrateKbps > 0 && estimate < downHeadroom * here.bitrateKbps && !carries) {
       this.#aboveSinceMs = null;
       this.#belowSinceMs ??= nowMs;
@@ -255,9 +253,7 @@ export class LayerSelector {
       const back = this.#trialFrom;
       this.#trialFrom = null;
       // Unknown delivered rate: one layer down (or back where the trial came from).
-      // The delivered rate is measured, not hoped for: no carry headroom on it (with 1.1 a 1,600 kbit/s link, read
-      // at ~1,300 during its overflow, took the viewer to 360p where 480p at 1,200 fits).
-      const to = back ?? (delivered > 0 ? this.#carried(lower, delivered, 1) : (lower[0]?.id ?? null));
+      const to = back ?? (delivered > 0 ? this.#carried(lower, delivered) : (lower[0]?.id ?? null));
       return this.#settle(to ?? here.id);
     }
     if (this.#trialFrom !== null && nowMs - this.#sentSinceMs >= trialMs) {
@@ -281,12 +277,8 @@ export class LayerSelector {
   }
 
   /** The highest of `ranked` the estimate carries with the carry headroom, else the lowest. */
-  #carried(
-    ranked: readonly LayerChoice[],
-    estimateKbps: number,
-    headroom = this.#options.carryHeadroom,
-  ): string | null {
-    const fits = ranked.find((l) => l.bitrateKbps > 0 && l.bitrateKbps * headroom <= estimateKbps);
+  #carried(ranked: readonly LayerChoice[], estimateKbps: number): string | null {
+    const fits = ranked.find((l) => l.bitrateKbps > 0 && l.bitrateKbps * this.#options.carryHeadroom <= estimateKbps);
     return (fits ?? ranked[ranked.length - 1])?.id ?? null;
   }
 
@@ -302,7 +294,7 @@ export class LayerSelector {
       this.#congestedKbps = null;
       this.#trialFrom = null;
       this.#deliveredKbps = null;
-      this.#queueGrowth = null;
+      this.#queueGrowth = 0;
       this.#overflowing = false;
     }
     return id;

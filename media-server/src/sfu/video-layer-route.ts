@@ -269,7 +269,6 @@ export class VideoLayerRoute {
     const nowMs = this.#nowMs();
     if (out.switched) {
       state.selector.started(id, nowMs);
-      state.meter.restartSpan();
       if (from !== null) viewer.dropResendHistory?.();
       this.#options.onSwitch?.(viewer, from, id);
     }
