@@ -75,13 +75,14 @@ describe('band encoder', () => {
           previousCapturedMs = s?.captured;
         });
         // Paced by the wall clock at 30 fps: 33.3 ms apart on average, each gap within what a busy two-core
-        // machine's timers manage (a late frame is followed by an early one, never a burst).
+        // machine's timers manage (a late frame is followed by an early one, never a burst). Two test runs side by
+        // side delayed one frame 111 ms; a painter that stalls would leave a gap of seconds.
         gapsMs.sort((a, b) => a - b);
         const meanMs = gapsMs.reduce((a, b) => a + b, 0) / gapsMs.length;
         console.log(`${profile}: capture gaps ${gapsMs[0]?.toFixed(1)}..${gapsMs.at(-1)?.toFixed(1)} ms`);
         expect(Math.abs(meanMs - 1000 / 30)).toBeLessThan(2);
         expect(gapsMs[0]).toBeGreaterThan(0);
-        expect(gapsMs.at(-1)).toBeLessThan(100);
+        expect(gapsMs.at(-1)).toBeLessThan(250);
       } finally {
         dir.remove();
       }
