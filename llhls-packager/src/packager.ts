@@ -243,20 +243,7 @@ export class LivePackager {
       return;
     }
     const rendition = this.#video?.rendition ?? this.#newRendition('video', 90000, false, undefined);
-    rendition.setInit(
-      writeInitSegment([
-        { trackId: 1, kind: 'video', timescale: 90000, width: info.width, height: info.height, sps: [sps], pps: [pps] },
-      ]),
-    );
-    this.#video = {
-      rendition,
-      codecString: avcCodecString(sps),
-      width: info.width,
-      height: info.height,
-      frameRate: info.frameRate,
-      sps,
-      pps,
-    };
+    this.#video = videoState(rendition, sps, pps, info);
     this.#linkBoundaries();
     this.#listeners.emit();
   }
@@ -494,31 +481,17 @@ export class LivePackager {
   }
 
   #setRungConfig(name: string, sps: Uint8Array, pps: Uint8Array, info: ReturnType<typeof parseSps>): void {
-    let state = this.#rungs.get(name);
-    if (!state) {
+    let rendition = this.#rungs.get(name)?.rendition;
+    if (!rendition) {
       if (!RENDITION_NAME.test(name) || Object.values(this.#opts.names).includes(name)) {
         throw new RangeError(`a rung is named with 1 to 32 letters, digits, "_" or "-", not a track's name: ${name}`);
       }
       if (this.#rungs.size >= MAX_RUNGS) throw new RangeError(`at most ${MAX_RUNGS} rungs`);
-      const rendition = this.#newRung(name);
+      rendition = this.#newRung(name);
       // Boundaries already passed (the source cut before the rung's first frame came out of its transcoder).
       for (const b of this.#boundaries) rendition.addBoundary(b.dts);
-      state = { rendition, codecString: '', width: 0, height: 0, frameRate: undefined, sps, pps };
-      this.#rungs.set(name, state);
     }
-    state.rendition.setInit(
-      writeInitSegment([
-        { trackId: 1, kind: 'video', timescale: 90000, width: info.width, height: info.height, sps: [sps], pps: [pps] },
-      ]),
-    );
-    Object.assign(state, {
-      codecString: avcCodecString(sps),
-      width: info.width,
-      height: info.height,
-      frameRate: info.frameRate,
-      sps,
-      pps,
-    });
+    this.#rungs.set(name, videoState(rendition, sps, pps, info));
     this.#listeners.emit();
   }
 
@@ -571,6 +544,20 @@ export class LivePackager {
     }
     return mapped;
   }
+}
+
+/** A video track's state for new parameter sets, its rendition given the matching init segment. */
+function videoState(
+  rendition: Rendition,
+  sps: Uint8Array,
+  pps: Uint8Array,
+  info: ReturnType<typeof parseSps>,
+): VideoState {
+  const { width, height } = info;
+  rendition.setInit(
+    writeInitSegment([{ trackId: 1, kind: 'video', timescale: 90000, width, height, sps: [sps], pps: [pps] }]),
+  );
+  return { rendition, codecString: avcCodecString(sps), width, height, frameRate: info.frameRate, sps, pps };
 }
 
 /** An access unit's NAL units: in-band parameter sets apart, access unit delimiters dropped, the rest as media. */
