@@ -22,7 +22,8 @@ describe('LoginThrottle', () => {
   });
 
   it('counts logins case-insensitively', () => {
-    const throttle = new LoginThrottle({ perAddress: 100, perLogin: 2 });
+    const time = clock();
+    const throttle = new LoginThrottle({ perAddress: 100, perLogin: 2 }, time.now);
     fail(throttle, 'Alice', '10.0.0.1');
     fail(throttle, 'ALICE', '10.0.0.2');
     expect(throttle.attempt('alice', '10.0.0.3')).toEqual({ allowed: false, retryAfterMs: 15 * 60_000 });
