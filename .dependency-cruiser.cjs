@@ -5,7 +5,7 @@
  * player stands beside media-server (a client only); media-server mounts chat at /chat; e2e and benchmarks never import each other; production code never
  * imports the test kit or a package's test/ folder.
  *
- * media-server/src, top to bottom: main → app → servers → adapters → (sfu | transcode | stream | admission | audience)
+ * media-server/src, top to bottom: main → app → servers → adapters → (sfu | transcode | stream | admission | audience | vod)
  * → protocols → limits. A folder may import any folder below it, never one above.
  */
 const SRC = '^media-server/src/';
@@ -18,7 +18,7 @@ function layerRules() {
     'app|config|process-guards|demo',
     'servers',
     'adapters',
-    'sfu|transcode|stream|admission|audience',
+    'sfu|transcode|stream|admission|audience|vod',
     'protocols',
     'limits',
   ];
@@ -37,7 +37,7 @@ function layerRules() {
 }
 
 /** Peer folders on one layer do not import each other, except where the arrow is listed. */
-const PEERS = ['sfu', 'transcode', 'stream', 'admission', 'audience'];
+const PEERS = ['sfu', 'transcode', 'stream', 'admission', 'audience', 'vod'];
 // The transcoding ladder reads a channel's live stream and makes one live stream per rung.
 const ALLOWED_PEER = new Set(['transcode>stream']);
 function peerRules() {

@@ -14,11 +14,14 @@ import { LogBudget } from './limits/log-budget.ts';
 import { createHttpServer } from './servers/http.ts';
 import { createMetrics, type Metrics } from './servers/metrics.ts';
 import { type PublishDecision, type PublishRequest, RtmpServer } from './servers/rtmp.ts';
+import { type ClipRoutesHandle, registerClipRoutes } from './servers/vod/clip-routes.ts';
+import { registerVodRoutes, type VodRoutesHandle } from './servers/vod/vod-routes.ts';
 import { registerWebrtcRoutes, viewerLayersOf, type WebrtcRoutesHandle, whipAuthorizer } from './servers/whip/index.ts';
 import { type PeerTimeouts, type Publisher, WeriftSfu } from './sfu/index.ts';
 import { StreamHub } from './stream/hub.ts';
 import type { LiveStream } from './stream/live-stream.ts';
 import { Ladder } from './transcode/ladder/index.ts';
+import { Vod } from './vod/vod.ts';
 
 /** The channel `npm start` seeds and broadcasts a test pattern to. */
 export const DEMO_CHANNEL = { id: 'demo', displayName: 'Glint demo' } as const;
@@ -53,6 +56,10 @@ export class Glint {
   readonly sfu: WeriftSfu;
   readonly webrtc: WebrtcRoutesHandle;
   readonly admission: PublishAdmission;
+  /** Broadcast archival (VOD, DVR) and its store; clips are made from it. */
+  readonly vod: Vod;
+  readonly vodRoutes: VodRoutesHandle;
+  readonly clipRoutes: ClipRoutesHandle;
   httpPort = 0;
   rtmpPort = 0;
   readonly #ownsPlatform: boolean;
@@ -105,7 +112,17 @@ export class Glint {
       rtmpRefusedConnections: () => this.rtmp.refusedConnections,
       ladders: () => [...this.ladders].map(([channel, ladder]) => ({ channel, stats: ladder.stats })),
     });
+    this.vod = new Vod({
+      dataDir: options.config.dataDir,
+      index: this.platform.vods,
+      onAir: (channel) => this.platform.broadcasts.onAir(channel),
+      describe: (channel) => this.outputs.get(channel)?.packager.multivariant(),
+      logger: log.child({ component: 'vod' }),
+      maxQueueBytes: options.config.archiveMaxQueueBytes,
+      retentionMs: options.config.vodRetentionDays * 86_400_000,
+    });
     this.outputs = new LlhlsOutputs({
+      sinkFor: (channel) => this.vod.sinkFor(channel),
       partTargetMs: options.config.partTargetMs,
       segmentTargetMs: options.config.segmentTargetMs,
       reconnectGraceMs: options.config.reconnectGraceMs,
@@ -191,6 +208,18 @@ export class Glint {
         trustProxy: options.config.trustProxy,
       },
     });
+    this.vodRoutes = registerVodRoutes(this.http, {
+      vod: this.vod,
+      platform: this.platform,
+      logger: log.child({ component: 'vod' }),
+    });
+    this.clipRoutes = registerClipRoutes(this.http, {
+      vod: this.vod,
+      platform: this.platform,
+      logger: log.child({ component: 'clips' }),
+      perHourPerUser: options.config.clipsPerHourPerUser,
+      maxQueued: options.config.clipMaxQueued,
+    });
     this.sfu = new WeriftSfu({
       logger: log.child({ component: 'sfu' }),
       ...this.#peerTimeouts(),
@@ -220,6 +249,7 @@ export class Glint {
 
   async start(): Promise<void> {
     const { host, httpPort, rtmpPort } = this.config;
+    await this.vod.start();
     this.rtmpPort = await this.rtmp.listen(rtmpPort, host);
     await this.http.listen({ port: httpPort, host });
     const address = this.http.server.address();
@@ -241,6 +271,9 @@ export class Glint {
     await Promise.all([...this.ladders.values()].map((ladder) => ladder.close()));
     await this.sfu.close();
     this.outputs.close();
+    await this.clipRoutes.close();
+    await this.vodRoutes.close();
+    await this.vod.close();
     await this.chat.close();
     await this.http.close();
     await this.chatBus.close();

@@ -151,6 +151,20 @@ export const SETTINGS = {
     group: 'server',
     secret: true,
   }),
+  dataDir: setting({
+    env: 'GLINT_DATA_DIR',
+    default: 'data',
+    parse: text,
+    check: (dir) => (dir.trim() === '' ? 'must be a folder' : undefined),
+    doc: 'archived broadcasts (VOD segments), clips and thumbnails are written under this folder (created at start)',
+    group: 'server',
+  }),
+  vodRetentionDays: int(
+    'GLINT_VOD_RETENTION_DAYS',
+    0,
+    'VODs of broadcasts that ended longer ago than this are deleted (clips made from them stay); 0 keeps them for good',
+    { min: 0 },
+  ),
   redisUrl: setting<string | undefined>({
     env: 'GLINT_REDIS_URL',
     alias: 'REDIS_URL',
@@ -335,6 +349,24 @@ export const SETTINGS = {
     'GLINT_API_RATE_PER_IP',
     DEFAULT_API_LIMITS.perIpPerMinute,
     '`/api` requests per minute from one address (IPv6: /64); then 429 `RATE_LIMITED`',
+    { group: 'limits' },
+  ),
+  archiveMaxQueueBytes: int(
+    'GLINT_ARCHIVE_MAX_QUEUE_BYTES',
+    64 * 1024 * 1024,
+    'segments waiting for a slow disk, in bytes over every channel; beyond it segments are skipped (a discontinuity in the VOD), never live parts delayed',
+    { group: 'limits' },
+  ),
+  clipsPerHourPerUser: int(
+    'GLINT_CLIPS_PER_HOUR',
+    10,
+    'clips one signed-in user (or, anonymous, one address) may ask for per hour',
+    { group: 'limits' },
+  ),
+  clipMaxQueued: int(
+    'GLINT_CLIP_MAX_QUEUED',
+    20,
+    'clips waiting to be made at once, over every user; more are refused with 503 until the queue drains',
     { group: 'limits' },
   ),
   apiRequestsPerMinutePerAccount: int(

@@ -65,3 +65,13 @@ export {
   FailedAttemptThrottle,
 } from './limits/failed-attempts.ts';
 export { Platform, type PlatformOptions } from './platform.ts';
+export type {
+  ClipRecord,
+  ClipStatus,
+  NewClip,
+  VodIndex,
+  VodRendition,
+  VodSegment,
+  VodState,
+  VodSummary,
+} from './vod/types.ts';

@@ -13,6 +13,7 @@ import { PlatformEvents } from './events/platform-events.ts';
 import { PushHub, type PushHubOptions } from './events/push-hub.ts';
 import { Webhooks, type WebhooksOptions } from './events/webhooks.ts';
 import type { ServiceDeps } from './service-deps.ts';
+import type { VodIndex } from './vod/types.ts';
 
 export interface PlatformOptions {
   /** `sqlite:<file>`, `sqlite::memory:` or `postgres://…`. */
@@ -47,6 +48,8 @@ export class Platform {
   readonly notifications: Notifications;
   readonly webhooks: Webhooks;
   readonly push: PushHub;
+  /** The VOD archive's index (segments per broadcast and rendition) and clip records. */
+  readonly vods: VodIndex;
   readonly deps: ServiceDeps;
 
   private constructor(database: PlatformDatabase, options: PlatformOptions) {
@@ -70,6 +73,8 @@ export class Platform {
     this.notifications = new Notifications(this.deps);
     this.webhooks = new Webhooks(this.deps, options.webhooks);
     this.push = new PushHub(this.deps, options.push);
+    // Placeholder until the archive index lands (platform/src/vod).
+    this.vods = undefined as unknown as VodIndex;
   }
 
   /** Opens (and migrates) the database, then closes what a previous process left live. */

@@ -2,6 +2,7 @@
 import { type Config, defineConfig, Glint } from '@glint/media-server';
 import type { PlatformOptions } from '@glint/platform';
 import { captureLogs } from './capture-logs.ts';
+import { makeTempDir } from './make-temp-dir.ts';
 import { openTestPlatform } from './open-test-platform.ts';
 
 export interface TestGlint {
@@ -33,6 +34,8 @@ export async function startGlint(
   overrides: Partial<Config> = {},
   options: StartGlintOptions = {},
 ): Promise<TestGlint> {
+  // Archived media goes to a folder of the test's own, removed at stop (unless the test gives its own dataDir).
+  const scratch = overrides.dataDir === undefined ? makeTempDir('data') : undefined;
   const config = defineConfig({
     host: '127.0.0.1',
     httpPort: 0,
@@ -41,6 +44,7 @@ export async function startGlint(
     logLevel: 'info',
     // One ffmpeg per live channel is too much for every test on two cores: a test of the ladder asks for one.
     ladder: [],
+    ...(scratch ? { dataDir: scratch.path } : {}),
     ...overrides,
   });
   const { logger, logs } = captureLogs(config.logLevel, options.echo ? { echo: true } : {});
@@ -58,6 +62,9 @@ export async function startGlint(
     logs,
     http: (path) => `http://127.0.0.1:${glint.httpPort}${path}`,
     rtmp: (channel, key) => `rtmp://127.0.0.1:${glint.rtmpPort}/live/${key ?? keys[channel] ?? ''}`,
-    stop: () => glint.stop(),
+    stop: async () => {
+      await glint.stop();
+      scratch?.remove();
+    },
   };
 }

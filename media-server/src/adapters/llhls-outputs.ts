@@ -1,4 +1,4 @@
-import { type KeyframeRequest, LivePackager, LlhlsHttp, type PackagerOptions } from '@glint/llhls-packager';
+import { type KeyframeRequest, LivePackager, LlhlsHttp, type SegmentSink } from '@glint/llhls-packager';
 import type { Logger } from '@glint/media-core';
 import type { LiveStream } from '../stream/live-stream.ts';
 import type { StreamEndReason, StreamEvent, StreamReader } from '../stream/types.ts';
@@ -18,7 +18,8 @@ export interface LlhlsOutputOptions {
   readonly startWaitMs?: number;
   /** The longest video segment without a keyframe before it is cut anyway; default 4 segment targets. */
   readonly maxSegmentMs?: number;
-  readonly sink?: PackagerOptions['sink'];
+  /** Where the channel's completed segments go (the VOD archive); none by default. */
+  readonly sinkFor?: (channelId: string) => SegmentSink | undefined;
   /** The packager's problems (a failing sink, a throwing listener) are logged here, per channel. */
   readonly logger?: Logger & { child(bindings: Record<string, unknown>): Logger };
   readonly onError: (error: unknown, channelId: string) => void;
@@ -63,11 +64,12 @@ export class ChannelOutput implements StreamReader {
     this.#retentionMs = options.endedRetentionMs ?? LLHLS_OUTPUT_DEFAULTS.endedRetentionMs;
     this.#onError = options.onError;
     this.#onRetired = onRetired;
+    const sink = options.sinkFor?.(channelId);
     this.packager = new LivePackager({
       partTargetMs: options.partTargetMs,
       segmentTargetMs: options.segmentTargetMs,
       ...(options.maxSegmentMs !== undefined ? { maxSegmentMs: options.maxSegmentMs } : {}),
-      ...(options.sink ? { sink: options.sink } : {}),
+      ...(sink ? { sink } : {}),
       ...(options.logger ? { logger: options.logger.child({ channelId }) } : {}),
     });
     this.http = new LlhlsHttp(this.packager, {
