@@ -122,7 +122,7 @@ export class Glint {
       retentionMs: options.config.vodRetentionDays * 86_400_000,
     });
     this.outputs = new LlhlsOutputs({
-      sinkFor: (channel) => this.vod.sinkFor(channel),
+      sinkFor: (channel) => (this.#archives(channel) ? this.vod.sinkFor(channel) : undefined),
       partTargetMs: options.config.partTargetMs,
       segmentTargetMs: options.config.segmentTargetMs,
       reconnectGraceMs: options.config.reconnectGraceMs,
@@ -291,6 +291,11 @@ export class Glint {
     const channel = stream.channelId;
     this.platform.broadcasts.streamStarted(channel);
     stream.attach({ onEvent: () => {}, onEnd: () => this.platform.broadcasts.streamEnded(channel) });
+  }
+
+  /** Whether a channel's broadcasts are archived: all are, but the endless demo only when asked (GLINT_DEMO_ARCHIVE). */
+  #archives(channel: string): boolean {
+    return !(this.config.demoBroadcast && channel === DEMO_CHANNEL.id) || this.config.demoArchive;
   }
 
   /** Ends a channel's live stream from any ingest (its key was rotated or revoked). */

@@ -210,6 +210,13 @@ export const SETTINGS = {
     doc: 'run the built-in test-pattern broadcaster on the demo channel',
     group: 'server',
   }),
+  demoArchive: setting({
+    env: 'GLINT_DEMO_ARCHIVE',
+    default: false,
+    parse: boolean,
+    doc: 'archive the demo broadcast too (DVR, VOD, clips); off by default: it runs as long as the server does, about 2 GB an hour with the ladder',
+    group: 'server',
+  }),
   partTargetMs: int('GLINT_PART_TARGET_MS', 200, 'LL-HLS part target (PART-TARGET)'),
   segmentTargetMs: int(
     'GLINT_SEGMENT_TARGET_MS',
