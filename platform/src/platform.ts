@@ -14,6 +14,7 @@ import { PushHub, type PushHubOptions } from './events/push-hub.ts';
 import { Webhooks, type WebhooksOptions } from './events/webhooks.ts';
 import type { ServiceDeps } from './service-deps.ts';
 import type { VodIndex } from './vod/types.ts';
+import { SqlVodIndex } from './vod/vod-index.ts';
 
 export interface PlatformOptions {
   /** `sqlite:<file>`, `sqlite::memory:` or `postgres://…`. */
@@ -73,8 +74,7 @@ export class Platform {
     this.notifications = new Notifications(this.deps);
     this.webhooks = new Webhooks(this.deps, options.webhooks);
     this.push = new PushHub(this.deps, options.push);
-    // Placeholder until the archive index lands (platform/src/vod).
-    this.vods = undefined as unknown as VodIndex;
+    this.vods = new SqlVodIndex(this.deps);
   }
 
   /** Opens (and migrates) the database, then closes what a previous process left live. */

@@ -144,10 +144,75 @@ const channelEmotes: Migration = {
   },
 };
 
+/**
+ * The VOD archive's index: renditions and segments per broadcast (bytes live in the media store, by key), clips, and
+ * a mark on a broadcast whose VOD was deleted. No foreign key to broadcasts: the archive may index a segment before
+ * the broadcast's row is written (that runs behind its own queue). Flags are integers 0/1 (SQLite has no booleans).
+ */
+const vod: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('broadcasts').addColumn('vod_deleted_at', ms).execute();
+    await db.schema
+      .createTable('vod_renditions')
+      .addColumn('broadcast_id', 'text', (c) => c.notNull())
+      .addColumn('rendition', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('codec', 'text', (c) => c.notNull())
+      .addColumn('width', 'integer')
+      .addColumn('height', 'integer')
+      .addColumn('frame_rate', 'double precision')
+      .addColumn('channels', 'integer')
+      .addPrimaryKeyConstraint('vod_renditions_pk', ['broadcast_id', 'rendition'])
+      .execute();
+    await db.schema
+      .createTable('vod_segments')
+      .addColumn('broadcast_id', 'text', (c) => c.notNull())
+      .addColumn('rendition', 'text', (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('msn', 'integer', (c) => c.notNull())
+      .addColumn('start_us', ms, (c) => c.notNull())
+      .addColumn('duration_us', ms, (c) => c.notNull())
+      .addColumn('program_date_time_ms', ms, (c) => c.notNull())
+      .addColumn('discontinuity', 'integer', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('init_key', 'text', (c) => c.notNull())
+      .addColumn('bytes', ms, (c) => c.notNull())
+      .addColumn('sha256', 'text', (c) => c.notNull())
+      .addColumn('ok', 'integer', (c) => c.notNull().defaultTo(1))
+      .addPrimaryKeyConstraint('vod_segments_pk', ['broadcast_id', 'rendition', 'seq'])
+      .execute();
+    await db.schema
+      .createIndex('vod_segments_start')
+      .on('vod_segments')
+      .columns(['broadcast_id', 'rendition', 'start_us'])
+      .execute();
+    await db.schema
+      .createTable('clips')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('channel', 'text', (c) => c.notNull())
+      .addColumn('broadcast_id', 'text', (c) => c.notNull())
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('created_by', 'text')
+      .addColumn('start_us', ms, (c) => c.notNull())
+      .addColumn('duration_us', ms, (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('error', 'text')
+      .addColumn('video_key', 'text')
+      .addColumn('thumbnail_key', 'text')
+      .addColumn('bytes', ms)
+      .addColumn('created_at', ms, (c) => c.notNull())
+      .addColumn('ready_at', ms)
+      .execute();
+    await db.schema.createIndex('clips_channel').on('clips').columns(['channel', 'id']).execute();
+    await db.schema.createIndex('clips_creator').on('clips').columns(['created_by', 'created_at']).execute();
+  },
+};
+
 /** Every migration, by version. Kysely runs the missing ones in name order at start. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_channel_emotes': channelEmotes,
+  '0003_vod': vod,
 };
 
 export const migrationProvider: MigrationProvider = {

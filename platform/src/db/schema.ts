@@ -18,6 +18,9 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   channel_emotes: ChannelEmotesTable;
+  vod_renditions: VodRenditionsTable;
+  vod_segments: VodSegmentsTable;
+  clips: ClipsTable;
 }
 
 export interface UsersTable {
@@ -72,6 +75,8 @@ export interface BroadcastsTable {
   /** Sum and count of viewer samples: the average is their quotient. */
   viewer_sample_sum: Generated<number>;
   viewer_samples: Generated<number>;
+  /** Set when the broadcast's VOD was deleted (by its owner or retention); the record stays. */
+  vod_deleted_at: Generated<number | null>;
 }
 
 export interface FollowsTable {
@@ -146,6 +151,52 @@ export interface ChannelEmotesTable {
   /** 1: only the channel's subscribers (and its broadcaster) may use it; 0: anyone. */
   subscriber_only: number;
   created_at: number;
+}
+
+export interface VodRenditionsTable {
+  broadcast_id: string;
+  rendition: string;
+  kind: string;
+  codec: string;
+  width: number | null;
+  height: number | null;
+  frame_rate: number | null;
+  channels: number | null;
+}
+
+export interface VodSegmentsTable {
+  broadcast_id: string;
+  rendition: string;
+  seq: number;
+  msn: number;
+  start_us: number;
+  duration_us: number;
+  program_date_time_ms: number;
+  /** 1: EXT-X-DISCONTINUITY before it. */
+  discontinuity: number;
+  key: string;
+  init_key: string;
+  bytes: number;
+  sha256: string;
+  /** 0 once found missing or corrupt. */
+  ok: Generated<number>;
+}
+
+export interface ClipsTable {
+  id: string;
+  channel: string;
+  broadcast_id: string;
+  title: string;
+  created_by: string | null;
+  start_us: number;
+  duration_us: number;
+  status: string;
+  error: string | null;
+  video_key: string | null;
+  thumbnail_key: string | null;
+  bytes: number | null;
+  created_at: number;
+  ready_at: number | null;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -44,10 +44,15 @@ export class Broadcasts {
     this.#options = options;
   }
 
+  /** The broadcasts the last recover() ended (a killed process left them open): the archive verifies them. */
+  recovered: readonly string[] = [];
+
   /** Ends broadcasts a previous process left open (it stopped without seeing them end). */
   async recover(): Promise<void> {
     const { db, nowMs } = this.#deps;
+    const open = await db.selectFrom('broadcasts').select('id').where('ended_at', 'is', null).execute();
     await db.updateTable('broadcasts').set({ ended_at: nowMs() }).where('ended_at', 'is', null).execute();
+    this.recovered = open.map((r) => r.id);
     await db.updateTable('channels').set({ live_broadcast_id: null }).execute();
   }
 
