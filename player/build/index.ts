@@ -2,5 +2,12 @@
 export type { GlintWebrtc } from '../src/webrtc/global.ts';
 export type { PlayerAsset } from './bundle.ts';
 export { escapeHtml } from './html-template.ts';
+export {
+  buildPlayerPages,
+  PAGE_NAMES,
+  type PageName,
+  type PageValues,
+  type PlayerPagesBuild,
+} from './page-build.ts';
 export { buildWatchPage, type WatchPageBuild, type WatchPageValues } from './watch-page-build.ts';
 export { webrtcClientScript } from './webrtc-client-script.ts';

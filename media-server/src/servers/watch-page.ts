@@ -1,11 +1,14 @@
-import { buildWatchPage, escapeHtml, type WatchPageBuild } from '@glint/player/build';
-import type { FastifyInstance } from 'fastify';
+import { buildPlayerPages, escapeHtml, type PlayerPagesBuild } from '@glint/player/build';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { htmlSecurityHeaders } from './security-headers.ts';
 
 export { escapeHtml };
 
-/** Where the page's script and style are served; their names carry a content hash. */
+/** Where the pages' scripts and styles are served; their names carry a content hash. */
 const ASSET_BASE = '/player/';
+
+/** A broadcast or clip id as the platform makes them (newId: base-36), with room for other id schemes. */
+const MEDIA_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface WatchPageOptions {
   /** Whether a path segment is a possible channel id (the rest get a 404 before any HTML is made). */
@@ -13,16 +16,23 @@ export interface WatchPageOptions {
 }
 
 // One build per process: every server in a test run shares it, and a restart picks up edited files.
-let built: Promise<WatchPageBuild> | undefined;
+let built: Promise<PlayerPagesBuild> | undefined;
+
+function sendPage(reply: FastifyReply, html: string): FastifyReply {
+  htmlSecurityHeaders(reply);
+  return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(html);
+}
 
 /**
- * The watch page (player/src/pages/watch) at /watch/<channel> and its bundled files under /player/. A Fastify plugin,
- * so the bundle is built (esbuild, in memory, well under a second) while the server starts and a build error stops
- * the start instead of the first viewer's request.
+ * The player's pages (player/src/pages) and their bundled files under /player/: the watch page at /watch/<channel>,
+ * a past broadcast at /vod/<broadcastId>, a clip at /clip/<clipId>. The VOD and clip pages read their facts from
+ * the API, so an unknown id gets the page, which says so. A Fastify plugin, so the bundle is built (esbuild, in
+ * memory, well under a second) while the server starts and a build error stops the start instead of the first
+ * viewer's request.
  */
 export async function watchPageRoutes(app: FastifyInstance, options: WatchPageOptions): Promise<void> {
-  built ??= buildWatchPage(ASSET_BASE);
-  const page = await built;
+  built ??= buildPlayerPages(ASSET_BASE);
+  const pages = await built;
 
   app.get('/watch/:channel', async (request, reply) => {
     const { channel } = request.params as { channel: string };
@@ -30,13 +40,30 @@ export async function watchPageRoutes(app: FastifyInstance, options: WatchPageOp
       return reply.code(404).send({ code: 'NO_SUCH_CHANNEL', message: 'no such channel' });
     }
     const id = encodeURIComponent(channel);
-    const html = page.render({ channel, hlsSrc: `/live/${id}/index.m3u8`, whepUrl: `/whep/${id}` });
-    htmlSecurityHeaders(reply);
-    return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(html);
+    return sendPage(
+      reply,
+      pages.render('watch', { channel, hlsSrc: `/live/${id}/index.m3u8`, whepUrl: `/whep/${id}` }),
+    );
+  });
+
+  app.get('/vod/:broadcastId', async (request, reply) => {
+    const { broadcastId } = request.params as { broadcastId: string };
+    if (!MEDIA_ID.test(broadcastId)) {
+      return reply.code(404).send({ code: 'NO_SUCH_VOD', message: 'no such broadcast: check the link' });
+    }
+    return sendPage(reply, pages.render('vod', { broadcastId }));
+  });
+
+  app.get('/clip/:clipId', async (request, reply) => {
+    const { clipId } = request.params as { clipId: string };
+    if (!MEDIA_ID.test(clipId)) {
+      return reply.code(404).send({ code: 'NO_SUCH_CLIP', message: 'no such clip: check the link' });
+    }
+    return sendPage(reply, pages.render('clip', { clipId }));
   });
 
   app.get(`${ASSET_BASE}:file`, async (request, reply) => {
-    const asset = page.assets.get((request.params as { file: string }).file);
+    const asset = pages.assets.get((request.params as { file: string }).file);
     if (!asset) return reply.code(404).send({ code: 'NO_SUCH_FILE', message: 'no such player file' });
     // The name changes with the content, so a browser may keep it for good.
     return reply

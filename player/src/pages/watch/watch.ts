@@ -8,7 +8,15 @@ import { globalHls, type HlsInstance, startHls } from '../../hls/hls-player.ts';
 import { hlsQualityControl, type QualityControl } from '../../hls/quality-control.ts';
 import { SignalingError, type WebrtcSession, whepLatencySec, whepPlay } from '../../webrtc/index.ts';
 import { whepLayersUrl, whepQualityControl } from '../../webrtc/whep-quality-control.ts';
+import { api, errorText } from '../shared/api.ts';
+import { playlistEdge, startArchiveHls } from '../shared/archive-player.ts';
+import { makeClip } from '../shared/clip-maker.ts';
+import { element } from '../shared/dom.ts';
+import { clipCard, fillList, vodCard } from '../shared/media-lists.ts';
+import type { ClipItem, DvrInfo, VodItem } from '../shared/types.ts';
+import { watchChannelState } from './channel-state.ts';
 import { startChat } from './chat-panel.ts';
+import { dvrControls } from './dvr-controls.ts';
 import { qualityMenu } from './quality-menu.ts';
 
 type Mode = 'webrtc' | 'llhls';
@@ -20,15 +28,10 @@ interface WhepAttempt {
   session: WebrtcSession | null;
 }
 
-function element<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`the watch page has no #${id}`);
-  return found as T;
-}
-
 const main = element<HTMLElement>('watch');
 const hlsSrc = main.dataset.hlsSrc ?? '';
 const whepUrl = main.dataset.whepUrl ?? '';
+const channel = main.dataset.channel ?? '';
 const video = element<HTMLVideoElement>('video');
 const statusEl = element('status');
 const latencyEl = element('latency');
@@ -42,6 +45,12 @@ let whep: WhepAttempt | null = null;
 // The renditions the current mode offers: hls.js levels, or the SFU's video layers for this WHEP viewer.
 let quality: QualityControl | null = null;
 let retry: ReturnType<typeof setTimeout> | undefined;
+/** The live playlist said ENDLIST: wait for the channel to go live again instead of retrying. */
+let ended = false;
+/** Bumped by every switch between live and DVR, so a slow DVR lookup does not win over a later Go live. */
+let switches = 0;
+const dvr = dvrControls(video, { rewind: (behindSec) => void startDvr(behindSec), goLive });
+const clipStatus = element('clip-status');
 
 // What tests and the console can read: the mode and the live player objects.
 const w = window as unknown as Record<string, unknown>;
@@ -58,6 +67,9 @@ w.glintPlayer = {
   get quality() {
     return quality;
   },
+  get dvr() {
+    return dvr.inDvr;
+  },
 };
 
 element('unmute').onclick = () => {
@@ -68,6 +80,7 @@ element('unmute').onclick = () => {
 function setStatus(text: string, live: boolean): void {
   statusEl.textContent = text;
   statusEl.className = live ? 'live' : 'muted';
+  dvr.setLive(live);
 }
 
 function restartLater(): void {
@@ -101,7 +114,7 @@ function stop(): void {
 function startLlhls(): void {
   if (!Hls) return;
   kindEl.textContent = '(hls.js, behind the live edge)';
-  hls = startHls(Hls, video, hlsSrc, {
+  const live = startHls(Hls, video, hlsSrc, {
     onManifest: () => {
       setStatus('LIVE', true);
       video.play().catch(() => {});
@@ -110,6 +123,14 @@ function startLlhls(): void {
       setStatus(data.type === 'networkError' ? 'offline — waiting for the stream' : `error: ${data.details}`, false);
       restartLater();
     },
+  });
+  hls = live;
+  // ENDLIST: the broadcast is over (hls.js plays what is left and stops); the channel poll restarts the player.
+  live.on(Hls.Events.LEVEL_LOADED, (_event, data) => {
+    if (data.details.live || hls !== live) return;
+    ended = true;
+    setStatus('offline — the broadcast ended', false);
+    refreshLists();
   });
   quality = hlsQualityControl(Hls, hls);
   menu.attach(quality);
@@ -166,6 +187,7 @@ async function startWebrtc(): Promise<void> {
 }
 
 function start(): void {
+  ended = false;
   for (const m of ['webrtc', 'llhls'] as const) {
     element(`mode-${m}`).setAttribute('aria-pressed', String(m === mode));
   }
@@ -175,8 +197,45 @@ function start(): void {
 }
 
 function choose(next: Mode): void {
-  if (next === mode) return;
+  if (next === mode && !dvr.inDvr) return;
   mode = next;
+  goLive();
+}
+
+/** Plays the broadcast's EVENT playlist (the archive so far), `behindSec` before its edge. */
+async function startDvr(behindSec: number): Promise<void> {
+  if (!Hls?.isSupported()) return;
+  const switchNo = ++switches;
+  let info: DvrInfo;
+  try {
+    info = await api<DvrInfo>(`/api/channels/${encodeURIComponent(channel)}/dvr`);
+  } catch (error) {
+    clipStatus.textContent = `Rewind is not available: ${errorText(error)}`;
+    return;
+  }
+  if (switchNo !== switches) return;
+  stop();
+  const archive = startArchiveHls(Hls, video, info.playlistUrl, {
+    behindEdgeSec: behindSec,
+    onManifest: () => video.play().catch(() => {}),
+    onFatal: (data) => {
+      clipStatus.textContent = `Rewind failed (${data.details}); back to live.`;
+      goLive();
+    },
+  });
+  hls = archive;
+  quality = hlsQualityControl(Hls, archive);
+  menu.attach(quality);
+  w.hls = archive;
+  dvr.setDvr(() => (hls === archive ? playlistEdge(archive) : null));
+  setStatus('REWOUND', false);
+  kindEl.textContent = '(rewound: see the seek bar)';
+}
+
+/** Back to the live edge of the live playlist (or WebRTC, when that was the viewer's mode). */
+function goLive(): void {
+  switches++;
+  dvr.setDvr(null);
   stop();
   start();
 }
@@ -185,14 +244,35 @@ element('mode-llhls').onclick = () => choose('llhls');
 
 setInterval(async () => {
   let seconds: number | null = null;
-  if (hls && Number.isFinite(hls.latency) && hls.latency > 0) seconds = hls.latency;
+  if (hls && !dvr.inDvr && Number.isFinite(hls.latency) && hls.latency > 0) seconds = hls.latency;
   if (whep?.pc) seconds = await whepLatencySec(whep.pc);
   if (seconds !== null) latencyEl.textContent = `${seconds.toFixed(2)} s`;
 }, 500);
 
 const chatPanel = document.getElementById('chat');
-const channel = document.getElementById('watch')?.dataset.channel;
 if (chatPanel && channel) startChat(channel, chatPanel);
+
+const clipButton = element<HTMLButtonElement>('clip');
+clipButton.onclick = async () => {
+  const clip = await makeClip({ channel, seconds: 30 }, clipStatus, clipButton);
+  if (clip) refreshLists();
+};
+
+function refreshLists(): void {
+  const id = encodeURIComponent(channel);
+  void fillList<VodItem>(element('vods'), `/api/channels/${id}/vods`, vodCard, 'No past broadcasts yet.');
+  void fillList<ClipItem>(element('clips'), `/api/channels/${id}/clips`, clipCard, 'No clips yet.');
+}
+
+// The lists change when a broadcast starts (a recording VOD) and ends; a new broadcast after ENDLIST restarts the
+// player.
+watchChannelState(channel, (broadcastId) => {
+  refreshLists();
+  if (broadcastId && ended && !dvr.inDvr) {
+    stop();
+    start();
+  }
+});
 
 // Leaving the page ends a WHEP session at once (a DELETE that outlives the page), so the viewer slot and the count
 // drop now rather than at the server's ICE timeout.
