@@ -1,19 +1,217 @@
-import type { Platform } from '@glint/platform';
-import type { FastifyInstance } from 'fastify';
+import { type AuthUser, type Platform, sessionTokenOfHeaders, type VodSummary } from '@glint/platform';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { VodPlaylists, type VodPlaylistsStats } from '../../vod/playlists/vod-playlists.ts';
 import type { Vod } from '../../vod/vod.ts';
+import { refuse, sendPlaylist, sendStored } from './vod-media.ts';
 
 export interface VodRoutesOptions {
   readonly vod: Vod;
   readonly platform: Platform;
   readonly logger: Logger;
+  /** Rendered playlists kept in memory, bytes (default 64 MiB). */
+  readonly playlistCacheBytes?: number;
 }
 
 export interface VodRoutesHandle {
+  /** Drops a VOD's cached playlists (its segments changed: deleted, or one found corrupt). */
+  forget(broadcastId: string): void;
+  readonly stats: VodPlaylistsStats;
   close(): Promise<void>;
 }
 
-/** VOD and DVR playlists, archived media, the VOD list and delete API. (Skeleton: the VOD issue fills it in.) */
-export function registerVodRoutes(_app: FastifyInstance, _options: VodRoutesOptions): VodRoutesHandle {
-  return { close: async () => {} };
+/** What the channel page lists (the HTTP contract of vod-design.md). */
+export interface VodItem {
+  readonly id: string;
+  readonly channel: string;
+  readonly title: string;
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+  readonly state: 'recording' | 'ready';
+  readonly durationSec: number;
+  readonly playlistUrl: string;
+  readonly pageUrl: string;
+  readonly thumbnailUrl: string | null;
+}
+
+/** Platform ids: time-ordered base 36 (platform/src/ids.ts). */
+const BROADCAST_ID = /^[0-9a-z]{8,40}$/;
+const RENDITION = /^[A-Za-z0-9_-]{1,32}$/;
+const CHANNEL = /^[A-Za-z0-9_-]{1,64}$/;
+const SEGMENT = /^(0|[1-9][0-9]{0,9})\.m4s$/;
+const INIT = /^init-[0-9a-f]{16}\.mp4$/;
+
+export function toVodItem(summary: VodSummary): VodItem {
+  const id = summary.broadcastId;
+  return {
+    id,
+    channel: summary.channel,
+    title: summary.title,
+    startedAt: summary.startedAt,
+    endedAt: summary.endedAt,
+    state: summary.state,
+    durationSec: Math.round(summary.durationUs / 1000) / 1000,
+    playlistUrl: `/vods/${id}/index.m3u8`,
+    pageUrl: `/vod/${id}`,
+    thumbnailUrl: null,
+  };
+}
+
+function badId(reply: FastifyReply): FastifyReply {
+  return refuse(reply, 400, 'BAD_BROADCAST_ID', 'a VOD id is the broadcast id: 8 to 40 lowercase letters and digits');
+}
+
+function noSuchVod(reply: FastifyReply, id: string): FastifyReply {
+  return refuse(reply, 404, 'NO_SUCH_VOD', `there is no VOD ${id}: it never existed or was deleted`);
+}
+
+/**
+ * VOD and DVR playlists (from the archive's index, cached), archived media (from the store), the VOD list, detail and
+ * delete API, and where a live channel's DVR playlist is. Every path part is checked before the index or the disk is.
+ */
+export function registerVodRoutes(app: FastifyInstance, options: VodRoutesOptions): VodRoutesHandle {
+  const { vod, platform, logger } = options;
+  const playlists = new VodPlaylists({
+    index: vod.index,
+    ...(options.playlistCacheBytes !== undefined ? { maxCacheBytes: options.playlistCacheBytes } : {}),
+  });
+
+  app.get('/vods/:id/index.m3u8', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    if (!BROADCAST_ID.test(id)) return badId(reply);
+    const playlist = await playlists.multivariant(id);
+    if (!playlist) return noSuchVod(reply, id);
+    return sendPlaylist(request, reply, playlist);
+  });
+
+  app.get('/vods/:id/:rendition/:file', async (request, reply) => {
+    const { id, rendition, file } = request.params as { id: string; rendition: string; file: string };
+    if (!BROADCAST_ID.test(id)) return badId(reply);
+    if (!RENDITION.test(rendition)) {
+      return refuse(
+        reply,
+        400,
+        'BAD_RENDITION',
+        'a rendition is 1 to 32 letters, digits, "_" or "-" (e.g. video, audio, 480p)',
+      );
+    }
+    if (file === 'index.m3u8') {
+      const playlist = await playlists.media(id, rendition);
+      if (!playlist) {
+        return (await vod.index.summary(id))
+          ? refuse(reply, 404, 'NO_SUCH_RENDITION', `VOD ${id} has no rendition ${rendition}`)
+          : noSuchVod(reply, id);
+      }
+      return sendPlaylist(request, reply, playlist);
+    }
+    const audio = rendition === 'audio';
+    if (SEGMENT.test(file)) {
+      return sendStored(
+        request,
+        reply,
+        vod.store,
+        `vod/${id}/${rendition}/${file}`,
+        audio ? 'audio/mp4' : 'video/iso.segment',
+      );
+    }
+    if (INIT.test(file)) {
+      return sendStored(request, reply, vod.store, `vod/${id}/${rendition}/${file}`, audio ? 'audio/mp4' : 'video/mp4');
+    }
+    return refuse(reply, 400, 'BAD_MEDIA_NAME', 'a VOD file is index.m3u8, <seq>.m4s or init-<16 hex>.mp4');
+  });
+
+  app.get('/api/channels/:name/vods', async (request, reply) => {
+    const { name } = request.params as { name: string };
+    const query = request.query as { cursor?: unknown; limit?: unknown };
+    if (!CHANNEL.test(name))
+      return refuse(reply, 400, 'BAD_CHANNEL', 'a channel name is 1 to 64 letters, digits, "_" or "-"');
+    if (query.cursor !== undefined && (typeof query.cursor !== 'string' || !BROADCAST_ID.test(query.cursor))) {
+      return refuse(reply, 400, 'BAD_CURSOR', 'cursor is the `next` value of the previous page');
+    }
+    const limit = query.limit === undefined ? undefined : Number(query.limit);
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) {
+      return refuse(reply, 400, 'BAD_LIMIT', 'limit is a whole number from 1 to 100');
+    }
+    if (!(await platform.channels.get(name)))
+      return refuse(reply, 404, 'NO_SUCH_CHANNEL', `there is no channel ${name}`);
+    const page = await vod.index.list(name, {
+      ...(query.cursor !== undefined ? { cursor: query.cursor as string } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    });
+    return reply.header('Cache-Control', 'no-cache').send({ items: page.items.map(toVodItem), next: page.nextCursor });
+  });
+
+  app.get('/api/vods/:id', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    if (!BROADCAST_ID.test(id)) return badId(reply);
+    const summary = await vod.index.summary(id);
+    if (!summary) return noSuchVod(reply, id);
+    return reply.header('Cache-Control', 'no-cache').send(toVodItem(summary));
+  });
+
+  app.delete('/api/vods/:id', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    if (!BROADCAST_ID.test(id)) return badId(reply);
+    const user = await signedIn(platform, request);
+    if (!user) {
+      return refuse(
+        reply,
+        401,
+        'UNAUTHENTICATED',
+        'log in first: send the session cookie or "Authorization: Bearer <token>"',
+      );
+    }
+    const summary = await vod.index.summary(id);
+    if (!summary) return noSuchVod(reply, id);
+    const channel = await platform.channels.get(summary.channel);
+    if (channel?.ownerId !== user.id) {
+      return refuse(reply, 403, 'FORBIDDEN', `only the broadcaster of ${summary.channel} may delete its VODs`);
+    }
+    if (summary.state === 'recording') {
+      return refuse(reply, 409, 'VOD_RECORDING', 'this broadcast is still on air; delete its VOD once it has ended');
+    }
+    await deleteVod(vod, id);
+    playlists.forget(id);
+    logger.info({ broadcastId: id, channel: summary.channel }, 'VOD deleted by its broadcaster');
+    return reply.code(204).send();
+  });
+
+  app.get('/api/channels/:name/dvr', async (request, reply) => {
+    const { name } = request.params as { name: string };
+    if (!CHANNEL.test(name))
+      return refuse(reply, 400, 'BAD_CHANNEL', 'a channel name is 1 to 64 letters, digits, "_" or "-"');
+    const onAir = platform.broadcasts.onAir(name);
+    // A DVR with nothing archived yet has nothing to rewind to: not offered until the first segment is indexed.
+    const summary = onAir && (await vod.index.summary(onAir.broadcastId));
+    if (!onAir || !summary || summary.state !== 'recording') {
+      return refuse(reply, 404, 'NOT_LIVE', `${name} has no recording broadcast to rewind; try again once it is live`);
+    }
+    return reply
+      .header('Cache-Control', 'no-cache')
+      .send({ broadcastId: onAir.broadcastId, playlistUrl: `/vods/${onAir.broadcastId}/index.m3u8` });
+  });
+
+  return {
+    forget: (id) => playlists.forget(id),
+    get stats() {
+      return playlists.stats;
+    },
+    close: async () => {},
+  };
+}
+
+async function signedIn(platform: Platform, request: FastifyRequest): Promise<AuthUser | null> {
+  const token = sessionTokenOfHeaders(request);
+  return token === undefined ? null : platform.accounts.identify(token);
+}
+
+/** The archive's own delete when it has one (it also stops retention work on it); else the index's and the store's. */
+async function deleteVod(vod: Vod, id: string): Promise<void> {
+  const own = (vod as Vod & { deleteVod?: (broadcastId: string) => Promise<void> }).deleteVod;
+  if (typeof own === 'function') {
+    await own.call(vod, id);
+    return;
+  }
+  const keys = await vod.index.delete(id);
+  await vod.store.delete(keys);
 }
