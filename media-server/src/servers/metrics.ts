@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { LadderStats } from '../transcode/ladder/index.ts';
+import type { ArchiveStats } from '../vod/vod.ts';
 
 /** The media server's Prometheus metrics, in one registry served at /metrics. */
 export function createMetrics(sources: {
@@ -11,6 +12,8 @@ export function createMetrics(sources: {
   rtmpRefusedConnections: () => { readonly overTotal: number; readonly overPerIp: number };
   /** Each live channel's transcoding ladder (none when the ladder is `source`). */
   ladders?: () => readonly { channel: string; stats: LadderStats }[];
+  /** The VOD archive's health. */
+  archive?: () => ArchiveStats;
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'glint_' });
@@ -115,6 +118,46 @@ export function createMetrics(sources: {
     labelNames: ['code'] as const,
     registers: [registry],
   });
+  new Gauge({
+    name: 'glint_archive_queued_bytes',
+    help: 'Segment bytes waiting for the archive disk (at the limit, segments are skipped)',
+    registers: [registry],
+    collect() {
+      this.set(sources.archive?.().queuedBytes ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'glint_archive_last_error_timestamp_seconds',
+    help: 'When the archive last failed to write (0: never since start)',
+    registers: [registry],
+    collect() {
+      this.set((sources.archive?.().lastError?.atMs ?? 0) / 1000);
+    },
+  });
+  // Counted by the archiver; read at scrape time (reset + inc keeps each a monotonic counter).
+  const archiveCounter = (name: string, help: string, read: (stats: ArchiveStats) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const stats = sources.archive?.();
+        this.reset();
+        if (stats) this.inc(read(stats));
+      },
+    });
+  archiveCounter('glint_archive_segments_total', 'Segments archived (stored and indexed)', (s) => s.writtenSegments);
+  archiveCounter('glint_archive_bytes_total', 'Segment bytes archived', (s) => s.writtenBytes);
+  archiveCounter(
+    'glint_archive_skipped_segments_total',
+    'Segments not archived: the queue was full or the write failed (the VOD has a discontinuity there)',
+    (s) => s.skippedSegments,
+  );
+  archiveCounter(
+    'glint_archive_failed_writes_total',
+    'Archive writes that failed (disk full, I/O error)',
+    (s) => s.failedWrites,
+  );
   const httpDuration = new Histogram({
     name: 'glint_http_request_duration_seconds',
     help: 'HTTP response time by route and status (blocking playlist requests include the time they were held)',

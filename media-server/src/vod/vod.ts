@@ -1,7 +1,12 @@
 import type { MultivariantModel, SegmentSink } from '@glint/llhls-packager';
 import type { Logger } from '@glint/media-core';
 import type { VodIndex } from '@glint/platform';
+import type { ArchiveStats } from './archive/archive-stats.ts';
+import { Archiver } from './archive/archiver.ts';
+import { LocalDiskStore } from './storage/local-disk-store.ts';
 import type { MediaStore } from './storage/types.ts';
+
+export type { ArchiveStats } from './archive/archive-stats.ts';
 
 export interface VodOptions {
   /** The local-disk store's root (config `dataDir`). */
@@ -16,49 +21,49 @@ export interface VodOptions {
   readonly maxQueueBytes: number;
   /** VODs ended longer ago than this are deleted; 0 keeps them. */
   readonly retentionMs: number;
-}
-
-/** Archive health for logs, metrics and the dashboard. */
-export interface ArchiveStats {
-  readonly queuedBytes: number;
-  readonly writtenSegments: number;
-  readonly writtenBytes: number;
-  /** Segments not archived (queue full, write failed). */
-  readonly skippedSegments: number;
-  readonly failedWrites: number;
-  /** The last write error (e.g. `ENOSPC: no space left on device`) and when, or null. */
-  readonly lastError: { readonly message: string; readonly atMs: number } | null;
+  /** Wall clock, ms (tests pass their own); default Date.now. */
+  readonly nowMs?: () => number;
 }
 
 /**
  * Broadcast archival: the LL-HLS packager's completed segments go to a media store off the hot path, indexed in the
- * platform database. (Skeleton: the archive issue's work fills it in.)
+ * platform database.
  */
 export class Vod {
   readonly store: MediaStore;
   readonly index: VodIndex;
   readonly #options: VodOptions;
+  readonly #disk: LocalDiskStore;
+  readonly #archiver: Archiver;
 
   constructor(options: VodOptions) {
     this.#options = options;
     this.index = options.index;
-    this.store = undefined as unknown as MediaStore;
+    this.#disk = new LocalDiskStore(options.dataDir);
+    this.store = this.#disk;
+    this.#archiver = new Archiver({
+      store: this.#disk,
+      index: options.index,
+      onAir: options.onAir,
+      describe: options.describe,
+      logger: options.logger,
+      maxQueueBytes: options.maxQueueBytes,
+      ...(options.nowMs ? { nowMs: options.nowMs } : {}),
+    });
   }
 
   /** The segment sink of one channel's packager. */
-  sinkFor(_channelId: string): SegmentSink | undefined {
-    return undefined;
+  sinkFor(channelId: string): SegmentSink | undefined {
+    return this.#archiver.sinkFor(channelId);
   }
 
   get stats(): ArchiveStats {
-    return {
-      queuedBytes: 0,
-      writtenSegments: 0,
-      writtenBytes: 0,
-      skippedSegments: 0,
-      failedWrites: 0,
-      lastError: null,
-    };
+    return this.#archiver.stats;
+  }
+
+  /** Resolves once every segment queued so far is written or skipped (tests, shutdown). */
+  drained(): Promise<void> {
+    return this.#archiver.drained();
   }
 
   /** Verifies what a killed process left, starts retention. */
@@ -67,5 +72,7 @@ export class Vod {
   }
 
   /** Waits for queued writes, stops timers. */
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.#archiver.drained();
+  }
 }
