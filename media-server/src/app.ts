@@ -111,6 +111,7 @@ export class Glint {
       viewers: () => this.hub.streams.map((stream) => this.#audience(stream.channelId)),
       rtmpRefusedConnections: () => this.rtmp.refusedConnections,
       ladders: () => [...this.ladders].map(([channel, ladder]) => ({ channel, stats: ladder.stats })),
+      archive: () => this.vod.stats,
     });
     this.vod = new Vod({
       dataDir: options.config.dataDir,
