@@ -16,3 +16,5 @@ export {
   planLadder,
   type RungSpec,
 } from './transcode/ladder/index.ts';
+export { renderVodMediaPlaylist } from './vod/playlists/vod-media-playlist.ts';
+export { VodPlaylists } from './vod/playlists/vod-playlists.ts';
