@@ -1,12 +1,16 @@
+import { mkdir } from 'node:fs/promises';
 import type { MultivariantModel, SegmentSink } from '@glint/llhls-packager';
 import type { Logger } from '@glint/media-core';
 import type { VodIndex } from '@glint/platform';
 import type { ArchiveStats } from './archive/archive-stats.ts';
 import { Archiver } from './archive/archiver.ts';
+import { Retention } from './archive/retention.ts';
+import { type VerifyResult, verifyBroadcast } from './archive/verify.ts';
 import { LocalDiskStore } from './storage/local-disk-store.ts';
 import type { MediaStore } from './storage/types.ts';
 
 export type { ArchiveStats } from './archive/archive-stats.ts';
+export type { VerifyResult } from './archive/verify.ts';
 
 export interface VodOptions {
   /** The local-disk store's root (config `dataDir`). */
@@ -23,11 +27,16 @@ export interface VodOptions {
   readonly retentionMs: number;
   /** Wall clock, ms (tests pass their own); default Date.now. */
   readonly nowMs?: () => number;
+  /** Broadcasts a killed process left open (the platform ended them at open): verified at start. */
+  readonly recovered?: () => readonly string[];
+  /** Subscribes to broadcasts that end (each is verified); returns the unsubscribe. */
+  readonly onEnded?: (listener: (broadcastId: string) => void) => () => void;
 }
 
 /**
  * Broadcast archival: the LL-HLS packager's completed segments go to a media store off the hot path, indexed in the
- * platform database.
+ * platform database. Ended broadcasts (and those a killed process left open) are verified in the background, one at
+ * a time; retention deletes old VODs.
  */
 export class Vod {
   readonly store: MediaStore;
@@ -35,12 +44,19 @@ export class Vod {
   readonly #options: VodOptions;
   readonly #disk: LocalDiskStore;
   readonly #archiver: Archiver;
+  readonly #retention: Retention;
+  /** Verifications queued or running, by broadcast; they run one after another. */
+  readonly #verifications = new Map<string, Promise<VerifyResult>>();
+  #verifyTail: Promise<unknown> = Promise.resolve();
+  #unsubscribe: (() => void) | undefined;
+  #closed = false;
 
   constructor(options: VodOptions) {
     this.#options = options;
     this.index = options.index;
     this.#disk = new LocalDiskStore(options.dataDir);
     this.store = this.#disk;
+    const nowMs = options.nowMs ?? Date.now;
     this.#archiver = new Archiver({
       store: this.#disk,
       index: options.index,
@@ -48,7 +64,14 @@ export class Vod {
       describe: options.describe,
       logger: options.logger,
       maxQueueBytes: options.maxQueueBytes,
-      ...(options.nowMs ? { nowMs: options.nowMs } : {}),
+      nowMs,
+    });
+    this.#retention = new Retention({
+      retentionMs: options.retentionMs,
+      expired: (before, limit) => options.index.expired(before, limit),
+      deleteVod: (id) => this.deleteVod(id),
+      logger: options.logger,
+      nowMs,
     });
   }
 
@@ -66,13 +89,65 @@ export class Vod {
     return this.#archiver.drained();
   }
 
-  /** Verifies what a killed process left, starts retention. */
-  async start(): Promise<void> {
-    void this.#options;
+  /**
+   * Checks each indexed segment of the broadcast still marked ok (size, SHA-256, its init): missing or corrupt ones
+   * are marked bad. Verifications run one at a time; asking again for one queued returns the same result.
+   */
+  verify(broadcastId: string): Promise<VerifyResult> {
+    const queued = this.#verifications.get(broadcastId);
+    if (queued) return queued;
+    const run = this.#verifyTail
+      .catch(() => {})
+      .then(() => verifyBroadcast(this.#disk, this.index, broadcastId))
+      .then((result) => {
+        const level = result.bad > 0 ? 'warn' : 'info';
+        this.#options.logger[level]({ broadcastId, ...result }, 'archived broadcast verified');
+        return result;
+      })
+      .finally(() => this.#verifications.delete(broadcastId));
+    this.#verifications.set(broadcastId, run);
+    this.#verifyTail = run;
+    return run;
   }
 
-  /** Waits for queued writes, stops timers. */
+  /** Deletes a broadcast's VOD: its index entries, its stored segments and init segments, its folder. */
+  async deleteVod(broadcastId: string): Promise<void> {
+    this.#archiver.forget(broadcastId);
+    await this.#archiver.settled(broadcastId);
+    const keys = await this.index.delete(broadcastId);
+    await this.#disk.delete(keys);
+    await this.#disk.deleteFolder(`vod/${broadcastId}`);
+    this.#options.logger.info({ broadcastId, files: keys.length }, 'VOD deleted');
+  }
+
+  /** Verifies (in the background) what a killed process left, then each broadcast that ends; starts retention. */
+  async start(): Promise<void> {
+    await mkdir(this.#options.dataDir, { recursive: true });
+    for (const id of this.#options.recovered?.() ?? []) this.#verifyInBackground(id);
+    this.#unsubscribe = this.#options.onEnded?.((id) => this.#verifyInBackground(id));
+    this.#retention.start();
+  }
+
+  /** Waits for queued writes and verifications, stops timers. */
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#unsubscribe?.();
+    await this.#retention.stop();
     await this.#archiver.drained();
+    await this.#verifyTail.catch(() => {});
+  }
+
+  /** Background verifications are bounded: past this many waiting, a broadcast that ends is not verified. */
+  #verifyInBackground(broadcastId: string): void {
+    if (this.#closed) return;
+    if (this.#verifications.size >= MAX_QUEUED_VERIFICATIONS && !this.#verifications.has(broadcastId)) {
+      this.#options.logger.warn({ broadcastId }, 'too many verifications queued; this broadcast is not verified');
+      return;
+    }
+    this.verify(broadcastId).catch((error: unknown) =>
+      this.#options.logger.error({ err: error, broadcastId }, 'archived broadcast could not be verified'),
+    );
   }
 }
+
+const MAX_QUEUED_VERIFICATIONS = 100;

@@ -54,6 +54,7 @@ interface ChannelWriter {
 }
 
 const LOG_WINDOW_MS = 60_000;
+const MAX_FORGOTTEN = 1000;
 
 /**
  * Archives the packager's completed segments: `onSegment` only enqueues (the packager's hot path never waits on a
@@ -66,6 +67,7 @@ export class Archiver {
   readonly #writers = new Map<string, ChannelWriter>();
   readonly #logBudget: LogBudget;
   readonly #nowMs: () => number;
+  readonly #forgotten = new Set<string>();
   #queuedBytes = 0;
   #stats = { writtenSegments: 0, writtenBytes: 0, skippedSegments: 0, failedWrites: 0 };
   #lastError: ArchiveStats['lastError'] = null;
@@ -88,6 +90,25 @@ export class Archiver {
 
   get stats(): ArchiveStats {
     return { queuedBytes: this.#queuedBytes, ...this.#stats, lastError: this.#lastError };
+  }
+
+  /**
+   * A deleted VOD: its broadcast's segments still queued or still coming (it may be on air) are dropped, not
+   * archived again.
+   */
+  forget(broadcastId: string): void {
+    this.#forgotten.add(broadcastId);
+    // Bounded: only a VOD deleted while on air needs remembering, and only until its broadcast ends.
+    if (this.#forgotten.size > MAX_FORGOTTEN) this.#forgotten.delete(this.#forgotten.values().next().value as string);
+  }
+
+  /** Waits until no writer holds a segment of the broadcast (after forget: its in-flight write is done). */
+  async settled(broadcastId: string): Promise<void> {
+    for (const writer of this.#writers.values()) {
+      if (writer.broadcastId === broadcastId || writer.jobs.some((j) => j.broadcastId === broadcastId)) {
+        await writer.running;
+      }
+    }
   }
 
   /** Waits until every queued segment is written (or skipped). */
@@ -170,6 +191,7 @@ export class Archiver {
   async #write(channelId: string, writer: ChannelWriter, job: Job): Promise<void> {
     const { store, index } = this.#options;
     const { segment, broadcastId } = job;
+    if (this.#forgotten.has(broadcastId)) return;
     const state = await this.#stateOf(writer, broadcastId, segment.rendition);
     // Whatever happens below, a failure means this segment is missing before the next one.
     const skippedBefore = state.skipped || job.afterSkip;
