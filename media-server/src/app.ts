@@ -121,6 +121,11 @@ export class Glint {
       logger: log.child({ component: 'vod' }),
       maxQueueBytes: options.config.archiveMaxQueueBytes,
       retentionMs: options.config.vodRetentionDays * 86_400_000,
+      recovered: () => this.platform.broadcasts.recovered,
+      onEnded: (listener) =>
+        this.platform.events.broadcast.add((event) => {
+          if (event.type === 'stream.offline') listener(event.broadcastId);
+        }),
     });
     this.outputs = new LlhlsOutputs({
       sinkFor: (channel) => (this.#archives(channel) ? this.vod.sinkFor(channel) : undefined),
