@@ -4,13 +4,25 @@ import { make } from './dom.ts';
 import { formatClock, formatDate } from './format.ts';
 import type { ClipItem, ItemPage, VodItem } from './types.ts';
 
-function card(href: string, title: string, facts: readonly string[], thumbnailUrl: string | null): HTMLLIElement {
+function card(
+  href: string,
+  title: string,
+  facts: readonly string[],
+  thumbnailUrl: string | null,
+  badge = '',
+): HTMLLIElement {
   const item = make('li');
   const link = make('a', '', { href });
-  if (thumbnailUrl)
-    link.append(make('img', '', { src: thumbnailUrl, alt: '', loading: 'lazy', width: '160', height: '90' }));
+  link.append(
+    thumbnailUrl
+      ? make('img', '', { src: thumbnailUrl, alt: '', loading: 'lazy', width: '160', height: '90' })
+      : make('span', 'no preview', { class: 'no-thumb', 'aria-hidden': 'true' }),
+  );
+  const line = make('span', '', { class: 'muted' });
+  if (badge) line.append(make('span', badge, { class: 'badge-recording' }), ' · ');
+  line.append(facts.join(' · '));
   const text = make('span', '', { class: 'card-text' });
-  text.append(make('strong', title || 'Untitled'), make('span', facts.join(' · '), { class: 'muted' }));
+  text.append(make('strong', title || 'Untitled'), line);
   link.append(text);
   item.append(link);
   return item;
@@ -18,8 +30,7 @@ function card(href: string, title: string, facts: readonly string[], thumbnailUr
 
 export function vodCard(vod: VodItem): HTMLLIElement {
   const facts = [formatDate(vod.startedAt), formatClock(vod.durationSec)];
-  if (vod.state === 'recording') facts.unshift('recording');
-  const item = card(vod.pageUrl, vod.title, facts, vod.thumbnailUrl);
+  const item = card(vod.pageUrl, vod.title, facts, vod.thumbnailUrl, vod.state === 'recording' ? '● recording' : '');
   item.dataset.vodId = vod.id;
   item.dataset.state = vod.state;
   return item;

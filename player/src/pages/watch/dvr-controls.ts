@@ -38,6 +38,7 @@ export function dvrControls(video: HTMLVideoElement, handlers: DvrHandlers): Dvr
   const rewindButton = element<HTMLButtonElement>('dvr-rewind');
   const range = element<HTMLInputElement>('dvr-range');
   const behind = element('dvr-behind');
+  const backButton = element<HTMLButtonElement>('dvr-back');
   let source: (() => DvrWindow | null) | null = null;
   let dragging = false;
 
@@ -63,7 +64,7 @@ export function dvrControls(video: HTMLVideoElement, handlers: DvrHandlers): Dvr
   }
 
   rewindButton.onclick = () => handlers.rewind(SEEK_STEP_SEC);
-  element('dvr-back').onclick = () => seekBy(-SEEK_STEP_SEC);
+  backButton.onclick = () => seekBy(-SEEK_STEP_SEC);
   element('dvr-forward').onclick = () => seekBy(SEEK_STEP_SEC);
   element('dvr-live').onclick = () => handlers.goLive();
   range.addEventListener('pointerdown', () => {
@@ -104,7 +105,7 @@ export function dvrControls(video: HTMLVideoElement, handlers: DvrHandlers): Dvr
       strip.hidden = !live && !source;
     },
     setDvr(next) {
-      const focusWasIn = strip.contains(document.activeElement);
+      const focused = document.activeElement;
       source = next;
       seek.hidden = !next;
       rewindButton.hidden = Boolean(next);
@@ -113,7 +114,8 @@ export function dvrControls(video: HTMLVideoElement, handlers: DvrHandlers): Dvr
         render();
       }
       // The button pressed has just been hidden: keep the keyboard user in the strip.
-      if (focusWasIn && document.activeElement === document.body) (next ? range : rewindButton).focus();
+      if (next && focused === rewindButton) backButton.focus();
+      if (!next && focused && seek.contains(focused)) rewindButton.focus();
     },
     get inDvr() {
       return source !== null;

@@ -77,10 +77,11 @@ element('unmute').onclick = () => {
   void video.play();
 };
 
-function setStatus(text: string, live: boolean): void {
+/** The status line; the DVR strip shows from LIVE on and hides only once the stream is known to be offline. */
+function setStatus(text: string, live: boolean, offline = false): void {
   statusEl.textContent = text;
   statusEl.className = live ? 'live' : 'muted';
-  dvr.setLive(live);
+  if (live || offline) dvr.setLive(live);
 }
 
 function restartLater(): void {
@@ -120,7 +121,8 @@ function startLlhls(): void {
       video.play().catch(() => {});
     },
     onFatal: (data) => {
-      setStatus(data.type === 'networkError' ? 'offline — waiting for the stream' : `error: ${data.details}`, false);
+      const offline = data.type === 'networkError';
+      setStatus(offline ? 'offline — waiting for the stream' : `error: ${data.details}`, false, offline);
       restartLater();
     },
   });
@@ -129,7 +131,7 @@ function startLlhls(): void {
   live.on(Hls.Events.LEVEL_LOADED, (_event, data) => {
     if (data.details.live || hls !== live) return;
     ended = true;
-    setStatus('offline — the broadcast ended', false);
+    setStatus('offline — the broadcast ended', false, true);
     refreshLists();
   });
   quality = hlsQualityControl(Hls, hls);
@@ -180,6 +182,7 @@ async function startWebrtc(): Promise<void> {
     setStatus(
       status === 404 ? 'offline — waiting for the stream' : `WebRTC unavailable (${status ?? 'network'})`,
       false,
+      status === 404,
     );
     if (!(error instanceof SignalingError)) console.error(error);
     restartLater();
@@ -268,6 +271,7 @@ function refreshLists(): void {
 // player.
 watchChannelState(channel, (broadcastId) => {
   refreshLists();
+  if (!broadcastId) dvr.setLive(false);
   if (broadcastId && ended && !dvr.inDvr) {
     stop();
     start();

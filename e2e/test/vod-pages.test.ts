@@ -1,0 +1,226 @@
+/**
+ * The VOD pages in Chromium against a whole Glint with ffmpeg publishing RTMP: on the watch page a viewer rewinds
+ * the live broadcast (DVR on its EVENT playlist: the time behind live shown, frames playing), clips the last 30 s,
+ * and goes live again (LL-HLS); when the broadcast ends its VOD appears in the page's list, and the VOD page and the
+ * clip page play. The channel's owner (signed in) may delete the VOD; an anonymous viewer is not offered it.
+ * Screenshots of each page at desktop and phone width go to player/test-results/.
+ */
+import { mkdirSync } from 'node:fs';
+import { launchChromium, until } from '@glint/testkit';
+import { startGlint, type TestGlint } from '@glint/testkit/media-server';
+import { callApi } from '@glint/testkit/platform';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Publisher, publish } from '../support/publisher.ts';
+
+const SCREENSHOTS = new URL('../../player/test-results/', import.meta.url);
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const CHANNEL = 'vodshow';
+/** Archived seconds the test waits for: a rewind of 20 s and a clip of the last 30 s fit in it. */
+const ARCHIVED_SEC = 32;
+
+let t: TestGlint;
+let browser: Browser;
+let publisher: Publisher | undefined;
+let owner: BrowserContext;
+
+beforeAll(async () => {
+  [t, browser] = await Promise.all([startGlint([], { reconnectGraceMs: 1500 }), launchChromium()]);
+  const signup = await callApi(t.http('/api/auth/signup'), {
+    json: { login: CHANNEL, password: 'vodshow-password-1' },
+  });
+  expect(signup.status).toBe(201);
+  const key = await callApi(t.http(`/api/channels/${CHANNEL}/stream-key`), {
+    method: 'POST',
+    bearer: signup.body.token,
+  });
+  expect(key.status).toBe(201);
+  publisher = publish(t.rtmp(CHANNEL, key.body.streamKey));
+  owner = await browser.newContext({ viewport: DESKTOP });
+  await owner.addCookies([{ name: 'glint_session', value: signup.body.token, url: t.http('/') }]);
+}, 60_000);
+
+afterAll(async () => {
+  publisher?.kill('SIGKILL');
+  await browser?.close();
+  await t?.stop();
+});
+
+/** Both widths, full page, for a person to look at. */
+async function screenshots(tab: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await tab.setViewportSize(DESKTOP);
+  await tab.screenshot({ path: new URL(`${name}-desktop.png`, SCREENSHOTS).pathname, fullPage: true });
+  await tab.setViewportSize(PHONE);
+  await tab.screenshot({ path: new URL(`${name}-phone.png`, SCREENSHOTS).pathname, fullPage: true });
+  await tab.setViewportSize(DESKTOP);
+}
+
+interface VideoView {
+  currentTime: number;
+  frames: number;
+  paused: boolean;
+  width: number;
+  hlsUrl: string;
+  dvr: boolean;
+}
+
+function videoView(tab: Page): Promise<VideoView> {
+  return tab.evaluate(() => {
+    const v = document.querySelector('video') as HTMLVideoElement;
+    const player = (window as unknown as { glintPlayer?: { hls?: { url?: string } | null; dvr?: boolean } })
+      .glintPlayer;
+    return {
+      currentTime: v.currentTime,
+      frames: v.getVideoPlaybackQuality().totalVideoFrames,
+      paused: v.paused,
+      width: v.videoWidth,
+      hlsUrl: player?.hls?.url ?? '',
+      dvr: player?.dvr ?? false,
+    };
+  });
+}
+
+/** Frames advance: playback moves on by a second and more frames are shown. */
+async function framesAdvance(tab: Page, what: string): Promise<VideoView> {
+  const before = await videoView(tab);
+  return until(
+    async () => {
+      const now = await videoView(tab);
+      return now.currentTime > before.currentTime + 1 && now.frames > before.frames + 10 && !now.paused && now;
+    },
+    { what, timeoutMs: 30_000, intervalMs: 200 },
+  );
+}
+
+/** The seconds the broadcast's DVR playlist lists (its first media playlist). */
+async function archivedSec(): Promise<number> {
+  const dvr = await callApi(t.http(`/api/channels/${CHANNEL}/dvr`));
+  if (dvr.status !== 200) return 0;
+  const master = await fetch(t.http(dvr.body.playlistUrl)).then((r) => (r.ok ? r.text() : ''));
+  const media = master.split('\n').find((l) => l.endsWith('.m3u8') && !l.startsWith('#'));
+  if (!media) return 0;
+  const text = await fetch(new URL(media, t.http(dvr.body.playlistUrl))).then((r) => (r.ok ? r.text() : ''));
+  return [...text.matchAll(/#EXTINF:([\d.]+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+it('rewinds and clips a live broadcast, goes live again, and after it ends plays its VOD and the clip', async () => {
+  const errors: string[] = [];
+  // The owner watches their own channel: signed in, so the chat box is there to type into.
+  const watch = await owner.newPage();
+  watch.on('pageerror', (e) => errors.push(e.message));
+  await watch.goto(t.http(`/watch/${CHANNEL}`));
+  await until(
+    async () => (await videoView(watch)).hlsUrl.includes('/live/') && (await videoView(watch)).currentTime > 0,
+    {
+      what: 'the watch page playing the live stream',
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    },
+  );
+  await watch.locator('#dvr-rewind').waitFor({ state: 'visible' });
+  await until(async () => (await archivedSec()) >= ARCHIVED_SEC && true, {
+    what: `${ARCHIVED_SEC} s of the broadcast archived`,
+    timeoutMs: 60_000,
+    intervalMs: 1000,
+    detail: () => publisher?.stderr() ?? '',
+  });
+
+  // Rewind (10 s) then ← (10 s more): the DVR playlist plays about 20 s behind its edge.
+  await watch.click('#dvr-rewind');
+  await until(async () => (await videoView(watch)).hlsUrl.includes('/vods/'), { what: 'hls.js on the DVR playlist' });
+  await framesAdvance(watch, 'frames playing in DVR');
+  await watch.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await watch.keyboard.press('ArrowLeft');
+  const behind = await until(
+    async () => {
+      const sec = Number(await watch.getAttribute('#dvr-behind', 'data-behind-sec'));
+      return sec >= 14 && sec;
+    },
+    { what: 'the page showing 14 s or more behind live', timeoutMs: 15_000, intervalMs: 200 },
+  );
+  const shown = await watch.textContent('#dvr-behind');
+  const dvrPlaying = await framesAdvance(watch, 'frames playing 20 s back');
+  console.log(
+    `[vod pages] DVR: ${behind} s behind live, shown as "${shown}", at ${dvrPlaying.currentTime.toFixed(1)} s`,
+  );
+  expect(shown).toMatch(/^\u22120:[1-4]\d$/);
+  expect(behind).toBeLessThan(45);
+  expect(await watch.getAttribute('#dvr-range', 'aria-valuetext')).toMatch(/seconds behind live/);
+  await screenshots(watch, 'watch-dvr');
+
+  // Clip the last 30 s: status while it is made, then a link to its page.
+  await watch.click('#clip');
+  const clipLink = watch.locator('#clip-status[data-clip-status="ready"] a');
+  await clipLink.waitFor({ timeout: 45_000 }).catch(async () => {
+    throw new Error(`no ready clip; status: ${await watch.textContent('#clip-status')}`);
+  });
+  const clipHref = (await clipLink.getAttribute('href')) ?? '';
+  expect(clipHref).toMatch(/^\/clip\/[\w-]+$/);
+
+  // L typed into chat stays in chat; L elsewhere goes back to the LL-HLS live playlist.
+  await watch.fill('#chat input', '');
+  await watch.press('#chat input', 'l');
+  await watch.press('#chat input', 'ArrowLeft');
+  expect(await watch.inputValue('#chat input')).toBe('l');
+  expect((await videoView(watch)).dvr).toBe(true);
+  await watch.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await watch.keyboard.press('l');
+  await until(async () => !(await videoView(watch)).dvr && (await videoView(watch)).hlsUrl.includes('/live/'), {
+    what: 'hls.js back on the live playlist',
+  });
+  await framesAdvance(watch, 'frames playing live again');
+  expect(await watch.isVisible('#dvr-rewind')).toBe(true);
+
+  // The broadcast ends: its VOD is listed (ready) on the watch page without a reload.
+  publisher?.kill('SIGTERM');
+  const vodLink = watch.locator('#vods li[data-state="ready"] a');
+  await vodLink.first().waitFor({ timeout: 40_000 });
+  const vodHref = (await vodLink.first().getAttribute('href')) ?? '';
+  expect(vodHref).toMatch(/^\/vod\/[\w-]+$/);
+  await watch.locator(`#clips a[href="${clipHref}"]`).waitFor({ timeout: 10_000 });
+  await screenshots(watch, 'watch-ended');
+
+  // The VOD page, as the owner: it plays, with its facts and the owner's Delete.
+  const vod = await owner.newPage();
+  vod.on('pageerror', (e) => errors.push(e.message));
+  await vod.goto(t.http(vodHref));
+  await vod.locator('#state', { hasText: 'past broadcast' }).waitFor({ timeout: 15_000 });
+  await vod.evaluate(() => document.querySelector('video')?.play());
+  const vodPlaying = await framesAdvance(vod, 'the VOD playing');
+  expect(vodPlaying.hlsUrl).toContain('/vods/');
+  expect(await vod.textContent('#channel-link')).toBe(CHANNEL);
+  expect(await vod.textContent('#duration')).toMatch(/^0:[3-5]\d$/);
+  expect(await vod.inputValue('#share')).toBe(t.http(vodHref));
+  await vod.locator('#delete').waitFor({ state: 'visible' });
+  await screenshots(vod, 'vod');
+
+  // The clip page plays the MP4 with its poster.
+  const clip = await browser.newPage({ viewport: DESKTOP });
+  clip.on('pageerror', (e) => errors.push(e.message));
+  await clip.goto(t.http(clipHref));
+  await clip.locator('#video:not([hidden])').waitFor({ timeout: 20_000 });
+  expect(await clip.getAttribute('#video', 'src')).toMatch(/^\/clips\/[\w-]+\.mp4$/);
+  expect(await clip.getAttribute('#download', 'href')).toMatch(/^\/clips\/[\w-]+\.mp4$/);
+  await clip.evaluate(() => document.querySelector('video')?.play());
+  const clipPlaying = await framesAdvance(clip, 'the clip playing');
+  expect(clipPlaying.width).toBe(640);
+  await clip.evaluate(() => {
+    const v = document.querySelector('video') as HTMLVideoElement;
+    v.pause();
+    v.currentTime = 0;
+  });
+  await screenshots(clip, 'clip');
+
+  // An anonymous viewer is not offered Delete; the owner deletes the VOD.
+  const anonymous = await browser.newPage();
+  await anonymous.goto(t.http(vodHref));
+  await anonymous.locator('#state', { hasText: 'past broadcast' }).waitFor({ timeout: 15_000 });
+  expect(await anonymous.isHidden('#delete')).toBe(true);
+  vod.once('dialog', (dialog) => void dialog.accept());
+  await vod.click('#delete');
+  await vod.locator('#error', { hasText: 'deleted' }).waitFor({ timeout: 10_000 });
+  expect((await callApi(t.http(`/api/vods/${vodHref.slice('/vod/'.length)}`))).status).toBe(404);
+  expect(errors).toEqual([]);
+}, 150_000);
