@@ -200,8 +200,11 @@ export class SqlVodIndex implements VodIndex {
       .select('b.id')
       .where('b.ended_at', '<', endedBeforeMs)
       .where('b.vod_deleted_at', 'is', null)
-      .where(({ exists, selectFrom }) =>
-        exists(selectFrom('vod_renditions as r').select('r.rendition').whereRef('r.broadcast_id', '=', 'b.id')),
+      .where(({ exists, or, selectFrom }) =>
+        or([
+          exists(selectFrom('vod_segments as s').select('s.seq').whereRef('s.broadcast_id', '=', 'b.id')),
+          exists(selectFrom('vod_renditions as r').select('r.rendition').whereRef('r.broadcast_id', '=', 'b.id')),
+        ]),
       )
       .orderBy('b.ended_at')
       .orderBy('b.id')
