@@ -35,8 +35,6 @@ describe('VOD verification, deletion and retention', () => {
       onAir: (channel) => platform.broadcasts.onAir(channel),
       describe: () => undefined,
       logger: silentLogger,
-        ? { ...silentLogger, info: console.log, error: console.log, warn: console.log }
-        : silentLogger,
       maxQueueBytes: 1 << 20,
       retentionMs: options.retentionMs ?? 0,
       nowMs: () => nowMs,
