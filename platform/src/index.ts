@@ -64,6 +64,7 @@ export {
   type FailedAttemptLimits,
   FailedAttemptThrottle,
 } from './limits/failed-attempts.ts';
+export { RateBuckets, type RateBucketsOptions } from './limits/rate-buckets.ts';
 export { Platform, type PlatformOptions } from './platform.ts';
 export type {
   ClipRecord,
