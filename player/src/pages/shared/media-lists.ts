@@ -29,7 +29,9 @@ function card(
 }
 
 export function vodCard(vod: VodItem): HTMLLIElement {
-  const facts = [formatDate(vod.startedAt), formatClock(vod.durationSec)];
+  // A recording's length is out of date as soon as the list is drawn.
+  const facts =
+    vod.state === 'recording' ? [formatDate(vod.startedAt)] : [formatDate(vod.startedAt), formatClock(vod.durationSec)];
   const item = card(vod.pageUrl, vod.title, facts, vod.thumbnailUrl, vod.state === 'recording' ? '● recording' : '');
   item.dataset.vodId = vod.id;
   item.dataset.state = vod.state;
