@@ -170,7 +170,7 @@ export function registerVodRoutes(app: FastifyInstance, options: VodRoutesOption
     if (summary.state === 'recording') {
       return refuse(reply, 409, 'VOD_RECORDING', 'this broadcast is still on air; delete its VOD once it has ended');
     }
-    await deleteVod(vod, id);
+    await vod.deleteVod(id);
     playlists.forget(id);
     logger.info({ broadcastId: id, channel: summary.channel }, 'VOD deleted by its broadcaster');
     return reply.code(204).send();
@@ -203,15 +203,4 @@ export function registerVodRoutes(app: FastifyInstance, options: VodRoutesOption
 async function signedIn(platform: Platform, request: FastifyRequest): Promise<AuthUser | null> {
   const token = sessionTokenOfHeaders(request);
   return token === undefined ? null : platform.accounts.identify(token);
-}
-
-/** The archive's own delete when it has one (it also stops retention work on it); else the index's and the store's. */
-async function deleteVod(vod: Vod, id: string): Promise<void> {
-  const own = (vod as Vod & { deleteVod?: (broadcastId: string) => Promise<void> }).deleteVod;
-  if (typeof own === 'function') {
-    await own.call(vod, id);
-    return;
-  }
-  const keys = await vod.index.delete(id);
-  await vod.store.delete(keys);
 }

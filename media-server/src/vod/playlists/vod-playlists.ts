@@ -24,6 +24,12 @@ export interface VodPlaylistsOptions {
    * recording for this long, then served from the cache without asking the database. Default 30 s.
    */
   readonly settleMs?: number;
+  /**
+   * A settled playlist is read again from the index this long after it was built (the same bytes keep the same
+   * ETag): a segment the archive finds corrupt later, or a VOD retention deleted, shows within this even when nobody
+   * calls `forget`. Default 5 minutes.
+   */
+  readonly revalidateMs?: number;
   readonly nowMs?: () => number;
 }
 
@@ -40,6 +46,7 @@ interface Entry {
   rendered: RenderedPlaylist | undefined;
   rates: RenditionRates;
   settled: boolean;
+  builtAtMs: number;
   checkedAtMs: number;
   refreshing: Promise<void> | undefined;
 }
@@ -62,6 +69,7 @@ export class VodPlaylists {
   readonly #cache: ByteLru<string, Entry>;
   readonly #refreshMs: number;
   readonly #settleMs: number;
+  readonly #revalidateMs: number;
   readonly #nowMs: () => number;
   /** Each VOD's summary (is it there, has it ended), read once per refresh for all its playlists. */
   readonly #heads = new Map<string, { atMs: number; summary: Promise<VodSummary | undefined> }>();
@@ -72,6 +80,7 @@ export class VodPlaylists {
     this.#cache = new ByteLru(options.maxCacheBytes ?? 64 * 1024 * 1024);
     this.#refreshMs = options.refreshMs ?? 250;
     this.#settleMs = options.settleMs ?? 30_000;
+    this.#revalidateMs = options.revalidateMs ?? 300_000;
     this.#nowMs = options.nowMs ?? Date.now;
   }
 
@@ -114,7 +123,11 @@ export class VodPlaylists {
   async #entry(broadcastId: string, rendition: string): Promise<Entry | undefined> {
     const key = `${broadcastId}/${rendition}`;
     let entry = this.#cache.get(key);
-    if (entry?.settled) return entry;
+    if (entry?.settled) {
+      if (this.#nowMs() - entry.builtAtMs < this.#revalidateMs) return entry;
+      this.#cache.delete(key);
+      entry = undefined;
+    }
     if (entry?.refreshing) {
       await entry.refreshing;
       return entry.rendered ? entry : undefined;
@@ -126,6 +139,7 @@ export class VodPlaylists {
         rendered: undefined,
         rates: { peakBps: 0, averageBps: 0 },
         settled: false,
+        builtAtMs: this.#nowMs(),
         checkedAtMs: 0,
         refreshing: undefined,
       };
