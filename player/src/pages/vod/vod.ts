@@ -106,7 +106,8 @@ async function start(): Promise<void> {
   video.addEventListener('timeupdate', renderClipRange);
   renderClipRange();
   const me = await currentUser<Me>();
-  deleteButton.hidden = !me || me.channel?.name !== item.channel;
+  // A recording cannot be deleted yet (the server says 409): the button comes once the broadcast has ended.
+  deleteButton.hidden = !me || me.channel?.name !== item.channel || item.state === 'recording';
 }
 
 clipLength.addEventListener('change', renderClipRange);

@@ -131,6 +131,7 @@ function startLlhls(): void {
   live.on(Hls.Events.LEVEL_LOADED, (_event, data) => {
     if (data.details.live || hls !== live) return;
     ended = true;
+    latencyEl.textContent = '–';
     setStatus('offline — the broadcast ended', false, true);
     refreshLists();
   });
@@ -247,7 +248,7 @@ element('mode-llhls').onclick = () => choose('llhls');
 
 setInterval(async () => {
   let seconds: number | null = null;
-  if (hls && !dvr.inDvr && Number.isFinite(hls.latency) && hls.latency > 0) seconds = hls.latency;
+  if (hls && !dvr.inDvr && !ended && Number.isFinite(hls.latency) && hls.latency > 0) seconds = hls.latency;
   if (whep?.pc) seconds = await whepLatencySec(whep.pc);
   if (seconds !== null) latencyEl.textContent = `${seconds.toFixed(2)} s`;
 }, 500);
