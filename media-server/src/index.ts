@@ -16,5 +16,7 @@ export {
   planLadder,
   type RungSpec,
 } from './transcode/ladder/index.ts';
+export { ClipMaker } from './vod/clips/clip-maker.ts';
 export { renderVodMediaPlaylist } from './vod/playlists/vod-media-playlist.ts';
 export { VodPlaylists } from './vod/playlists/vod-playlists.ts';
+export { type ArchiveStats, Vod, type VodOptions } from './vod/vod.ts';
