@@ -23,7 +23,7 @@ async function session(login: string): Promise<{ user: AuthUser; token: string }
 }
 
 /** A broadcast of `channel` with `count` one-second segments of video and audio, archived, then ended. */
-async function archivedBroadcast(channel: string, count: number): Promise<string> {
+async function archivedBroadcast(channel: string, count: number, end = true): Promise<string> {
   const { platform, vod } = t.glint;
   platform.broadcasts.streamStarted(channel);
   await platform.broadcasts.settled();
@@ -60,6 +60,7 @@ async function archivedBroadcast(channel: string, count: number): Promise<string
       });
     }
   }
+  if (!end) return id;
   platform.broadcasts.streamEnded(channel);
   await until(() => (platform.broadcasts.onAir(channel) ? undefined : true), { what: 'the broadcast to end' });
   await platform.broadcasts.settled();
@@ -207,5 +208,27 @@ describe('deleting a VOD', () => {
     // The other VOD stays.
     expect((await fetch(t.http(`/vods/${vodId}/video/1.m4s`))).status).toBe(200);
     expect(alice.user.login).toBe('alice');
+  });
+});
+
+describe('a recording broadcast', () => {
+  it('is the DVR: an EVENT playlist revalidated each time (no-cache), offered by /dvr, not deletable yet', async () => {
+    const id = await archivedBroadcast('bob', 3, false);
+    const dvr = await fetch(t.http('/api/channels/bob/dvr'));
+    expect(dvr.status).toBe(200);
+    expect(await dvr.json()).toEqual({ broadcastId: id, playlistUrl: `/vods/${id}/index.m3u8` });
+    const res = await fetch(t.http(`/vods/${id}/video/index.m3u8`));
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    const playlist = HLS.parse(await res.text()) as HLS.types.MediaPlaylist;
+    expect(playlist.playlistType).toBe('EVENT');
+    expect(playlist.endlist).toBe(false);
+    const item = await (await fetch(t.http(`/api/vods/${id}`))).json();
+    expect(item).toMatchObject({ state: 'recording', endedAt: null });
+    const refused = await fetch(t.http(`/api/vods/${id}`), {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${bob.token}` },
+    });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: 'VOD_RECORDING' });
   });
 });
