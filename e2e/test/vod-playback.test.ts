@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { launchChromium, makeTempDir, requireTool, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
-import * as HLS from 'hls-parser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mediaPlaylist } from '../support/llhls-client.ts';
 
 const BROADCAST_SEC = 30;
 const hlsJs = readFileSync(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
@@ -70,15 +70,6 @@ function publish(url: string, seconds: number): ChildProcess {
   args.push('-sc_threshold', '0', '-b:v', '800k', '-pix_fmt', 'yuv420p');
   args.push('-c:a', 'aac', '-b:a', '96k', '-ar', '48000', '-ac', '2', '-f', 'flv', url);
   return spawn(requireTool('ffmpeg'), args, { stdio: 'ignore' });
-}
-
-async function mediaPlaylist(path: string): Promise<HLS.types.MediaPlaylist> {
-  const res = await fetch(t.http(path));
-  if (!res.ok) throw new Error(`GET ${path} → ${res.status}`);
-  HLS.setOptions({ strictMode: true });
-  const parsed = HLS.parse(await res.text());
-  if (parsed.isMasterPlaylist) throw new Error(`${path} is a multivariant playlist`);
-  return parsed as HLS.types.MediaPlaylist;
 }
 
 async function openPlayer(src: string, config: Record<string, unknown>): Promise<Page> {
@@ -138,10 +129,10 @@ it('DVR during live: hls.js seeks 20 s back from the live edge, plays there, and
   // 24 archived seconds: a live edge (3 segments back) far enough from the start to go 20 s back.
   await until(
     async () =>
-      (await mediaPlaylist(`/vods/${broadcastId}/video/index.m3u8`)).segments.length >= 24 ? true : undefined,
+      (await mediaPlaylist(t.http(`/vods/${broadcastId}/video/index.m3u8`))).segments.length >= 24 ? true : undefined,
     { what: '24 archived segments', timeoutMs: 40_000, intervalMs: 250 },
   );
-  const event = await mediaPlaylist(`/vods/${broadcastId}/video/index.m3u8`);
+  const event = await mediaPlaylist(t.http(`/vods/${broadcastId}/video/index.m3u8`));
   expect(event.playlistType).toBe('EVENT');
   expect(event.endlist).toBe(false);
 
@@ -203,8 +194,8 @@ it('after the broadcast: the VOD parses, lasts as long as the broadcast, every s
     },
     { what: 'the VOD to be ready', timeoutMs: 30_000, intervalMs: 250 },
   );
-  const video = await mediaPlaylist(`/vods/${broadcastId}/video/index.m3u8`);
-  const audio = await mediaPlaylist(`/vods/${broadcastId}/audio/index.m3u8`);
+  const video = await mediaPlaylist(t.http(`/vods/${broadcastId}/video/index.m3u8`));
+  const audio = await mediaPlaylist(t.http(`/vods/${broadcastId}/audio/index.m3u8`));
   for (const playlist of [video, audio]) {
     expect(playlist.playlistType).toBe('VOD');
     expect(playlist.endlist).toBe(true);

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeTempDir, requireTool, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
-import * as HLS from 'hls-parser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mediaPlaylist } from '../support/llhls-client.ts';
 import { type Publisher, publish } from '../support/publisher.ts';
 
 const run = promisify(execFile);
@@ -19,15 +19,6 @@ let t: TestGlint;
 const publishers: Publisher[] = [];
 const scratch = makeTempDir('vod-reconnect');
 let broadcastId = '';
-
-async function mediaPlaylist(path: string): Promise<HLS.types.MediaPlaylist> {
-  const res = await fetch(t.http(path));
-  if (!res.ok) throw new Error(`GET ${path} → ${res.status}`);
-  HLS.setOptions({ strictMode: true });
-  const parsed = HLS.parse(await res.text());
-  if (parsed.isMasterPlaylist) throw new Error(`${path} is a multivariant playlist`);
-  return parsed as HLS.types.MediaPlaylist;
-}
 
 beforeAll(async () => {
   requireTool('ffprobe');
@@ -47,7 +38,7 @@ it('a reconnect within the grace period stays one VOD, with a discontinuity wher
   const onAir = t.glint.platform.broadcasts.onAir('recon');
   expect(onAir).toBeDefined();
   broadcastId = onAir?.broadcastId ?? '';
-  const before = await mediaPlaylist(`/vods/${broadcastId}/video/index.m3u8`);
+  const before = await mediaPlaylist(t.http(`/vods/${broadcastId}/video/index.m3u8`));
   expect(before.playlistType).toBe('EVENT');
 
   const second = publish(t.rtmp('recon'), { seconds: 6 });
@@ -64,7 +55,7 @@ it('a reconnect within the grace period stays one VOD, with a discontinuity wher
   const list = await (await fetch(t.http('/api/channels/recon/vods'))).json();
   expect(list.items.map((i: { id: string }) => i.id)).toEqual([broadcastId]);
   for (const rendition of ['video', 'audio']) {
-    const vod = await mediaPlaylist(`/vods/${broadcastId}/${rendition}/index.m3u8`);
+    const vod = await mediaPlaylist(t.http(`/vods/${broadcastId}/${rendition}/index.m3u8`));
     expect(vod.playlistType).toBe('VOD');
     expect(vod.endlist).toBe(true);
     const breaks = vod.segments.flatMap((s, i) => (s.discontinuity ? [i] : []));
@@ -93,7 +84,7 @@ it('a segment corrupted on disk is left out with a discontinuity once verified; 
   // The archive does not tell the routes (yet): without this the cached playlist shows the change within 5 minutes.
   t.glint.vodRoutes.forget(broadcastId);
 
-  const vod = await mediaPlaylist(`/vods/${broadcastId}/video/index.m3u8`);
+  const vod = await mediaPlaylist(t.http(`/vods/${broadcastId}/video/index.m3u8`));
   expect(vod.endlist).toBe(true);
   const uris = vod.segments.map((s) => s.uri);
   expect(uris).not.toContain('3.m4s');
