@@ -196,6 +196,23 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   expect(await vod.textContent('#duration')).toMatch(/^0:[3-5]\d$/);
   expect(await vod.inputValue('#share')).toBe(t.http(vodHref));
   await vod.locator('#delete').waitFor({ state: 'visible' });
+  // Clip this: the 15 s up to the position the viewer paused at.
+  await vod.evaluate(async () => {
+    const v = document.querySelector('video') as HTMLVideoElement;
+    v.pause();
+    v.currentTime = 20;
+    await new Promise((resolve) => v.addEventListener('seeked', resolve, { once: true }));
+  });
+  await vod.selectOption('#clip-length', '15');
+  expect(await vod.textContent('#clip-range')).toBe('0:05–0:20');
+  await vod.click('#clip');
+  const vodClip = vod.locator(
+    '#clip-status:is([data-clip-status="ready"], [data-clip-status="failed"], [data-clip-status="refused"])',
+  );
+  await vodClip.waitFor({ timeout: 45_000 });
+  expect(await vodClip.textContent()).toMatch(/^Clip ready: /);
+  const made = await callApi(t.http(`/api/clips/${await vod.getAttribute('#clip-status', 'data-clip-id')}`));
+  expect(made.body).toMatchObject({ status: 'ready', startSec: 5, durationSec: 15 });
   await screenshots(vod, 'vod');
 
   // The clip page plays the MP4 with its poster.
