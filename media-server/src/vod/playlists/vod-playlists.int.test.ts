@@ -123,6 +123,12 @@ describe.each(TEST_DIALECTS)('VOD playlists on %s', (dialect) => {
     expect(skipped.segments.map((s) => s.uri)).toEqual(['0.m4s', '1.m4s', '3.m4s', '4.m4s']);
     expect(skipped.segments.map((s) => s.discontinuity === true)).toEqual([false, false, true, false]);
 
+    // A read under way when the VOD is forgotten answers its request but keeps nothing.
+    const during = playlists.media(id, 'audio');
+    playlists.forget(id);
+    expect((await during)?.ended).toBe(true);
+    expect(playlists.stats.cachedPlaylists).toBe(0);
+
     expect(await playlists.media(id, 'nosuch')).toBeUndefined();
     expect(await playlists.media('0000000000000000000', 'video')).toBeUndefined();
     await platform.vods.delete(id);

@@ -74,6 +74,8 @@ export class VodPlaylists {
   /** Each VOD's summary (is it there, has it ended), read once per refresh for all its playlists. */
   readonly #heads = new Map<string, { atMs: number; summary: Promise<VodSummary | undefined> }>();
   #renders = 0;
+  /** Counts `forget` calls: a refresh that began before one does not put what it read back in the cache. */
+  #forgets = 0;
 
   constructor(options: VodPlaylistsOptions) {
     this.#index = options.index;
@@ -102,6 +104,7 @@ export class VodPlaylists {
 
   /** Drops a VOD's playlists (deleted, or a segment found bad): the next request reads the index again. */
   forget(broadcastId: string): void {
+    this.#forgets++;
     this.#heads.delete(broadcastId);
     this.#cache.deleteWhere((key) => key.startsWith(`${broadcastId}/`));
   }
@@ -145,6 +148,7 @@ export class VodPlaylists {
       };
     }
     const current = entry;
+    const forgets = this.#forgets;
     current.refreshing = (async () => {
       try {
         const found =
@@ -157,6 +161,8 @@ export class VodPlaylists {
           return;
         }
         current.checkedAtMs = this.#nowMs();
+        // A VOD deleted (or found changed) while this read ran: answer this request, keep nothing.
+        if (this.#forgets !== forgets) return;
         const bytes = (current.rendered?.body.byteLength ?? 0) + (current.playlist?.size ?? 0);
         if (this.#cache.get(key) === current) this.#cache.resize(key, current, bytes);
         else this.#cache.set(key, current, bytes);
