@@ -137,6 +137,19 @@ describe.each(TEST_DIALECTS)('VOD playlists on %s', (dialect) => {
     expect(await playlists.multivariant(id)).toBeUndefined();
   });
 
+  it('a segment marked bad while the VOD settles (verified as it ends) is left out once settled, no forget needed', async () => {
+    const id = await startBroadcast('carol');
+    for (let seq = 0; seq < 3; seq++) await platform.vods.addSegment(segment(id, 'video', seq));
+    await endBroadcast('carol');
+    const playlists = new VodPlaylists({ index: platform.vods, refreshMs: 0, settleMs: 30_000, nowMs: () => nowMs });
+    expect(mediaOf((await playlists.media(id, 'video'))?.body ?? Buffer.alloc(0)).segments).toHaveLength(3);
+    await platform.vods.markBad(id, 'video', 1);
+    nowMs += 31_000;
+    const settled = mediaOf((await playlists.media(id, 'video'))?.body ?? Buffer.alloc(0));
+    expect(settled.segments.map((s) => s.uri)).toEqual(['0.m4s', '2.m4s']);
+    expect(settled.segments[1]?.discontinuity).toBe(true);
+  });
+
   it('a 6-hour broadcast (21,600 one-second segments × 4 renditions): read, rendered, cached (times printed)', async () => {
     const id = await startBroadcast('marathon');
     const count = 6 * 3600;

@@ -182,26 +182,36 @@ export class VodPlaylists {
       if (!renditions.some((r) => r.rendition === rendition)) return false;
       entry.playlist = new VodMediaPlaylist();
     }
-    const playlist = entry.playlist;
     const ended = summary.endedAt !== null;
-    const before = playlist.nextSeq;
+    const settling = this.#settledNow(summary);
+    // Settling: read once more from the first segment, so marks made on segments already listed (the archive
+    // verifies a broadcast as it ends) are in the playlist kept from now on.
+    const playlist = settling && entry.playlist.nextSeq > 0 ? new VodMediaPlaylist() : entry.playlist;
+    const before = playlist === entry.playlist ? playlist.nextSeq : -1;
+    await this.#readInto(playlist, broadcastId, rendition);
+    if (!entry.rendered || playlist.nextSeq !== before || entry.rendered.ended !== ended) {
+      const text = playlist.render(ended);
+      // The same bytes keep the same ETag (and skip the hash).
+      if (entry.rendered?.ended !== ended || entry.rendered.body.toString() !== text) {
+        entry.rendered = this.#render(text, ended);
+      }
+    }
+    entry.rates = playlist.rates;
+    entry.playlist = settling ? undefined : playlist;
+    entry.settled = settling;
+    return true;
+  }
+
+  /** Appends what the index has past the playlist's last segment. */
+  async #readInto(playlist: VodMediaPlaylist, broadcastId: string, rendition: string): Promise<void> {
     // In pages: SQLite answers synchronously, and a 6-hour rendition read at once held the event loop for ~300 ms
     // (live parts wait behind it); a page is a few ms.
     for (;;) {
       const page = await this.#index.segments(broadcastId, rendition, { fromSeq: playlist.nextSeq, limit: READ_PAGE });
       playlist.append(page);
-      if (page.length < READ_PAGE) break;
+      if (page.length < READ_PAGE) return;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    if (!entry.rendered || playlist.nextSeq !== before || entry.rendered.ended !== ended) {
-      entry.rendered = this.#render(playlist.render(ended), ended);
-    }
-    entry.rates = playlist.rates;
-    if (this.#settledNow(summary)) {
-      entry.settled = true;
-      entry.playlist = undefined;
-    }
-    return true;
   }
 
   async #refreshMultivariant(broadcastId: string, entry: Entry): Promise<boolean> {
