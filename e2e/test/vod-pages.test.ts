@@ -150,17 +150,6 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   expect(await watch.getAttribute('#dvr-range', 'aria-valuetext')).toMatch(/seconds behind live/);
   await screenshots(watch, 'watch-dvr');
 
-  // Clip the last 30 s: status while it is made, then a link to its page.
-  await watch.click('#clip');
-  const clipStatus = watch.locator(
-    '#clip-status:is([data-clip-status="ready"], [data-clip-status="failed"], [data-clip-status="refused"])',
-  );
-  await clipStatus.waitFor({ timeout: 45_000 });
-  expect(await clipStatus.textContent()).toMatch(/^Clip ready: /);
-  const clipLink = clipStatus.locator('a');
-  const clipHref = (await clipLink.getAttribute('href')) ?? '';
-  expect(clipHref).toMatch(/^\/clip\/[\w-]+$/);
-
   // L typed into chat stays in chat; L elsewhere goes back to the LL-HLS live playlist.
   await watch.fill('#chat input', '');
   await watch.press('#chat input', 'l');
@@ -174,6 +163,17 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   });
   await framesAdvance(watch, 'frames playing live again');
   expect(await watch.isVisible('#dvr-rewind')).toBe(true);
+
+  // Live again: Clip makes the last 30 s; the page shows its status while it is made, then a link to its page.
+  await watch.click('#clip');
+  const clipStatus = watch.locator(
+    '#clip-status:is([data-clip-status="ready"], [data-clip-status="failed"], [data-clip-status="refused"])',
+  );
+  await clipStatus.waitFor({ timeout: 45_000 });
+  expect(await clipStatus.textContent()).toMatch(/^Clip ready: /);
+  const clipLink = clipStatus.locator('a');
+  const clipHref = (await clipLink.getAttribute('href')) ?? '';
+  expect(clipHref).toMatch(/^\/clip\/[\w-]+$/);
 
   // The broadcast ends: its VOD is listed (ready) on the watch page without a reload.
   publisher?.kill('SIGTERM');

@@ -49,6 +49,8 @@ let retry: ReturnType<typeof setTimeout> | undefined;
 let ended = false;
 /** Bumped by every switch between live and DVR, so a slow DVR lookup does not win over a later Go live. */
 let switches = 0;
+/** The broadcast the DVR plays (its clips are ranges of it). */
+let dvrBroadcastId = '';
 const dvr = dvrControls(video, { rewind: (behindSec) => void startDvr(behindSec), goLive });
 const clipStatus = element('clip-status');
 
@@ -231,6 +233,7 @@ async function startDvr(behindSec: number): Promise<void> {
   quality = hlsQualityControl(Hls, archive);
   menu.attach(quality);
   w.hls = archive;
+  dvrBroadcastId = info.broadcastId;
   dvr.setDvr(() => (hls === archive ? playlistEdge(archive) : null));
   setStatus('REWOUND', false);
   kindEl.textContent = '(rewound: see the seek bar)';
@@ -257,8 +260,14 @@ const chatPanel = document.getElementById('chat');
 if (chatPanel && channel) startChat(channel, chatPanel);
 
 const clipButton = element<HTMLButtonElement>('clip');
+const CLIP_SEC = 30;
 clipButton.onclick = async () => {
-  const clip = await makeClip({ channel, seconds: 30 }, clipStatus, clipButton);
+  // Live: the last 30 s of the stream; rewound: the 30 s up to what the viewer is watching.
+  const endSec = Math.max(5, Math.round(video.currentTime * 10) / 10);
+  const request = dvr.inDvr
+    ? { broadcastId: dvrBroadcastId, startSec: Math.max(0, endSec - CLIP_SEC), endSec }
+    : { channel, seconds: CLIP_SEC };
+  const clip = await makeClip(request, clipStatus, clipButton);
   if (clip) refreshLists();
 };
 
