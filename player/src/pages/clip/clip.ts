@@ -51,12 +51,7 @@ function fail(text: string): void {
 }
 
 async function follow(): Promise<void> {
-  wireShareLink(
-    element<HTMLInputElement>('share'),
-    element<HTMLButtonElement>('copy'),
-    element('copy-note'),
-    location.href,
-  );
+  wireShareLink(location.href);
   const deadline = Date.now() + GIVE_UP_MS;
   for (;;) {
     let clip: ClipItem;

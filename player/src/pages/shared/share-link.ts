@@ -1,14 +1,15 @@
-/** A share box: the page's address in a read-only field and a Copy button that says when it copied. */
+/**
+ * The share box of the VOD and clip pages (#share, #copy, #copy-note): the page's address in a read-only field and
+ * a Copy button that says when it copied.
+ */
+import { element } from './dom.ts';
 
-export function wireShareLink(
-  input: HTMLInputElement,
-  button: HTMLButtonElement,
-  note: HTMLElement,
-  url: string,
-): void {
+export function wireShareLink(url: string): void {
+  const input = element<HTMLInputElement>('share');
+  const note = element('copy-note');
   input.value = url;
   input.addEventListener('focus', () => input.select());
-  button.addEventListener('click', async () => {
+  element<HTMLButtonElement>('copy').addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(url);
       note.textContent = 'Link copied';

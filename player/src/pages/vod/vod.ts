@@ -76,12 +76,7 @@ function show(item: VodItem): void {
 }
 
 async function start(): Promise<void> {
-  wireShareLink(
-    element<HTMLInputElement>('share'),
-    element<HTMLButtonElement>('copy'),
-    element('copy-note'),
-    location.href,
-  );
+  wireShareLink(location.href);
   let item: VodItem;
   try {
     item = await api<VodItem>(`/api/vods/${encodeURIComponent(broadcastId)}`);
