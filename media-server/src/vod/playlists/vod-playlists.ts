@@ -52,6 +52,8 @@ interface Entry {
 }
 
 const MULTIVARIANT = '*';
+/** Summaries held at once (one per VOD asked for within a refresh period). */
+const MAX_HEADS = 10_000;
 /** Segments read from the index at once. */
 const READ_PAGE = 1000;
 
@@ -117,7 +119,12 @@ export class VodPlaylists {
     const now = this.#nowMs();
     const head = this.#heads.get(broadcastId);
     if (head && now - head.atMs < this.#refreshMs) return head.summary;
-    for (const [id, old] of this.#heads) if (now - old.atMs >= this.#refreshMs) this.#heads.delete(id);
+    // Oldest first (a key is deleted before it is set again): stop at the first still fresh; a flood of ids within
+    // one refresh period is capped too.
+    for (const [id, old] of this.#heads) {
+      if (now - old.atMs < this.#refreshMs && this.#heads.size < MAX_HEADS) break;
+      this.#heads.delete(id);
+    }
     const summary = this.#index.summary(broadcastId);
     this.#heads.set(broadcastId, { atMs: now, summary });
     return summary;
