@@ -2,6 +2,7 @@ import { GlintError } from '@glint/media-core';
 
 export type ClipErrorCode =
   | 'CLIP_RANGE_INVALID'
+  | 'CLIP_BAD_REQUEST'
   | 'CLIP_SOURCE_BAD'
   | 'CLIP_SOURCE_MISSING'
   | 'CLIP_ENCODE_FAILED'

@@ -40,6 +40,8 @@ export interface ClipMakerOptions {
   readonly tempDir?: string;
 }
 
+const AUDIO_MARGIN_US = 1_000_000;
+
 export const clipVideoKey = (clipId: string) => `clips/${clipId}.mp4`;
 export const clipThumbnailKey = (clipId: string) => `clips/${clipId}.jpg`;
 
@@ -152,10 +154,15 @@ export class ClipMaker {
     return { videoKey, thumbnailKey, bytes, plan, stepsMs };
   }
 
-  /** The audio of the clip's range, or null when the broadcast has no archived audio there. */
+  /**
+   * The audio of the clip's range, or null when the broadcast has no archived audio there. Cut by the media clock the
+   * video's frames were read on (audio shares it), so the clip keeps the broadcast's lip sync; a second of segments
+   * more on each side, as audio segments do not end where video segments do.
+   */
   async #audio(request: MakeClipRequest, plan: ClipPlan, work: string): Promise<string | null> {
-    const endUs = request.startUs + plan.durationUs;
-    const all = await this.#options.index.segmentsInRange(request.broadcastId, 'audio', request.startUs, endUs);
+    const fromUs = Math.max(0, request.startUs - AUDIO_MARGIN_US);
+    const toUs = request.startUs + plan.durationUs + AUDIO_MARGIN_US;
+    const all = await this.#options.index.segmentsInRange(request.broadcastId, 'audio', fromUs, toUs);
     const first = all[0];
     if (first === undefined) return null;
     // One init segment's worth (audio's format does not change within a broadcast in practice).
@@ -163,7 +170,7 @@ export class ClipMaker {
     const files = await this.#writeSegments(segments, work, 'a');
     const input = concatUrl([files.init(first.initKey), ...segments.map((s) => files.segment(s))]);
     const output = join(work, 'audio.m4a');
-    await encodeAudio(input, output, (request.startUs - first.startUs) / 1e6, plan.durationUs / 1e6);
+    await encodeAudio(input, output, plan.firstPtsSec, plan.durationUs / 1e6);
     return output;
   }
 

@@ -51,15 +51,17 @@ export interface ClipPlan {
   readonly pieces: readonly ClipPiece[];
   readonly frameDurationUs: number;
   readonly frames: number;
-  /** The planned clip length: frames × frame duration, µs. */
+  /** The planned clip length: from the first frame to the end of the last one, µs. */
   readonly durationUs: number;
   /** The decode delay the encoded pieces take on, so decode times stay in order across pieces. */
   readonly decodeDelayUs: number;
+  /** The first frame's presentation time in the archived media's own clock (which audio shares), seconds. */
+  readonly firstPtsSec: number;
 }
 
 interface Frame {
-  readonly segment: number;
   readonly timeUs: number;
+  readonly ptsSec: number;
 }
 
 /** Plans the clip [startUs, endUs) of the VOD timeline from the segments that cover it (in order) and their packets. */
@@ -70,27 +72,28 @@ export function planClip(
   endUs: number,
 ): ClipPlan {
   const perSegment = framesPerSegment(segments, packets);
-  const frameDurationUs = medianFrameDuration(perSegment);
+  const frameDurationUs = meanFrameDuration(perSegment);
   const half = frameDurationUs / 2;
   const inRange = (t: number) => t >= startUs - half && t < endUs - half;
-  const selected: Frame[][] = perSegment.map((times, segment) =>
-    times.filter(inRange).map((timeUs) => ({ segment, timeUs })),
-  );
+  const selected: Frame[][] = perSegment.map((all) => all.filter((f) => inRange(f.timeUs)));
   const frames = selected.reduce((n, s) => n + s.length, 0);
   if (frames === 0) throw new ClipError('CLIP_RANGE_INVALID', 'no archived video frame falls in the asked range');
 
-  const pieces: ClipPiece[] = [];
+  // Pieces with the VOD times of their first and last frames; their durations are set once all are known.
+  const spans: {
+    piece: Omit<CopiedPiece, 'durationUs'> | Omit<EncodedPiece, 'durationUs'>;
+    firstUs: number;
+    lastUs: number;
+  }[] = [];
   let copyRun: number[] = [];
   const flushCopy = () => {
     const first = copyRun[0];
     const last = copyRun.at(-1);
     if (first === undefined || last === undefined) return;
-    pieces.push({
-      kind: 'copy',
-      first,
-      last,
-      durationUs: copyRun.reduce((us, i) => us + spanUs(perSegment[i] ?? [], frameDurationUs), 0),
-      decodeDelayUs: decodeDelay(packets, segments, first),
+    spans.push({
+      piece: { kind: 'copy', first, last, decodeDelayUs: decodeDelay(packets, segments, first) },
+      firstUs: perSegment[first]?.[0]?.timeUs ?? 0,
+      lastUs: perSegment[last]?.at(-1)?.timeUs ?? 0,
     });
     copyRun = [];
   };
@@ -103,47 +106,48 @@ export function planClip(
       return;
     }
     flushCopy();
-    const startFrame = all.indexOf(chosen[0]?.timeUs ?? Number.NaN);
-    pieces.push({
-      kind: 'encode',
-      segment,
-      startFrame,
-      endFrame: startFrame + chosen.length,
-      durationUs: chosen.length * frameDurationUs,
+    const startFrame = all.findIndex((f) => f === chosen[0]);
+    spans.push({
+      piece: { kind: 'encode', segment, startFrame, endFrame: startFrame + chosen.length },
+      firstUs: chosen[0]?.timeUs ?? 0,
+      lastUs: chosen.at(-1)?.timeUs ?? 0,
     });
   });
   flushCopy();
+  // A piece lasts until the next one starts (the source's own spacing, e.g. 33/34 ms frames of a millisecond clock);
+  // the last one, or one before a gap, until one frame after its last frame.
+  const pieces: ClipPiece[] = spans.map(({ piece, firstUs, lastUs }, i) => {
+    const next = spans[i + 1];
+    const follows = next !== undefined && next.firstUs > lastUs && next.firstUs - lastUs <= 2 * frameDurationUs;
+    const durationUs = follows ? next.firstUs - firstUs : lastUs - firstUs + frameDurationUs;
+    return { ...piece, durationUs } as ClipPiece;
+  });
+  const durationUs = pieces.reduce((us, p) => us + p.durationUs, 0);
   const decodeDelayUs = Math.max(0, ...pieces.map((p) => (p.kind === 'copy' ? p.decodeDelayUs : 0)));
-  return { pieces, frameDurationUs, frames, durationUs: frames * frameDurationUs, decodeDelayUs };
+  const firstPtsSec = selected.find((s) => s.length > 0)?.[0]?.ptsSec ?? 0;
+  return { pieces, frameDurationUs, frames, durationUs, decodeDelayUs, firstPtsSec };
 }
 
-/** Each segment's frames' presentation times on the VOD timeline, ascending. */
-function framesPerSegment(segments: readonly PlanSegment[], packets: readonly ProbedPacket[]): number[][] {
+/** Each segment's frames with their presentation times on the VOD timeline, ascending. */
+function framesPerSegment(segments: readonly PlanSegment[], packets: readonly ProbedPacket[]): Frame[][] {
   return segments.map((segment) => {
     const own = packets.filter((p) => p.pos >= segment.byteStart && p.pos < segment.byteEnd);
     if (own.length === 0 || !own.some((p) => p.key)) {
       throw new ClipError('CLIP_SOURCE_BAD', 'an archived segment in the range has no readable video frame');
     }
     const firstPts = Math.min(...own.map((p) => p.ptsSec));
-    return own.map((p) => segment.startUs + Math.round((p.ptsSec - firstPts) * 1e6)).sort((a, b) => a - b);
+    return own
+      .map((p) => ({ timeUs: segment.startUs + Math.round((p.ptsSec - firstPts) * 1e6), ptsSec: p.ptsSec }))
+      .sort((a, b) => a.timeUs - b.timeUs);
   });
 }
 
-function medianFrameDuration(perSegment: readonly number[][]): number {
-  const deltas = perSegment.flatMap((times) => times.slice(1).map((t, i) => t - (times[i] ?? t)));
-  deltas.sort((a, b) => a - b);
-  const median = deltas[Math.floor(deltas.length / 2)];
-  if (median === undefined || median <= 0) {
+function meanFrameDuration(perSegment: readonly Frame[][]): number {
+  const deltas = perSegment.flatMap((frames) => frames.slice(1).map((f, i) => f.timeUs - (frames[i]?.timeUs ?? 0)));
+  const mean = deltas.reduce((sum, d) => sum + d, 0) / deltas.length;
+  if (!(mean > 0))
     throw new ClipError('CLIP_SOURCE_BAD', 'the archived video has too few frames to find its frame rate');
-  }
-  return median;
-}
-
-/** A copied segment's length: from its first frame to the end of its last one. */
-function spanUs(times: readonly number[], frameDurationUs: number): number {
-  const first = times[0];
-  const last = times.at(-1);
-  return first === undefined || last === undefined ? 0 : last - first + frameDurationUs;
+  return mean;
 }
 
 function decodeDelay(packets: readonly ProbedPacket[], segments: readonly PlanSegment[], index: number): number {

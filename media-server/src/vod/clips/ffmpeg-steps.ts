@@ -119,15 +119,15 @@ export function copyVideo(input: string, output: string): Promise<void> {
   );
 }
 
-/** The audio of [offsetSec, offsetSec + durationSec) of the input, encoded to AAC (cheap, and sample exact). */
-export function encodeAudio(input: string, output: string, offsetSec: number, durationSec: number): Promise<void> {
-  const start = Math.max(0, offsetSec).toFixed(6);
-  const end = (Math.max(0, offsetSec) + durationSec).toFixed(6);
+/** The audio of [fromSec, fromSec + durationSec) of the input's own timestamps, encoded to AAC (sample exact). */
+export function encodeAudio(input: string, output: string, fromSec: number, durationSec: number): Promise<void> {
+  const start = Math.max(0, fromSec).toFixed(6);
+  const end = (Math.max(0, fromSec) + durationSec).toFixed(6);
   return run(
     ffmpeg({ timeout: RUN_TIMEOUT_SEC })
       .input(input)
       .outputOptions(['-map', '0:a:0', '-vn'])
-      .outputOptions(['-af', `asetpts=PTS-STARTPTS,atrim=start=${start}:end=${end},asetpts=PTS-STARTPTS`])
+      .outputOptions(['-af', `atrim=start=${start}:end=${end},asetpts=PTS-STARTPTS`])
       .outputOptions(['-c:a', 'aac', '-b:a', '128k', '-f', 'mp4'])
       .output(output),
     'encoding the clip audio',
