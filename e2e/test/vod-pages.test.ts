@@ -1,8 +1,8 @@
 /**
  * The VOD pages in Chromium against a whole Glint with ffmpeg publishing RTMP: on the watch page a viewer rewinds
  * the live broadcast (DVR on its EVENT playlist: the time behind live shown, frames playing), clips the last 30 s,
- * and goes live again (LL-HLS); when the broadcast ends its VOD appears in the page's list, and the VOD page and the
- * clip page play. The channel's owner (signed in) may delete the VOD; an anonymous viewer is not offered it.
+ * and goes live again (LL-HLS); the recording broadcast's VOD page plays its growing playlist; when the broadcast ends
+ * its VOD appears in the page's list, the VOD page plays and clips a range, and the clip page plays. The channel's owner (signed in) may delete the VOD; an anonymous viewer is not offered it.
  * Screenshots of each page at desktop and phone width go to player/test-results/.
  */
 import { mkdirSync } from 'node:fs';
@@ -174,6 +174,17 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   const clipLink = clipStatus.locator('a');
   const clipHref = (await clipLink.getAttribute('href')) ?? '';
   expect(clipHref).toMatch(/^\/clip\/[\w-]+$/);
+
+  // While on air the broadcast is listed as recording, and its VOD page plays the growing EVENT playlist.
+  const recordingHref = await watch.getAttribute('#vods li[data-state="recording"] a', 'href');
+  const recording = await owner.newPage();
+  recording.on('pageerror', (e) => errors.push(e.message));
+  await recording.goto(t.http(recordingHref ?? '/'));
+  await recording.locator('#state', { hasText: 'recording, rewind available' }).waitFor({ timeout: 15_000 });
+  await recording.evaluate(() => document.querySelector('video')?.play());
+  await framesAdvance(recording, 'the recording VOD playing');
+  expect(await recording.isHidden('#delete')).toBe(true);
+  await recording.close();
 
   // The broadcast ends: its VOD is listed (ready) on the watch page without a reload.
   publisher?.kill('SIGTERM');
