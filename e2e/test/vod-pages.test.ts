@@ -1,9 +1,10 @@
 /**
- * The VOD pages in Chromium against a whole Glint with ffmpeg publishing RTMP: on the watch page a viewer rewinds
- * the live broadcast (DVR on its EVENT playlist: the time behind live shown, frames playing), clips the last 30 s,
- * and goes live again (LL-HLS); the recording broadcast's VOD page plays its growing playlist; when the broadcast ends
- * its VOD appears in the page's list, the VOD page plays and clips a range, and the clip page plays. The channel's owner (signed in) may delete the VOD; an anonymous viewer is not offered it.
- * Screenshots of each page at desktop and phone width go to player/test-results/.
+ * The VOD pages in Chromium against a whole Glint with ffmpeg publishing RTMP: on the watch page a viewer rewinds the
+ * live broadcast (DVR on its EVENT playlist: the time behind live shown, frames playing), goes live again (LL-HLS)
+ * and clips the last 30 s; the recording broadcast's VOD page plays its growing playlist; when the broadcast ends its
+ * VOD appears in the watch page's list, the VOD page plays and clips a range, and the clip page plays the MP4. The
+ * channel's owner (signed in) may delete the VOD; an anonymous viewer is not offered it. Screenshots of each page at
+ * desktop and phone width go to player/test-results/.
  */
 import { mkdirSync } from 'node:fs';
 import { launchChromium, until } from '@glint/testkit';
