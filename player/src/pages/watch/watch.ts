@@ -234,6 +234,8 @@ async function startDvr(behindSec: number): Promise<void> {
   menu.attach(quality);
   w.hls = archive;
   dvrBroadcastId = info.broadcastId;
+  // The broadcast is archived by now, so the list shows it as recording (it may have opened before its first segment).
+  refreshLists();
   dvr.setDvr(() => (hls === archive ? playlistEdge(archive) : null));
   setStatus('REWOUND', false);
   kindEl.textContent = '(rewound: see the seek bar)';
