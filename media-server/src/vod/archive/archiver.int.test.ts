@@ -85,6 +85,28 @@ describe('Archiver', () => {
     dir.remove();
   });
 
+  it("archives a broadcast's last segment completed after the broadcast ended (same packager folder), not another's", async () => {
+    let live: string | undefined = broadcastId;
+    const archiver = new Archiver({
+      store: new LocalDiskStore(dir.path),
+      index: platform.vods,
+      onAir: () => (live === undefined ? undefined : { broadcastId: live }),
+      describe: () => MODEL,
+      logger: silentLogger,
+      maxQueueBytes: 1 << 20,
+    });
+    const sink = archiver.sinkFor('alice');
+    sink.onSegment(seg(0));
+    // The reconnect grace ends: the platform ends the broadcast, then the packager completes its open segment.
+    live = undefined;
+    sink.onSegment(seg(1));
+    // A segment of another packager folder with no broadcast on air belongs to nothing we know.
+    sink.onSegment(seg(0, { broadcastId: 'folder9' }));
+    await archiver.drained();
+    expect((await platform.vods.segments(broadcastId, 'video')).map((s) => s.msn)).toEqual([0, 1]);
+    expect(archiver.stats.skippedSegments).toBe(1);
+  });
+
   it('stores each segment and its init once, indexes them in order with start times and discontinuities', async () => {
     const store = new LocalDiskStore(dir.path);
     const archiver = new Archiver({

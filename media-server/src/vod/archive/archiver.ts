@@ -55,6 +55,7 @@ interface ChannelWriter {
 
 const LOG_WINDOW_MS = 60_000;
 const MAX_FORGOTTEN = 1000;
+const MAX_LAST_ON_AIR = 10_000;
 
 /**
  * Archives the packager's completed segments: `onSegment` only enqueues (the packager's hot path never waits on a
@@ -68,6 +69,11 @@ export class Archiver {
   readonly #logBudget: LogBudget;
   readonly #nowMs: () => number;
   readonly #forgotten = new Set<string>();
+  /**
+   * Per channel, the packager folder last seen on air and its broadcast: the last segment of a broadcast is completed
+   * when the reconnect grace ends, the moment the platform ends the broadcast too, so it may come after the end.
+   */
+  readonly #lastOnAir = new Map<string, { folder: string; broadcastId: string }>();
   #queuedBytes = 0;
   #stats = { writtenSegments: 0, writtenBytes: 0, skippedSegments: 0, failedWrites: 0 };
   #lastError: ArchiveStats['lastError'] = null;
@@ -121,7 +127,7 @@ export class Archiver {
   }
 
   #enqueue(channelId: string, segment: CompletedSegment): void {
-    const broadcastId = this.#options.onAir(channelId)?.broadcastId;
+    const broadcastId = this.#broadcastOf(channelId, segment.broadcastId);
     let writer = this.#writers.get(channelId);
     if (!writer) {
       writer = {
@@ -157,6 +163,23 @@ export class Archiver {
     this.#queuedBytes += bytes;
     writer.jobs.push({ broadcastId, segment, bytes, afterSkip });
     if (!writer.running) writer.running = this.#drain(channelId, writer);
+  }
+
+  /** The platform broadcast a segment belongs to: the one on air, or the one its packager folder last belonged to. */
+  #broadcastOf(channelId: string, folder: string): string | undefined {
+    const onAir = this.#options.onAir(channelId)?.broadcastId;
+    if (onAir === undefined) {
+      const last = this.#lastOnAir.get(channelId);
+      return last?.folder === folder ? last.broadcastId : undefined;
+    }
+    const last = this.#lastOnAir.get(channelId);
+    if (last?.folder !== folder || last.broadcastId !== onAir) {
+      this.#lastOnAir.delete(channelId);
+      this.#lastOnAir.set(channelId, { folder, broadcastId: onAir });
+      // Bounded: one small entry per channel seen lately.
+      if (this.#lastOnAir.size > MAX_LAST_ON_AIR) this.#lastOnAir.delete(this.#lastOnAir.keys().next().value as string);
+    }
+    return onAir;
   }
 
   #skip(writer: ChannelWriter, rendition: string): void {
