@@ -219,6 +219,8 @@ export class Glint {
       platform: this.platform,
       logger: log.child({ component: 'vod' }),
     });
+    // A segment found bad or a VOD deleted (retention too) drops its cached playlists at once.
+    this.vod.onChanged((broadcastId) => this.vodRoutes.forget(broadcastId));
     this.clipRoutes = registerClipRoutes(this.http, {
       vod: this.vod,
       platform: this.platform,

@@ -49,6 +49,7 @@ export class Vod {
   readonly #verifications = new Map<string, Promise<VerifyResult>>();
   #verifyTail: Promise<unknown> = Promise.resolve();
   #unsubscribe: (() => void) | undefined;
+  readonly #changeListeners = new Set<(broadcastId: string) => void>();
   #closed = false;
 
   constructor(options: VodOptions) {
@@ -84,6 +85,22 @@ export class Vod {
     return this.#archiver.stats;
   }
 
+  /** Hears of a VOD whose archived segments changed after the fact (one found bad, the VOD deleted): caches drop it. */
+  onChanged(listener: (broadcastId: string) => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  #changed(broadcastId: string): void {
+    for (const listener of this.#changeListeners) {
+      try {
+        listener(broadcastId);
+      } catch (error) {
+        this.#options.logger.error({ err: error, broadcastId }, 'VOD change listener failed');
+      }
+    }
+  }
+
   /** Resolves once every segment queued so far is written or skipped (tests, shutdown). */
   drained(): Promise<void> {
     return this.#archiver.drained();
@@ -102,6 +119,7 @@ export class Vod {
       .then((result) => {
         const level = result.bad > 0 ? 'warn' : 'info';
         this.#options.logger[level]({ broadcastId, ...result }, 'archived broadcast verified');
+        if (result.bad > 0) this.#changed(broadcastId);
         return result;
       })
       .finally(() => this.#verifications.delete(broadcastId));
@@ -118,6 +136,7 @@ export class Vod {
     await this.#disk.delete(keys);
     await this.#disk.deleteFolder(`vod/${broadcastId}`);
     this.#options.logger.info({ broadcastId, files: keys.length }, 'VOD deleted');
+    this.#changed(broadcastId);
   }
 
   /** Verifies (in the background) what a killed process left, then each broadcast that ends; starts retention. */
