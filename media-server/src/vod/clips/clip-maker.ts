@@ -137,11 +137,9 @@ export class ClipMaker {
     const audio = await timed('audio', () => this.#audio(request, plan, work));
     const clipFile = join(work, 'clip.mp4');
     await timed('join', () => joinPieces(pieces, audio, join(work, 'pieces.ffconcat'), clipFile));
+    // The clip's first frame, an IDR: one frame decoded.
     const thumbFile = join(work, 'clip.jpg');
-    // The first copied piece starts with a keyframe: a thumbnail there needs no decoding of earlier frames.
-    const firstCopy = pieces.findIndex((_, i) => plan.pieces[i]?.kind === 'copy');
-    const thumbAtUs = pieces.slice(0, Math.max(0, firstCopy)).reduce((us, p) => us + p.durationUs, 0);
-    await timed('thumbnail', () => thumbnail(clipFile, thumbFile, thumbAtUs / 1e6));
+    await timed('thumbnail', () => thumbnail(clipFile, thumbFile, 0));
 
     const videoKey = clipVideoKey(request.clipId);
     const thumbnailKey = clipThumbnailKey(request.clipId);
