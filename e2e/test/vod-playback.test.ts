@@ -268,6 +268,23 @@ it('after the broadcast: the VOD parses, lasts as long as the broadcast, every s
       `video for a ${BROADCAST_SEC} s broadcast (${BROADCAST_SEC * 30 - (packets.video ?? 0)} frames not archived); ${packets.video} video and ${packets.audio} audio packets probed, video decoded, in ${Math.round(performance.now() - probeStart)} ms`,
   );
 
+  // The VOD's thumbnail (the list's picture): a JPEG of a frame from the middle of the source video.
+  const item = (await (await fetch(t.http(`/api/vods/${broadcastId}`))).json()) as { thumbnailUrl: string };
+  const thumb = await fetch(t.http(item.thumbnailUrl));
+  expect(thumb.headers.get('content-type')).toBe('image/jpeg');
+  const thumbFile = join(scratch.path, 'thumbnail.jpg');
+  writeFileSync(thumbFile, Buffer.from(await thumb.arrayBuffer()));
+  const shown = await run('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=codec_name,width',
+    '-of',
+    'csv=p=0',
+    thumbFile,
+  ]);
+  expect(shown.stdout.trim()).toBe('mjpeg,640');
+
   // hls.js plays the VOD from its first segment to its last, four times as fast.
   const playStart = performance.now();
   const tab = await openPlayer(`/vods/${broadcastId}/index.m3u8`, { startPosition: 0 });

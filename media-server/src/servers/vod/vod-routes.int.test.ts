@@ -173,7 +173,7 @@ describe('VOD playlists and media', () => {
       durationSec: 5,
       playlistUrl: `/vods/${vodId}/index.m3u8`,
       pageUrl: `/vod/${vodId}`,
-      thumbnailUrl: null,
+      thumbnailUrl: `/vods/${vodId}/thumbnail.jpg`,
     });
     expect(item.endedAt).toBeGreaterThanOrEqual(item.startedAt);
     expect((await (await fetch(t.http('/api/channels/bob/vods'))).json()).items).toEqual([]);

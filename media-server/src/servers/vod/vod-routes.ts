@@ -2,6 +2,7 @@ import { type AuthUser, type Platform, sessionTokenOfHeaders, type VodSummary } 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { VodPlaylists, type VodPlaylistsStats } from '../../vod/playlists/vod-playlists.ts';
+import { VodThumbnails } from '../../vod/thumbnails.ts';
 import type { Vod } from '../../vod/vod.ts';
 import { refuse, sendPlaylist, sendStored } from './vod-media.ts';
 
@@ -53,7 +54,7 @@ export function toVodItem(summary: VodSummary): VodItem {
     durationSec: Math.round(summary.durationUs / 1000) / 1000,
     playlistUrl: `/vods/${id}/index.m3u8`,
     pageUrl: `/vod/${id}`,
-    thumbnailUrl: null,
+    thumbnailUrl: `/vods/${id}/thumbnail.jpg`,
   };
 }
 
@@ -82,6 +83,21 @@ export function registerVodRoutes(app: FastifyInstance, options: VodRoutesOption
     const playlist = await playlists.multivariant(id);
     if (!playlist) return noSuchVod(reply, id);
     return sendPlaylist(request, reply, playlist);
+  });
+
+  const thumbnails = new VodThumbnails({ store: vod.store, index: vod.index, logger });
+  app.get('/vods/:id/thumbnail.jpg', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    if (!BROADCAST_ID.test(id)) return badId(reply);
+    const made = await thumbnails.get(id);
+    if (!made) return refuse(reply, 404, 'NO_THUMBNAIL', `VOD ${id} has no archived video to show (yet)`);
+    const bytes = await vod.store.get(made.key);
+    if (!bytes) return refuse(reply, 404, 'NO_THUMBNAIL', `VOD ${id} has no thumbnail`);
+    // A recording broadcast's picture changes every minute; an ended one's never (its URL dies with the VOD).
+    return reply
+      .type('image/jpeg')
+      .header('Cache-Control', made.recording ? 'public, max-age=60' : 'public, max-age=86400')
+      .send(bytes);
   });
 
   app.get('/vods/:id/:rendition/:file', async (request, reply) => {

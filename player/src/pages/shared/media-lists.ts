@@ -13,11 +13,15 @@ function card(
 ): HTMLLIElement {
   const item = make('li');
   const link = make('a', '', { href });
-  link.append(
-    thumbnailUrl
-      ? make('img', '', { src: thumbnailUrl, alt: '', loading: 'lazy', width: '160', height: '90' })
-      : make('span', 'no preview', { class: 'no-thumb', 'aria-hidden': 'true' }),
-  );
+  const noPreview = () => make('span', 'no preview', { class: 'no-thumb', 'aria-hidden': 'true' });
+  if (thumbnailUrl) {
+    const img = make('img', '', { src: thumbnailUrl, alt: '', loading: 'lazy', width: '160', height: '90' });
+    // A VOD without archived video yet has no picture: the placeholder rather than a broken image.
+    img.addEventListener('error', () => img.replaceWith(noPreview()), { once: true });
+    link.append(img);
+  } else {
+    link.append(noPreview());
+  }
   const line = make('span', '', { class: 'muted' });
   if (badge) line.append(make('span', badge, { class: 'badge-recording' }), ' · ');
   line.append(facts.join(' · '));
