@@ -7,9 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthUser } from '@glint/platform';
-import { decodeErrors, makeTempDir, until } from '@glint/testkit';
+import { decodeErrors, launchChromium, makeTempDir, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { type ApiAnswer, callApi } from '@glint/testkit/platform';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Publisher, publish } from '../support/publisher.ts';
 
@@ -17,6 +18,7 @@ const CHANNEL = 'clipper';
 const FRAME_SEC = 1 / 30;
 let t: TestGlint;
 let publisher: Publisher;
+let browser: Browser | undefined;
 let broadcastId: string;
 const dir = makeTempDir('clips');
 
@@ -98,6 +100,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   publisher?.kill('SIGKILL');
+  await browser?.close();
   await t?.stop();
   dir.remove();
 });
@@ -158,6 +161,31 @@ describe('clips', () => {
 
     const list = await callApi(t.http(`/api/channels/${CHANNEL}/clips`));
     expect(list.body.items.map((c: { id: string }) => c.id)).toContain(clip.id);
+
+    // Chromium plays it from the first frame to the end (byte ranges, moov first).
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    await page.goto(t.http(`/api/clips/${clip.id}`));
+    const played = await page.evaluate(async (src) => {
+      const video = document.createElement('video');
+      video.muted = true;
+      video.src = src;
+      document.body.append(video);
+      await new Promise<void>((resolve, reject) => {
+        video.onended = () => resolve();
+        video.onerror = () => reject(new Error(`media error ${video.error?.code}: ${video.error?.message}`));
+        video.onloadedmetadata = () => {
+          video.playbackRate = 4;
+          video.play().catch(reject);
+        };
+      });
+      const quality = video.getVideoPlaybackQuality();
+      return { duration: video.duration, width: video.videoWidth, frames: quality.totalVideoFrames };
+    }, clip.videoUrl);
+    console.log(`Chromium played the clip: ${JSON.stringify(played)}`);
+    expect(Math.abs(played.duration - 7.35)).toBeLessThanOrEqual(FRAME_SEC + 0.001);
+    expect(played.width).toBe(640);
+    expect(played.frames).toBeGreaterThan(0);
   });
 
   it('refuses bad requests with a code and a sentence, and still serves clips', async () => {

@@ -1,4 +1,4 @@
-import type { Logger } from '@glint/media-core';
+import { isGlintError, type Logger } from '@glint/media-core';
 import type { ClipRecord, VodIndex } from '@glint/platform';
 import type { MediaStore } from '../storage/types.ts';
 import { type ClipMaker, clipThumbnailKey, clipVideoKey } from './clip-maker.ts';
@@ -125,7 +125,11 @@ export class ClipJobs {
       const ms = Math.round(performance.now() - t0);
       logger.info({ clipId: id, ms, frames: made.plan.frames, steps: made.stepsMs, bytes: made.bytes }, 'clip made');
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      // What the viewer reads: the range's problem as such, never ffmpeg's words (they name work files).
+      const reason =
+        isGlintError(error) && error.code !== 'CLIP_ENCODE_FAILED'
+          ? error.message
+          : 'the clip could not be made from the archived video; try again or pick another range';
       logger.warn({ clipId: id, err: error }, 'clip failed');
       await store.delete([clipVideoKey(id), clipThumbnailKey(id)]);
       if (await index.clip(id)) await index.updateClip(id, { status: 'failed', error: reason.slice(0, 500) });
