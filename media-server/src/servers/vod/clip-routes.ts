@@ -6,7 +6,7 @@ import { ClipJobs } from '../../vod/clips/clip-jobs.ts';
 import { ClipMaker } from '../../vod/clips/clip-maker.ts';
 import { checkRange, PLATFORM_ID, parseClipRequest, toClipItem } from '../../vod/clips/clip-request.ts';
 import type { Vod } from '../../vod/vod.ts';
-import { refuse, sendStored } from './vod-media.ts';
+import { channelListRequest, refuse, sendStored } from './vod-media.ts';
 
 export interface ClipRoutesOptions {
   readonly vod: Vod;
@@ -22,7 +22,6 @@ export interface ClipRoutesHandle {
   close(): Promise<void>;
 }
 
-const CHANNEL = /^[A-Za-z0-9_-]{1,64}$/;
 const MEDIA = /^([0-9a-z]{8,40})\.(mp4|jpg)$/;
 /** A clip request is a few short fields. */
 const BODY_LIMIT_BYTES = 2048;
@@ -131,25 +130,9 @@ export function registerClipRoutes(app: FastifyInstance, options: ClipRoutesOpti
   });
 
   app.get('/api/channels/:name/clips', async (request, reply) => {
-    const { name } = request.params as { name: string };
-    const query = request.query as { cursor?: unknown; limit?: unknown };
-    if (!CHANNEL.test(name)) {
-      return refuse(reply, 400, 'BAD_CHANNEL', 'a channel name is 1 to 64 letters, digits, "_" or "-"');
-    }
-    if (query.cursor !== undefined && (typeof query.cursor !== 'string' || !PLATFORM_ID.test(query.cursor))) {
-      return refuse(reply, 400, 'BAD_CURSOR', 'cursor is the `next` value of the previous page');
-    }
-    const limit = query.limit === undefined ? undefined : Number(query.limit);
-    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) {
-      return refuse(reply, 400, 'BAD_LIMIT', 'limit is a whole number from 1 to 100');
-    }
-    if (!(await platform.channels.get(name))) {
-      return refuse(reply, 404, 'NO_SUCH_CHANNEL', `there is no channel ${name}`);
-    }
-    const page = await index.listClips(name, {
-      ...(typeof query.cursor === 'string' ? { cursor: query.cursor } : {}),
-      ...(limit !== undefined ? { limit } : {}),
-    });
+    const asked = await channelListRequest(request, reply, platform, PLATFORM_ID);
+    if (!('page' in asked)) return asked;
+    const page = await index.listClips(asked.channel, asked.page);
     const items = await Promise.all(page.items.map((clip) => jobs.recover(clip)));
     return reply.header('Cache-Control', 'no-cache').send({ items: items.map(toClipItem), next: page.nextCursor });
   });

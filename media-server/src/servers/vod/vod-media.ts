@@ -1,3 +1,4 @@
+import type { Platform } from '@glint/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RenderedPlaylist } from '../../vod/playlists/vod-playlists.ts';
 import type { MediaStore } from '../../vod/storage/types.ts';
@@ -76,4 +77,35 @@ export async function sendStored(
   }
   reply.header('Content-Length', String(range ? range.end - range.start + 1 : size));
   return reply.send(stream);
+}
+
+const CHANNEL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A channel's list request (`/api/channels/<name>/…?cursor&limit`), checked; or the refusal, already sent. */
+export async function channelListRequest(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  platform: Platform,
+  cursorPattern: RegExp,
+): Promise<{ channel: string; page: { cursor?: string; limit?: number } } | FastifyReply> {
+  const { name } = request.params as { name: string };
+  const query = request.query as { cursor?: unknown; limit?: unknown };
+  if (!CHANNEL_NAME.test(name)) {
+    return refuse(reply, 400, 'BAD_CHANNEL', 'a channel name is 1 to 64 letters, digits, "_" or "-"');
+  }
+  if (query.cursor !== undefined && (typeof query.cursor !== 'string' || !cursorPattern.test(query.cursor))) {
+    return refuse(reply, 400, 'BAD_CURSOR', 'cursor is the `next` value of the previous page');
+  }
+  const limit = query.limit === undefined ? undefined : Number(query.limit);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) {
+    return refuse(reply, 400, 'BAD_LIMIT', 'limit is a whole number from 1 to 100');
+  }
+  if (!(await platform.channels.get(name))) return refuse(reply, 404, 'NO_SUCH_CHANNEL', `there is no channel ${name}`);
+  return {
+    channel: name,
+    page: {
+      ...(typeof query.cursor === 'string' ? { cursor: query.cursor } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    },
+  };
 }

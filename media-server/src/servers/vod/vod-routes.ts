@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { VodPlaylists, type VodPlaylistsStats } from '../../vod/playlists/vod-playlists.ts';
 import { VodThumbnails } from '../../vod/thumbnails.ts';
 import type { Vod } from '../../vod/vod.ts';
-import { refuse, sendPlaylist, sendStored } from './vod-media.ts';
+import { channelListRequest, refuse, sendPlaylist, sendStored } from './vod-media.ts';
 
 export interface VodRoutesOptions {
   readonly vod: Vod;
@@ -137,23 +137,9 @@ export function registerVodRoutes(app: FastifyInstance, options: VodRoutesOption
   });
 
   app.get('/api/channels/:name/vods', async (request, reply) => {
-    const { name } = request.params as { name: string };
-    const query = request.query as { cursor?: unknown; limit?: unknown };
-    if (!CHANNEL.test(name))
-      return refuse(reply, 400, 'BAD_CHANNEL', 'a channel name is 1 to 64 letters, digits, "_" or "-"');
-    if (query.cursor !== undefined && (typeof query.cursor !== 'string' || !BROADCAST_ID.test(query.cursor))) {
-      return refuse(reply, 400, 'BAD_CURSOR', 'cursor is the `next` value of the previous page');
-    }
-    const limit = query.limit === undefined ? undefined : Number(query.limit);
-    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) {
-      return refuse(reply, 400, 'BAD_LIMIT', 'limit is a whole number from 1 to 100');
-    }
-    if (!(await platform.channels.get(name)))
-      return refuse(reply, 404, 'NO_SUCH_CHANNEL', `there is no channel ${name}`);
-    const page = await vod.index.list(name, {
-      ...(query.cursor !== undefined ? { cursor: query.cursor as string } : {}),
-      ...(limit !== undefined ? { limit } : {}),
-    });
+    const asked = await channelListRequest(request, reply, platform, BROADCAST_ID);
+    if (!('page' in asked)) return asked;
+    const page = await vod.index.list(asked.channel, asked.page);
     return reply.header('Cache-Control', 'no-cache').send({ items: page.items.map(toVodItem), next: page.nextCursor });
   });
 
