@@ -66,20 +66,14 @@ async function runHeight(options: ClipBenchOptions, height: number): Promise<Cli
   const t = await startGlint(['clips'], { reconnectGraceMs: 500 });
   try {
     options.step(`${height}p: publishing to Glint (archived as it plays)`);
-    // In real time: the archive sees what a live broadcast gives it.
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-nostdin',
-      '-re',
-      '-i',
-      source,
-      '-c',
-      'copy',
-      '-f',
-      'flv',
-      t.rtmp('clips'),
-    ]);
+    // In real time: the archive sees what a live broadcast gives it. (Not execFileSync: the server is in this process.)
+    const publisher = options.scratch.spawn(
+      'ffmpeg',
+      ['-v', 'error', '-nostdin', '-re', '-i', source, '-c', 'copy', '-f', 'flv', t.rtmp('clips')],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const code = await publisher.exited;
+    if (code !== 0) throw new Error(`publishing ffmpeg exited with ${code}: ${publisher.stderr()}`);
     const broadcastId = await until(async () => (await t.glint.platform.broadcasts.list('clips', {})).items[0]?.id, {
       timeoutMs: 10_000,
       what: 'the broadcast record',

@@ -67,7 +67,7 @@ export async function chartArchive(runs: readonly ArchiveMethodRun[], subtitle: 
     },
     mark: 'bar',
     encoding: {
-      y: { field: 'method', type: 'nominal', title: null, sort: null },
+      y: { field: 'method', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } },
       x: { field: 'cpu', type: 'quantitative', title: 'CPU s per stream-hour' },
       color: { field: 'method', type: 'nominal', legend: null },
     },
@@ -125,7 +125,7 @@ export async function chartPlaylists(runs: readonly PlaylistRun[], subtitle: str
     data: { values },
     mark: 'bar',
     encoding: {
-      y: { field: 'step', type: 'nominal', title: null, sort: null },
+      y: { field: 'step', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } },
       yOffset: { field: 'database' },
       x: { field: 'ms', type: 'quantitative', title: 'ms' },
       color: { field: 'database', type: 'nominal', legend: { orient: 'bottom', title: null } },
@@ -163,7 +163,7 @@ export async function chartClips(runs: readonly ClipRun[], subtitle: string): Pr
     data: { values: runs.map((r) => ({ method: r.method, source: `${r.height}p`, s: median(r.seconds) })) },
     mark: 'bar',
     encoding: {
-      y: { field: 'method', type: 'nominal', title: null, sort: null },
+      y: { field: 'method', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } },
       yOffset: { field: 'source' },
       x: { field: 's', type: 'quantitative', title: 'seconds' },
       color: { field: 'source', type: 'nominal', legend: { orient: 'bottom', title: null } },
