@@ -192,6 +192,7 @@ export class Glint {
       logger: log.child({ component: 'rtmp' }),
     });
     this.http = createHttpServer({
+      archive: () => this.vod.stats,
       hub: this.hub,
       outputs: this.outputs,
       metrics: this.metrics,

@@ -16,7 +16,12 @@ describe('HTTP face', () => {
   it('reports health as JSON', async () => {
     const res = await fetch(url('/healthz'));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', liveStreams: 0, blockedPlaylistRequests: 0 });
+    expect(await res.json()).toEqual({
+      status: 'ok',
+      liveStreams: 0,
+      blockedPlaylistRequests: 0,
+      archive: { status: 'ok', skippedSegments: 0, failedWrites: 0, lastError: null },
+    });
   });
 
   it('serves Prometheus metrics with the stream, ingest, part, blocking and HTTP series', async () => {

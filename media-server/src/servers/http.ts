@@ -10,6 +10,7 @@ import type { LlhlsOutputs } from '../adapters/llhls-outputs.ts';
 import type { LlhlsViewers } from '../audience/llhls-viewers.ts';
 import { viewerId } from '../audience/viewer-id.ts';
 import type { StreamHub } from '../stream/hub.ts';
+import type { ArchiveStats } from '../vod/archive/archive-stats.ts';
 import { chatRoute, registerWebsockets } from './chat-route.ts';
 import type { Metrics } from './metrics.ts';
 import { htmlSecurityHeaders } from './security-headers.ts';
@@ -28,6 +29,25 @@ export interface HttpServerDeps {
   readonly llhlsViewers?: LlhlsViewers;
   /** The chat pod, served at /chat on this port. */
   readonly chat?: ChatServer;
+  /** The VOD archive's health, shown on /healthz. */
+  readonly archive?: () => ArchiveStats;
+}
+
+/** How long after a failed archive write /healthz still says the archive is failing. */
+const ARCHIVE_FAILING_MS = 60_000;
+
+/** The archive's part of /healthz: the error's code only (its message names server paths). */
+function archiveHealth(stats: ArchiveStats, nowMs: number) {
+  const failing = stats.lastError !== null && nowMs - stats.lastError.atMs < ARCHIVE_FAILING_MS;
+  return {
+    status: failing ? 'failing' : 'ok',
+    skippedSegments: stats.skippedSegments,
+    failedWrites: stats.failedWrites,
+    lastError: stats.lastError && {
+      code: /^[A-Z][A-Z0-9_]+/.exec(stats.lastError.message)?.[0] ?? 'ERROR',
+      at: new Date(stats.lastError.atMs).toISOString(),
+    },
+  };
 }
 
 export interface HttpLimits {
@@ -142,6 +162,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     status: 'ok',
     liveStreams: hub.streams.length,
     blockedPlaylistRequests: outputs.blockedRequests,
+    ...(deps.archive ? { archive: archiveHealth(deps.archive(), Date.now()) } : {}),
   }));
 
   app.get('/metrics', async (request, reply) => {

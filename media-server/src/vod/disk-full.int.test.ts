@@ -82,6 +82,10 @@ describe('archive on a full disk', () => {
     expect(failures.length).toBeLessThanOrEqual(5);
     const metrics = await (await fetch(glint.http('/metrics'))).text();
     expect(Number(/^glint_archive_failed_writes_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    // The operator's health check says so too, with the error's code and no server path.
+    const health = (await (await fetch(glint.http('/healthz'))).json()) as { archive: Record<string, unknown> };
+    expect(health.archive).toMatchObject({ status: 'failing', lastError: { code: 'ENOSPC' } });
+    expect(JSON.stringify(health)).not.toContain(dir.path);
     expect(glint.glint.hub.isLive('alice')).toBe(true);
   }, 60_000);
 });
