@@ -165,7 +165,7 @@ async function seedBroadcast(platform: Platform): Promise<string> {
   return id;
 }
 
-/** Writes the index in batched inserts (the archive adds one row per segment as it goes; this is only the setup). */
+/** Writes the index in batches (the archive adds one row per segment as it goes; this is only the setup). */
 async function seedIndex(
   platform: Platform,
   broadcastId: string,
@@ -204,30 +204,9 @@ async function seedIndex(
       });
     }
     rows.set(r.rendition, list);
-    const BATCH = 500;
-    for (let i = 0; i < list.length; i += BATCH) {
-      await platform.deps.db
-        .insertInto('vod_segments')
-        .values(
-          list.slice(i, i + BATCH).map((s) => ({
-            broadcast_id: s.broadcastId,
-            rendition: s.rendition,
-            seq: s.seq,
-            msn: s.msn,
-            start_us: s.startUs,
-            duration_us: s.durationUs,
-            program_date_time_ms: s.programDateTimeMs,
-            discontinuity: s.discontinuity ? 1 : 0,
-            key: s.key,
-            init_key: s.initKey,
-            bytes: s.bytes,
-            sha256: s.sha256,
-          })),
-        )
-        .execute();
-      done += Math.min(BATCH, list.length - i);
-      if ((i / BATCH) % 20 === 0) step(done);
-    }
+    await platform.vods.addSegments(list);
+    done += list.length;
+    step(done);
   }
   return rows;
 }

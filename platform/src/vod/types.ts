@@ -101,6 +101,8 @@ export interface VodIndex {
   putRendition(rendition: VodRendition): Promise<void>;
   /** Indexes a segment whose bytes (and init) are already stored. */
   addSegment(segment: Omit<VodSegment, 'ok'>): Promise<void>;
+  /** Indexes many segments at once (an import, a benchmark's setup), in batched inserts. */
+  addSegments(segments: readonly Omit<VodSegment, 'ok'>[]): Promise<void>;
   renditions(broadcastId: string): Promise<VodRendition[]>;
   /** A rendition's segments in seq order, from `fromSeq` (default 0), at most `limit` (default all). */
   segments(broadcastId: string, rendition: string, range?: { fromSeq?: number; limit?: number }): Promise<VodSegment[]>;

@@ -5,6 +5,26 @@ import { type PageRequest, type PageResult, pageSize, toPage } from '../paginati
 import type { ServiceDeps } from '../service-deps.ts';
 import type { ClipRecord, ClipStatus, NewClip, VodIndex, VodRendition, VodSegment, VodSummary } from './types.ts';
 
+/** Segments a single insert writes. */
+const INSERT_BATCH = 1000;
+
+function toSegmentRow(s: Omit<VodSegment, 'ok'>) {
+  return {
+    broadcast_id: s.broadcastId,
+    rendition: s.rendition,
+    seq: s.seq,
+    msn: s.msn,
+    start_us: s.startUs,
+    duration_us: s.durationUs,
+    program_date_time_ms: s.programDateTimeMs,
+    discontinuity: s.discontinuity ? 1 : 0,
+    key: s.key,
+    init_key: s.initKey,
+    bytes: s.bytes,
+    sha256: s.sha256,
+  };
+}
+
 /**
  * The archive index in the platform database: the same queries on SQLite and PostgreSQL. Sums are read through
  * Number() because PostgreSQL returns sum(bigint) as numeric (a string).
@@ -33,23 +53,17 @@ export class SqlVodIndex implements VodIndex {
   }
 
   async addSegment(s: Omit<VodSegment, 'ok'>): Promise<void> {
-    await this.#deps.db
-      .insertInto('vod_segments')
-      .values({
-        broadcast_id: s.broadcastId,
-        rendition: s.rendition,
-        seq: s.seq,
-        msn: s.msn,
-        start_us: s.startUs,
-        duration_us: s.durationUs,
-        program_date_time_ms: s.programDateTimeMs,
-        discontinuity: s.discontinuity ? 1 : 0,
-        key: s.key,
-        init_key: s.initKey,
-        bytes: s.bytes,
-        sha256: s.sha256,
-      })
-      .execute();
+    await this.addSegments([s]);
+  }
+
+  async addSegments(segments: readonly Omit<VodSegment, 'ok'>[]): Promise<void> {
+    // 12 values a row: a batch stays far below SQLite's and PostgreSQL's bound parameter limits.
+    for (let i = 0; i < segments.length; i += INSERT_BATCH) {
+      await this.#deps.db
+        .insertInto('vod_segments')
+        .values(segments.slice(i, i + INSERT_BATCH).map(toSegmentRow))
+        .execute();
+    }
   }
 
   async renditions(broadcastId: string): Promise<VodRendition[]> {
