@@ -1,4 +1,4 @@
-import { type AuthUser, type Platform, RateBuckets, sessionTokenOfHeaders } from '@glint/platform';
+import { type Platform, RateBuckets } from '@glint/platform';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ClipError } from '../../vod/clips/clip-error.ts';
@@ -6,7 +6,7 @@ import { ClipJobs } from '../../vod/clips/clip-jobs.ts';
 import { ClipMaker } from '../../vod/clips/clip-maker.ts';
 import { checkRange, PLATFORM_ID, parseClipRequest, toClipItem } from '../../vod/clips/clip-request.ts';
 import type { Vod } from '../../vod/vod.ts';
-import { channelListRequest, refuse, sendStored } from './vod-media.ts';
+import { channelListRequest, refuse, refuseAnonymous, sendStored, signedIn } from './vod-media.ts';
 
 export interface ClipRoutesOptions {
   readonly vod: Vod;
@@ -140,14 +140,7 @@ export function registerClipRoutes(app: FastifyInstance, options: ClipRoutesOpti
   app.delete('/api/clips/:id', async (request, reply) => {
     const { id } = request.params as { id: string };
     const user = await signedIn(platform, request);
-    if (!user) {
-      return refuse(
-        reply,
-        401,
-        'UNAUTHENTICATED',
-        'log in first: send the session cookie or "Authorization: Bearer <token>"',
-      );
-    }
+    if (!user) return refuseAnonymous(reply);
     const clip = PLATFORM_ID.test(id) ? await index.clip(id) : undefined;
     if (!clip) return refuse(reply, 404, 'NO_SUCH_CLIP', `there is no clip ${id}`);
     const channel = await platform.channels.get(clip.channel);
@@ -203,9 +196,4 @@ function bodyErrors(error: FastifyError, _request: FastifyRequest, reply: Fastif
       }
       throw error;
   }
-}
-
-async function signedIn(platform: Platform, request: FastifyRequest): Promise<AuthUser | null> {
-  const token = sessionTokenOfHeaders(request);
-  return token === undefined ? null : platform.accounts.identify(token);
 }

@@ -1,4 +1,4 @@
-import type { Platform } from '@glint/platform';
+import { type AuthUser, type Platform, sessionTokenOfHeaders } from '@glint/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RenderedPlaylist } from '../../vod/playlists/vod-playlists.ts';
 import type { MediaStore } from '../../vod/storage/types.ts';
@@ -108,4 +108,20 @@ export async function channelListRequest(
       ...(limit !== undefined ? { limit } : {}),
     },
   };
+}
+
+/** The signed-in user of a request (session cookie or Bearer token), or null. */
+export async function signedIn(platform: Platform, request: FastifyRequest): Promise<AuthUser | null> {
+  const token = sessionTokenOfHeaders(request);
+  return token === undefined ? null : platform.accounts.identify(token);
+}
+
+/** 401 for a request that needs a signed-in user. */
+export function refuseAnonymous(reply: FastifyReply): FastifyReply {
+  return refuse(
+    reply,
+    401,
+    'UNAUTHENTICATED',
+    'log in first: send the session cookie or "Authorization: Bearer <token>"',
+  );
 }

@@ -1,10 +1,10 @@
-import { type AuthUser, type Platform, sessionTokenOfHeaders, type VodSummary } from '@glint/platform';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Platform, VodSummary } from '@glint/platform';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { VodPlaylists, type VodPlaylistsStats } from '../../vod/playlists/vod-playlists.ts';
 import { VodThumbnails } from '../../vod/thumbnails.ts';
 import type { Vod } from '../../vod/vod.ts';
-import { channelListRequest, refuse, sendPlaylist, sendStored } from './vod-media.ts';
+import { channelListRequest, refuse, refuseAnonymous, sendPlaylist, sendStored, signedIn } from './vod-media.ts';
 
 export interface VodRoutesOptions {
   readonly vod: Vod;
@@ -155,14 +155,7 @@ export function registerVodRoutes(app: FastifyInstance, options: VodRoutesOption
     const { id } = request.params as { id: string };
     if (!BROADCAST_ID.test(id)) return badId(reply);
     const user = await signedIn(platform, request);
-    if (!user) {
-      return refuse(
-        reply,
-        401,
-        'UNAUTHENTICATED',
-        'log in first: send the session cookie or "Authorization: Bearer <token>"',
-      );
-    }
+    if (!user) return refuseAnonymous(reply);
     const summary = await vod.index.summary(id);
     if (!summary) return noSuchVod(reply, id);
     const channel = await platform.channels.get(summary.channel);
@@ -200,9 +193,4 @@ export function registerVodRoutes(app: FastifyInstance, options: VodRoutesOption
     },
     close: async () => {},
   };
-}
-
-async function signedIn(platform: Platform, request: FastifyRequest): Promise<AuthUser | null> {
-  const token = sessionTokenOfHeaders(request);
-  return token === undefined ? null : platform.accounts.identify(token);
 }
