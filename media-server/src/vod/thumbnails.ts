@@ -17,6 +17,8 @@ export interface VodThumbnailsOptions {
 
 /** Broadcasts whose thumbnail may wait to be made at once; more get none until the queue drains. */
 const MAX_PENDING = 16;
+/** Ended VODs remembered as having their final thumbnail. */
+const MAX_REMEMBERED = 10_000;
 
 export const vodThumbnailKey = (broadcastId: string) => `vod/${broadcastId}/thumbnail.jpg`;
 
@@ -31,6 +33,8 @@ export class VodThumbnails {
   /** Per recording broadcast, when its thumbnail was made (bounded with the pending ones). */
   readonly #madeAt = new Map<string, number>();
   readonly #pending = new Map<string, Promise<string | undefined>>();
+  /** Ended VODs whose final thumbnail is stored: served without asking the index (its summary sums every segment). */
+  readonly #final = new Set<string>();
   #tail: Promise<unknown> = Promise.resolve();
 
   constructor(options: VodThumbnailsOptions) {
@@ -40,18 +44,38 @@ export class VodThumbnails {
 
   /** The store key of the broadcast's thumbnail, made if needed; undefined when it has no archived video (yet). */
   async get(broadcastId: string): Promise<{ key: string; recording: boolean } | undefined> {
+    const key = vodThumbnailKey(broadcastId);
+    if (this.#final.has(broadcastId)) {
+      if ((await this.#options.store.size(key)) !== undefined) return { key, recording: false };
+      this.#final.delete(broadcastId); // deleted with its VOD
+    }
     const summary = await this.#options.index.summary(broadcastId);
     if (!summary) return undefined;
-    const key = vodThumbnailKey(broadcastId);
     const recording = summary.state === 'recording';
     const stored = (await this.#options.store.size(key)) !== undefined;
-    const fresh =
-      !recording || this.#nowMs() - (this.#madeAt.get(broadcastId) ?? 0) < (this.#options.liveRefreshMs ?? 60_000);
-    if (stored && fresh) return { key, recording };
+    const madeLive = this.#madeAt.get(broadcastId);
+    // Recording: a picture of the newest segment, at most liveRefreshMs old. Ended: one from the middle, so one this
+    // process made while it recorded is made again.
+    const fresh = recording
+      ? this.#nowMs() - (madeLive ?? 0) < (this.#options.liveRefreshMs ?? 60_000)
+      : madeLive === undefined;
+    if (stored && fresh) {
+      if (!recording) this.#remember(broadcastId);
+      return { key, recording };
+    }
     const made = await this.#make(broadcastId, recording);
-    if (made) return { key: made, recording };
+    if (made) {
+      if (!recording) this.#remember(broadcastId);
+      return { key: made, recording };
+    }
     // Could not make a new one now (queue full, no video yet): an older one is better than none.
     return stored ? { key, recording } : undefined;
+  }
+
+  #remember(broadcastId: string): void {
+    this.#final.add(broadcastId);
+    // Bounded: forgetting one only costs its next request a summary.
+    if (this.#final.size > MAX_REMEMBERED) this.#final.delete(this.#final.values().next().value as string);
   }
 
   #make(broadcastId: string, recording: boolean): Promise<string | undefined> {
@@ -88,8 +112,8 @@ export class VodThumbnails {
       await thumbnail(input, output, 0);
       const key = vodThumbnailKey(broadcastId);
       await store.put(key, await readFile(output));
+      this.#madeAt.delete(broadcastId);
       if (recording) {
-        this.#madeAt.delete(broadcastId);
         this.#madeAt.set(broadcastId, this.#nowMs());
         if (this.#madeAt.size > 1000) this.#madeAt.delete(this.#madeAt.keys().next().value as string);
       }
