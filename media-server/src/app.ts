@@ -219,6 +219,7 @@ export class Glint {
       vod: this.vod,
       platform: this.platform,
       logger: log.child({ component: 'vod' }),
+      archives: (channel) => this.#archives(channel),
     });
     // A segment found bad or a VOD deleted (retention too) drops its cached playlists at once.
     this.vod.onChanged((broadcastId) => this.vodRoutes.forget(broadcastId));

@@ -232,3 +232,18 @@ describe('a recording broadcast', () => {
     expect(await refused.json()).toMatchObject({ code: 'VOD_RECORDING' });
   });
 });
+
+describe('a live channel that is not archived (the endless demo, unless GLINT_DEMO_ARCHIVE=on)', () => {
+  it('answers /dvr with 404 NOT_ARCHIVED while it is live (not NOT_LIVE)', async () => {
+    const demo = await startGlint(['demo'], { demoBroadcast: true, demoArchive: false });
+    try {
+      demo.glint.platform.broadcasts.streamStarted('demo');
+      await demo.glint.platform.broadcasts.settled();
+      const res = await fetch(demo.http('/api/channels/demo/dvr'));
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ code: 'NOT_ARCHIVED', message: expect.stringMatching(/not archived/) });
+    } finally {
+      await demo.stop();
+    }
+  });
+});

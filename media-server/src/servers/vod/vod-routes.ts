@@ -12,6 +12,8 @@ export interface VodRoutesOptions {
   readonly logger: Logger;
   /** Rendered playlists kept in memory, bytes (default 64 MiB). */
   readonly playlistCacheBytes?: number;
+  /** Whether a channel's broadcasts are archived (all by default; the endless demo only when asked). */
+  readonly archives?: (channel: string) => boolean;
 }
 
 export interface VodRoutesHandle {
@@ -176,6 +178,14 @@ export function registerVodRoutes(app: FastifyInstance, options: VodRoutesOption
     if (!CHANNEL.test(name))
       return refuse(reply, 400, 'BAD_CHANNEL', 'a channel name is 1 to 64 letters, digits, "_" or "-"');
     const onAir = platform.broadcasts.onAir(name);
+    if (onAir && options.archives?.(name) === false) {
+      return refuse(
+        reply,
+        404,
+        'NOT_ARCHIVED',
+        `${name} is live, but its broadcasts are not archived: nothing to rewind`,
+      );
+    }
     // A DVR with nothing archived yet has nothing to rewind to: not offered until the first segment is indexed.
     const summary = onAir && (await vod.index.summary(onAir.broadcastId));
     if (!onAir || !summary || summary.state !== 'recording') {
