@@ -17,7 +17,9 @@ export interface VodThumbnailsOptions {
 
 /** Broadcasts whose thumbnail may wait to be made at once; more get none until the queue drains. */
 const MAX_PENDING = 16;
-/** Ended VODs remembered as having their final thumbnail. */
+/** A thumbnail that could not be made is not tried again for this long. */
+const RETRY_AFTER_FAILURE_MS = 60_000;
+/** Ended VODs remembered as having their final thumbnail (and failures remembered). */
 const MAX_REMEMBERED = 10_000;
 
 export const vodThumbnailKey = (broadcastId: string) => `vod/${broadcastId}/thumbnail.jpg`;
@@ -33,6 +35,8 @@ export class VodThumbnails {
   /** Per recording broadcast, when its thumbnail was made (bounded with the pending ones). */
   readonly #madeAt = new Map<string, number>();
   readonly #pending = new Map<string, Promise<string | undefined>>();
+  /** When making a broadcast's thumbnail last failed: not tried again for a minute, however often it is asked. */
+  readonly #failedAt = new Map<string, number>();
   /** Ended VODs whose final thumbnail is stored: served without asking the index (its summary sums every segment). */
   readonly #final = new Set<string>();
   #tail: Promise<unknown> = Promise.resolve();
@@ -72,6 +76,13 @@ export class VodThumbnails {
     return stored ? { key, recording } : undefined;
   }
 
+  /** No thumbnail could be made (no usable video yet, or ffmpeg failed): asks within a minute get none at once. */
+  #failed(broadcastId: string): void {
+    this.#failedAt.delete(broadcastId);
+    this.#failedAt.set(broadcastId, this.#nowMs());
+    if (this.#failedAt.size > MAX_REMEMBERED) this.#failedAt.delete(this.#failedAt.keys().next().value as string);
+  }
+
   #remember(broadcastId: string): void {
     this.#final.add(broadcastId);
     // Bounded: forgetting one only costs its next request a summary.
@@ -81,6 +92,8 @@ export class VodThumbnails {
   #make(broadcastId: string, recording: boolean): Promise<string | undefined> {
     const pending = this.#pending.get(broadcastId);
     if (pending) return pending;
+    const failedAt = this.#failedAt.get(broadcastId);
+    if (failedAt !== undefined && this.#nowMs() - failedAt < RETRY_AFTER_FAILURE_MS) return Promise.resolve(undefined);
     if (this.#pending.size >= MAX_PENDING) return Promise.resolve(undefined);
     const run = this.#tail
       .catch(() => {})
@@ -88,6 +101,10 @@ export class VodThumbnails {
       .catch((error: unknown) => {
         this.#options.logger.warn({ err: error, broadcastId }, 'VOD thumbnail not made');
         return undefined;
+      })
+      .then((key) => {
+        if (key === undefined) this.#failed(broadcastId);
+        return key;
       })
       .finally(() => this.#pending.delete(broadcastId));
     this.#pending.set(broadcastId, run);

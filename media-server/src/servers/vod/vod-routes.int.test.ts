@@ -151,6 +151,12 @@ describe('VOD playlists and media', () => {
       ['/api/channels/nobody/vods', 404, 'NO_SUCH_CHANNEL'],
       ['/api/channels/bad.name/dvr', 400, 'BAD_CHANNEL'],
       ['/api/channels/alice/dvr', 404, 'NOT_LIVE'],
+      ['/vods/NOT-AN-ID/thumbnail.jpg', 400, 'BAD_BROADCAST_ID'],
+      ['/vods/0000000000000000000/thumbnail.jpg', 404, 'NO_THUMBNAIL'],
+      // The archived "video" here is not decodable: no picture, a clear 404, and the VOD still served after.
+      [`/vods/${vodId}/thumbnail.jpg`, 404, 'NO_THUMBNAIL'],
+      ['/vod/not.an.id', 404, 'NO_SUCH_VOD'],
+      ['/clip/..%2Fetc', 404, 'NO_SUCH_CLIP'],
     ];
     for (const [path, status, code] of cases) {
       const res = await fetch(t.http(path));
@@ -158,6 +164,8 @@ describe('VOD playlists and media', () => {
       expect(await res.json(), path).toMatchObject({ code, message: expect.any(String) });
     }
     expect((await fetch(t.http(`/vods/${vodId}/video/index.m3u8`))).status).toBe(200);
+    // A thumbnail that cannot be made answers the same each time it is asked (not tried again for a minute).
+    for (let i = 0; i < 5; i++) expect((await fetch(t.http(`/vods/${vodId}/thumbnail.jpg`))).status).toBe(404);
   });
 
   it('lists the channel’s VODs and describes one', async () => {
