@@ -15,5 +15,6 @@ export default defineConfig({
       'fuzz',
     ],
     passWithNoTests: true,
+    globalSetup: ['./vitest.global-setup.ts'],
   },
 });

@@ -13,8 +13,8 @@ import type { StreamHub } from '../stream/hub.ts';
 import type { ArchiveStats } from '../vod/archive/archive-stats.ts';
 import { chatRoute, registerWebsockets } from './chat-route.ts';
 import type { Metrics } from './metrics.ts';
-import { htmlSecurityHeaders } from './security-headers.ts';
-import { escapeHtml, watchPageRoutes } from './watch-page.ts';
+import { watchPageRoutes } from './watch-page.ts';
+import { webAppRoutes } from './web-app.ts';
 import { bearerToken } from './whip/http-replies.ts';
 
 export interface HttpServerDeps {
@@ -153,6 +153,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   if (deps.chat) app.register(chatRoute, { chat: deps.chat });
 
   app.register(watchPageRoutes, { isChannel: (id: string) => CHANNEL.test(id) });
+  app.register(webAppRoutes, { logger: deps.logger });
 
   app.get('/vendor/hls.min.js', async (_request, reply) =>
     reply.type('text/javascript').header('Cache-Control', 'public, max-age=3600').send(hlsJs),
@@ -176,21 +177,6 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
       });
     }
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-
-  app.get('/', async (_request, reply) => {
-    const items = hub.streams
-      .map((s) => {
-        const id = escapeHtml(s.channelId);
-        return `<li><a href="/watch/${encodeURIComponent(s.channelId)}">${id}</a> (${escapeHtml(s.source)})</li>`;
-      })
-      .join('');
-    htmlSecurityHeaders(reply);
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(
-        `<!doctype html><meta charset="utf-8"><title>Glint</title><h1>Glint</h1><h2>Live now</h2><ul>${items || '<li>nobody is live</li>'}</ul>`,
-      );
   });
 
   return app;

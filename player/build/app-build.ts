@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** player/, wherever the package is installed. */
+const PLAYER_ROOT = fileURLToPath(new URL('../', import.meta.url));
+/** The production build the media server serves. */
+export const APP_DIST = join(PLAYER_ROOT, 'dist');
+const STAMP_FILE = 'build-stamp.txt';
+const LOCK_DIR = join(PLAYER_ROOT, '.dist-lock');
+/** A lock older than this was left by a build that died. */
+const STALE_LOCK_MS = 180_000;
+const LOCK_POLL_MS = 250;
+
+/** What the build reads: a change in any of them makes the build stale. */
+const INPUTS = ['index.html', 'vite.config.ts', 'package.json', 'src'];
+
+async function listFiles(path: string): Promise<string[]> {
+  const info = await stat(path).catch(() => null);
+  if (!info) return [];
+  if (!info.isDirectory()) return [path];
+  const entries = await readdir(path, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries
+      .filter((e) => !e.name.endsWith('.test.ts'))
+      .map((e) => (e.isDirectory() ? listFiles(join(path, e.name)) : Promise.resolve([join(path, e.name)]))),
+  );
+  return nested.flat();
+}
+
+/**
+ * A hash of every input's path and content (and of the lock file, for the installed packages): the build is
+ * fresh when its stamp equals this. Contents rather than times, so a fresh clone or a `touch` rebuilds only when
+ * something really changed.
+ */
+export async function appSourceStamp(): Promise<string> {
+  const files = (await Promise.all(INPUTS.map((i) => listFiles(join(PLAYER_ROOT, i))))).flat().sort();
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash
+      .update(relative(PLAYER_ROOT, file))
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
+  }
+  const lock = await readFile(join(PLAYER_ROOT, '..', 'package-lock.json')).catch(() => Buffer.alloc(0));
+  return hash.update(lock).digest('hex');
+}
+
+async function builtStamp(): Promise<string | null> {
+  return readFile(join(APP_DIST, STAMP_FILE), 'utf8').catch(() => null);
+}
+
+async function takeLock(): Promise<boolean> {
+  try {
+    await mkdir(LOCK_DIR);
+    return true;
+  } catch {
+    const info = await stat(LOCK_DIR).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > STALE_LOCK_MS) await rm(LOCK_DIR, { recursive: true, force: true });
+    return false;
+  }
+}
+
+export interface AppBuildOptions {
+  /** Progress lines ("building the web app…"); nothing when left out. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Makes sure player/dist holds a build of the current sources: builds it with Vite when missing or stale. Safe when
+ * several processes ask at once (test workers, two test runs): one builds into a temporary folder and swaps it in
+ * under a lock; the others wait for it. Returns the folder to serve.
+ */
+export async function ensureAppBuild(options: AppBuildOptions = {}): Promise<string> {
+  const want = await appSourceStamp();
+  for (;;) {
+    if ((await builtStamp()) === want) return APP_DIST;
+    if (await takeLock()) break;
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
+  try {
+    if ((await builtStamp()) === want) return APP_DIST;
+    const started = Date.now();
+    options.log?.('building the web app (player/dist)…');
+    const out = join(PLAYER_ROOT, `.dist-${process.pid}`);
+    await rm(out, { recursive: true, force: true });
+    const { build } = await import('vite');
+    await build({ configFile: join(PLAYER_ROOT, 'vite.config.ts'), build: { outDir: out, emptyOutDir: true } });
+    await writeFile(join(out, STAMP_FILE), want);
+    const old = join(PLAYER_ROOT, `.dist-old-${process.pid}`);
+    await rename(APP_DIST, old).catch(() => undefined);
+    await rename(out, APP_DIST);
+    await rm(old, { recursive: true, force: true });
+    options.log?.(`web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return APP_DIST;
+  } finally {
+    await rm(LOCK_DIR, { recursive: true, force: true });
+  }
+}
