@@ -8,7 +8,6 @@ const PLAYER_ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** The production build the media server serves. */
 export const APP_DIST = join(PLAYER_ROOT, 'dist');
 const STAMP_FILE = 'build-stamp.txt';
-const LOCK_DIR = join(PLAYER_ROOT, '.dist-lock');
 /** A lock older than this was left by a build that died. */
 const STALE_LOCK_MS = 180_000;
 const LOCK_POLL_MS = 250;
@@ -34,12 +33,12 @@ async function listFiles(path: string): Promise<string[]> {
  * fresh when its stamp equals this. Contents rather than times, so a fresh clone or a `touch` rebuilds only when
  * something really changed.
  */
-export async function appSourceStamp(): Promise<string> {
-  const files = (await Promise.all(INPUTS.map((i) => listFiles(join(PLAYER_ROOT, i))))).flat().sort();
+export async function appSourceStamp(root = PLAYER_ROOT): Promise<string> {
+  const files = (await Promise.all(INPUTS.map((i) => listFiles(join(root, i))))).flat().sort();
   const hash = createHash('sha256');
   for (const file of files) {
     hash
-      .update(relative(PLAYER_ROOT, file))
+      .update(relative(root, file))
       .update('\0')
       .update(await readFile(file))
       .update('\0');
@@ -48,17 +47,17 @@ export async function appSourceStamp(): Promise<string> {
   return hash.update(lock).digest('hex');
 }
 
-async function builtStamp(): Promise<string | null> {
-  return readFile(join(APP_DIST, STAMP_FILE), 'utf8').catch(() => null);
+async function builtStamp(dist: string): Promise<string | null> {
+  return readFile(join(dist, STAMP_FILE), 'utf8').catch(() => null);
 }
 
-async function takeLock(): Promise<boolean> {
+async function takeLock(lockDir: string): Promise<boolean> {
   try {
-    await mkdir(LOCK_DIR);
+    await mkdir(lockDir);
     return true;
   } catch {
-    const info = await stat(LOCK_DIR).catch(() => null);
-    if (info && Date.now() - info.mtimeMs > STALE_LOCK_MS) await rm(LOCK_DIR, { recursive: true, force: true });
+    const info = await stat(lockDir).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > STALE_LOCK_MS) await rm(lockDir, { recursive: true, force: true });
     return false;
   }
 }
@@ -66,6 +65,8 @@ async function takeLock(): Promise<boolean> {
 export interface AppBuildOptions {
   /** Progress lines ("building the web app…"); nothing when left out. */
   readonly log?: (line: string) => void;
+  /** Another copy of player/ (tests); the build goes to its dist/. */
+  readonly root?: string;
 }
 
 /**
@@ -74,28 +75,31 @@ export interface AppBuildOptions {
  * under a lock; the others wait for it. Returns the folder to serve.
  */
 export async function ensureAppBuild(options: AppBuildOptions = {}): Promise<string> {
-  const want = await appSourceStamp();
+  const root = options.root ?? PLAYER_ROOT;
+  const dist = join(root, 'dist');
+  const lockDir = join(root, '.dist-lock');
+  const want = await appSourceStamp(root);
   for (;;) {
-    if ((await builtStamp()) === want) return APP_DIST;
-    if (await takeLock()) break;
+    if ((await builtStamp(dist)) === want) return dist;
+    if (await takeLock(lockDir)) break;
     await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
   try {
-    if ((await builtStamp()) === want) return APP_DIST;
+    if ((await builtStamp(dist)) === want) return dist;
     const started = Date.now();
     options.log?.('building the web app (player/dist)…');
-    const out = join(PLAYER_ROOT, `.dist-${process.pid}`);
+    const out = join(root, `.dist-${process.pid}`);
     await rm(out, { recursive: true, force: true });
     const { build } = await import('vite');
-    await build({ configFile: join(PLAYER_ROOT, 'vite.config.ts'), build: { outDir: out, emptyOutDir: true } });
+    await build({ configFile: join(root, 'vite.config.ts'), build: { outDir: out, emptyOutDir: true } });
     await writeFile(join(out, STAMP_FILE), want);
-    const old = join(PLAYER_ROOT, `.dist-old-${process.pid}`);
-    await rename(APP_DIST, old).catch(() => undefined);
-    await rename(out, APP_DIST);
+    const old = join(root, `.dist-old-${process.pid}`);
+    await rename(dist, old).catch(() => undefined);
+    await rename(out, dist);
     await rm(old, { recursive: true, force: true });
     options.log?.(`web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return APP_DIST;
+    return dist;
   } finally {
-    await rm(LOCK_DIR, { recursive: true, force: true });
+    await rm(lockDir, { recursive: true, force: true });
   }
 }
