@@ -46,6 +46,7 @@ process.stdout.write(
   [
     '',
     'Glint is running.',
+    `  Web app:    ${http}/   (sign up, then go live from ${http}/dashboard)`,
     `  Watch:      ${http}/watch/demo`,
     `  Playlist:   ${http}/live/demo/index.m3u8`,
     `  OBS:        Server rtmp://${host}:${glint.rtmpPort}/live   Stream key ${key}`,
