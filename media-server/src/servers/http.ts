@@ -13,6 +13,7 @@ import type { StreamHub } from '../stream/hub.ts';
 import type { ArchiveStats } from '../vod/archive/archive-stats.ts';
 import { chatRoute, registerWebsockets } from './chat-route.ts';
 import type { Metrics } from './metrics.ts';
+import { streamHealthRoutes } from './stream-health/stream-health-route.ts';
 import { watchPageRoutes } from './watch-page.ts';
 import { webAppRoutes } from './web-app.ts';
 import { bearerToken } from './whip/http-replies.ts';
@@ -151,6 +152,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   if (deps.api || deps.chat) registerWebsockets(app);
   if (deps.api) app.register(platformApi, { prefix: '/api', ...deps.api });
   if (deps.chat) app.register(chatRoute, { chat: deps.chat });
+  if (deps.api) app.register(streamHealthRoutes, { hub, platform: deps.api.platform });
 
   app.register(watchPageRoutes, { isChannel: (id: string) => CHANNEL.test(id) });
   app.register(webAppRoutes, { logger: deps.logger });
