@@ -12,6 +12,7 @@ import { viewerId } from '../audience/viewer-id.ts';
 import type { StreamHub } from '../stream/hub.ts';
 import type { ArchiveStats } from '../vod/archive/archive-stats.ts';
 import { chatRoute, registerWebsockets } from './chat-route.ts';
+import { liveThumbnailRoutes } from './live-thumbnail-route.ts';
 import type { Metrics } from './metrics.ts';
 import { streamHealthRoutes } from './stream-health/stream-health-route.ts';
 import { watchPageRoutes } from './watch-page.ts';
@@ -156,6 +157,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
 
   app.register(watchPageRoutes, { isChannel: (id: string) => CHANNEL.test(id) });
   app.register(webAppRoutes, { logger: deps.logger });
+  app.register(liveThumbnailRoutes, { outputs, logger: deps.logger });
 
   app.get('/vendor/hls.min.js', async (_request, reply) =>
     reply.type('text/javascript').header('Cache-Control', 'public, max-age=3600').send(hlsJs),
