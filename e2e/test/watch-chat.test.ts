@@ -1,7 +1,9 @@
 /**
  * Chat on the watch page, in Chromium: a signed-in viewer types a message and a second, anonymous page shows it, as
- * text (a tag stays visible characters) with the emote as an image; the anonymous page offers no input.
+ * text (a tag stays visible characters) with the emote as an image; the anonymous page offers no input but a link to
+ * sign in that comes back to this page.
  */
+import { mkdirSync } from 'node:fs';
 import { launchChromium, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { callApi } from '@glint/testkit/platform';
@@ -33,8 +35,11 @@ it('a message typed on one watch page appears on another, as text with its emote
   await writer.goto(t.http('/watch/talkshow'));
   await reader.goto(t.http('/watch/talkshow'));
   await writer.waitForSelector('#chat form:not([hidden])');
-  await reader.waitForSelector('#chat .chat-status:text("log in to chat")');
+  const signIn = reader.locator('#chat .chat-status a', { hasText: 'Sign in to chat' });
+  await signIn.waitFor();
+  expect(await signIn.getAttribute('href')).toBe(`/signin?next=${encodeURIComponent('/watch/talkshow')}`);
   expect(await reader.isHidden('#chat form')).toBe(true);
+  expect(await reader.locator('#chat input').count()).toBe(0);
 
   await writer.fill('#chat input', '<i>hello</i> glintWave');
   await writer.press('#chat input', 'Enter');
@@ -47,5 +52,12 @@ it('a message typed on one watch page appears on another, as text with its emote
     what: 'the room counts on the page',
     timeoutMs: 10_000,
   });
+  const shots = new URL('../../player/test-results/', import.meta.url);
+  mkdirSync(shots, { recursive: true });
+  for (const width of [1280, 390]) {
+    await reader.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+    await reader.locator('#chat').scrollIntoViewIfNeeded();
+    await reader.screenshot({ path: new URL(`watch-chat-anonymous-${width}.png`, shots).pathname });
+  }
   await writerContext.close();
 }, 60_000);

@@ -94,7 +94,7 @@ function BadgeMark({ badge }: { readonly badge: Badge }) {
       ? `Subscriber, ${badge.months} month${badge.months === 1 ? '' : 's'}${badge.tier > 1 ? `, tier ${badge.tier}` : ''}`
       : mark.label;
   return (
-    <span className={`badge badge-${badge.kind}`} role="img" aria-label={label} title={label}>
+    <span className={`chat-badge chat-badge-${badge.kind}`} role="img" aria-label={label} title={label}>
       <span aria-hidden="true">{mark.glyph}</span>
     </span>
   );

@@ -119,6 +119,7 @@ function ChatStatus({ chat }: { readonly chat: ReturnType<typeof useChat> }) {
   const { connection, me, roomError } = chat;
   const waiting = connection.status === 'waiting';
   const now = useNow(waiting, 250);
+  // Signed in and connected: nothing to say (the line hides itself).
   let content: ReactNode;
   if (roomError) content = roomError;
   else if (waiting) {
@@ -140,7 +141,7 @@ function ChatStatus({ chat }: { readonly chat: ReturnType<typeof useChat> }) {
         <Link href={`/signin?next=${encodeURIComponent(next)}`}>Sign in to chat</Link>. Anyone can read.
       </>
     );
-  } else content = `Chatting as ${me.displayName}`;
+  } else content = null;
   return (
     <p className="chat-status" role="status">
       {content}
