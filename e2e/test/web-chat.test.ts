@@ -156,6 +156,8 @@ it('emotes, the rate-limit countdown, a resumed reconnect and a moderator timeou
   await viewer.click('#chat button:text("Reconnect now")');
   await line(viewer, 'sent while you were away 2').waitFor({ timeout: 10_000 });
   await line(viewer, 'Reconnected; 2 messages sent meanwhile shown.').waitFor();
+  const badges = line(viewer, 'sent while you were away 1').locator('[role="img"]');
+  expect(await badges.evaluateAll((marks) => marks.map((m) => m.getAttribute('aria-label')))).toEqual(['Moderator']);
   expect(joins.length).toBeGreaterThanOrEqual(2);
   expect(joins[0]).toEqual({ type: 'join', room: CHANNEL });
   expect(joins.at(-1)).toMatchObject({ type: 'join', room: CHANNEL, since: expect.any(Number) });
@@ -191,7 +193,7 @@ it('emotes, the rate-limit countdown, a resumed reconnect and a moderator timeou
   // 6. A busy room: the list follows the newest line until the viewer scrolls up; then it stays put and offers a
   // jump back that counts what arrived below.
   const log = viewer.locator('#chat ol.chat-log');
-  await chatBot(mod, 'filler', 0, 30);
+  await chatBot(mod, lines('filler', 30));
   await line(viewer, 'filler 29').waitFor({ timeout: 10_000 });
   await until(() => log.evaluate((list) => list.scrollHeight - list.scrollTop - list.clientHeight < 48), {
     what: 'the list following the newest line',
@@ -202,19 +204,39 @@ it('emotes, the rate-limit countdown, a resumed reconnect and a moderator timeou
   });
   const jump = viewer.locator('#chat button.chat-more');
   await jump.waitFor();
-  await chatBot(mod, 'later', 0, 3);
+  await chatBot(mod, lines('later', 3));
   await jump.filter({ hasText: 'More messages below (3)' }).waitFor({ timeout: 10_000 });
   expect(await log.evaluate((list) => list.scrollTop)).toBe(0);
   await screenshot(viewer, 'web-chat-paused-390');
   await jump.click();
   await jump.waitFor({ state: 'detached' });
   expect(await log.evaluate((list) => list.scrollHeight - list.scrollTop - list.clientHeight)).toBeLessThan(48);
+
+  // 7. The room's modes, set by the moderator, shown to the viewer as they change.
+  await chatBot(mod, [
+    { type: 'mod', action: { kind: 'slow', seconds: 30 } },
+    { type: 'mod', action: { kind: 'subscribers-only', on: true } },
+  ]);
+  const modes = viewer.locator('#chat ul.chat-modes li');
+  await until(async () => (await modes.allTextContents()).join('|') === 'Slow mode: 30 s|Subscribers only', {
+    what: 'the modes shown',
+    timeoutMs: 10_000,
+  });
+  await line(viewer, 'Slow mode is on: one message every 30 s.').waitFor();
+  await line(viewer, 'Subscribers-only mode is on.').waitFor();
+  await viewer.setViewportSize(DESKTOP);
+  await screenshot(viewer, 'web-chat-modes-1280');
 }, 120_000);
 
-/** Another chat client in the moderator's page (its own socket, their session): `count` lines, 15 a second. */
-async function chatBot(page: Page, word: string, from: number, count: number): Promise<void> {
+/** `count` chat lines "<word> 0", "<word> 1", … as send frames. */
+function lines(word: string, count: number): object[] {
+  return Array.from({ length: count }, (_, i) => ({ type: 'send', text: `${word} ${i}` }));
+}
+
+/** Another chat client in the moderator's page (its own socket, their session) sends `frames` to the room, 15 a second. */
+async function chatBot(page: Page, frames: readonly object[]): Promise<void> {
   await page.evaluate(
-    async ({ room, word, from, count }) => {
+    async ({ room, frames }) => {
       const ws = new WebSocket(`ws://${location.host}/chat`);
       const joined = new Promise<void>((resolve) => {
         ws.onmessage = (event) => {
@@ -223,13 +245,13 @@ async function chatBot(page: Page, word: string, from: number, count: number): P
       });
       ws.onopen = () => ws.send(JSON.stringify({ type: 'join', room }));
       await joined;
-      for (let i = from; i < from + count; i++) {
-        ws.send(JSON.stringify({ type: 'send', room, text: `${word} ${i}` }));
+      for (const frame of frames) {
+        ws.send(JSON.stringify({ ...frame, room }));
         // Under the protocol's 20 frames a second per connection.
         await new Promise((resolve) => setTimeout(resolve, 66));
       }
       ws.close();
     },
-    { room: CHANNEL, word, from, count },
+    { room: CHANNEL, frames },
   );
 }
