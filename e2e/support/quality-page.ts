@@ -24,15 +24,21 @@ export async function openWatchPage(tab: Page, url: string): Promise<void> {
     document.addEventListener('waiting', () => seen.playing && seen.waitingAfterPlay++, true);
   });
   await tab.goto(url);
+  // The page loads hls.js when it starts playing: wait for its player, not just the page.
+  await tab.waitForFunction(
+    () => (window as unknown as { glintPlayer?: { hls: unknown } }).glintPlayer?.hls,
+    undefined,
+    { timeout: 20_000 },
+  );
   await tab.evaluate(() => {
     const seen = (window as unknown as { __quality: { switched: number[]; hooked: boolean } }).__quality;
-    const page = window as unknown as {
-      Hls: typeof import('hls.js').default;
-      glintPlayer: { hls: import('hls.js').default | null };
-    };
+    const page = window as unknown as { glintPlayer: { hls: import('hls.js').default | null } };
     const hls = page.glintPlayer.hls;
     if (!hls) throw new Error('the watch page started no hls.js');
-    hls.on(page.Hls.Events.LEVEL_SWITCHED, (_event, data) => seen.switched.push(data.level));
+    // hls.js' Events.LEVEL_SWITCHED: the page imports hls.js as a module, so there is no global Hls to read it from.
+    hls.on('hlsLevelSwitched' as import('hls.js').Events.LEVEL_SWITCHED, (_event, data) =>
+      seen.switched.push(data.level),
+    );
     seen.hooked = true;
   });
 }
@@ -77,11 +83,13 @@ export async function waitForPlayback(tab: Page): Promise<void> {
 
 /** Waits until hls.js plays `height` and the video's frames have it too. */
 export async function waitForHeight(tab: Page, height: number, timeoutMs = 20_000): Promise<PlayerView> {
+  let last: PlayerView | undefined;
   return until(
     async () => {
       const v = await view(tab);
+      last = v;
       return v.levelHeight === height && v.videoHeight === height && v.rendition.startsWith(`${height}p`) ? v : false;
     },
-    { what: `playback at ${height}p`, timeoutMs },
+    { what: `playback at ${height}p`, timeoutMs, detail: () => `; last seen ${JSON.stringify(last)}` },
   );
 }

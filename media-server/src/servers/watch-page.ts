@@ -34,18 +34,6 @@ export async function watchPageRoutes(app: FastifyInstance, options: WatchPageOp
   built ??= buildPlayerPages(ASSET_BASE);
   const pages = await built;
 
-  app.get('/watch/:channel', async (request, reply) => {
-    const { channel } = request.params as { channel: string };
-    if (!options.isChannel(channel)) {
-      return reply.code(404).send({ code: 'NO_SUCH_CHANNEL', message: 'no such channel' });
-    }
-    const id = encodeURIComponent(channel);
-    return sendPage(
-      reply,
-      pages.render('watch', { channel, hlsSrc: `/live/${id}/index.m3u8`, whepUrl: `/whep/${id}` }),
-    );
-  });
-
   app.get('/vod/:broadcastId', async (request, reply) => {
     const { broadcastId } = request.params as { broadcastId: string };
     if (!MEDIA_ID.test(broadcastId)) {

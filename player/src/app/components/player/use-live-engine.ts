@@ -1,0 +1,89 @@
+/**
+ * One LiveEngine per channel and <video>, for as long as the player is shown: it starts at once (the first frame
+ * should not wait for the channel's API answer), hears the platform's live state as it changes, is exposed as
+ * `window.glintPlayer`, and stops when the page is hidden for good (pagehide) or the player goes away.
+ */
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { LiveEngine, type PlayerState, type PlayMode } from './live-engine.ts';
+import { exposePlayer } from './player-globals.ts';
+
+export interface LiveEngineInput {
+  readonly channel: string;
+  /** The broadcast on air: its id, null when offline, undefined while not known. */
+  readonly broadcastId: string | null | undefined;
+  readonly onDvrStarted: () => void;
+}
+
+/** `?mode=webrtc` opens on WebRTC; anything else on LL-HLS. */
+export function modeFromUrl(): PlayMode {
+  return new URLSearchParams(location.search).get('mode') === 'webrtc' ? 'webrtc' : 'llhls';
+}
+
+/** Keeps the address in step with the mode, so a reload or a shared link opens the same way. */
+export function modeToUrl(mode: PlayMode): void {
+  const url = new URL(location.href);
+  if (mode === 'webrtc') url.searchParams.set('mode', 'webrtc');
+  else url.searchParams.delete('mode');
+  history.replaceState(history.state, '', url);
+}
+
+const IDLE: PlayerState = {
+  mode: 'llhls',
+  phase: 'connecting',
+  status: 'connecting…',
+  latencySec: null,
+  latencyKind: '',
+  quality: null,
+  inDvr: false,
+  canRewind: false,
+  autoMuted: false,
+  notice: '',
+};
+const noSubscription = () => () => {};
+const idleState = () => IDLE;
+
+export function useLiveEngine(
+  video: HTMLVideoElement | null,
+  input: LiveEngineInput,
+): { engine: LiveEngine | null; state: PlayerState } {
+  const { channel, broadcastId } = input;
+  const [engine, setEngine] = useState<LiveEngine | null>(null);
+  const latest = useRef(input);
+  useEffect(() => {
+    latest.current = input;
+  });
+
+  useEffect(() => {
+    if (!video) return;
+    const created = new LiveEngine(video, {
+      channel,
+      mode: modeFromUrl(),
+      onDvrStarted: () => latest.current.onDvrStarted(),
+    });
+    const known = latest.current.broadcastId;
+    if (known !== undefined) created.channelLive(known);
+    created.start();
+    const unexpose = exposePlayer(created);
+    const onHide = () => created.suspend();
+    const onShow = (event: PageTransitionEvent) => {
+      if (event.persisted) created.start();
+    };
+    addEventListener('pagehide', onHide);
+    addEventListener('pageshow', onShow);
+    setEngine(created);
+    return () => {
+      removeEventListener('pagehide', onHide);
+      removeEventListener('pageshow', onShow);
+      unexpose();
+      created.destroy();
+      setEngine(null);
+    };
+  }, [video, channel]);
+
+  useEffect(() => {
+    if (engine && broadcastId !== undefined) engine.channelLive(broadcastId);
+  }, [engine, broadcastId]);
+
+  const state = useSyncExternalStore(engine?.subscribe ?? noSubscription, engine?.getState ?? idleState);
+  return { engine, state };
+}
