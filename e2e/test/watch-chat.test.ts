@@ -1,7 +1,7 @@
 /**
  * Chat on the watch page, in Chromium: a signed-in viewer types a message and a second, anonymous page shows it, as
  * text (a tag stays visible characters) with the emote as an image; the anonymous page offers no input but a link to
- * sign in that comes back to this page.
+ * sign in that comes back to this page. Signing out on the page turns the writer's chat anonymous too.
  */
 import { mkdirSync } from 'node:fs';
 import { launchChromium, until } from '@glint/testkit';
@@ -59,5 +59,10 @@ it('a message typed on one watch page appears on another, as text with its emote
     await reader.locator('#chat').scrollIntoViewIfNeeded();
     await reader.screenshot({ path: new URL(`watch-chat-anonymous-${width}.png`, shots).pathname });
   }
+
+  // Signing out on the page: the chat connects again, anonymous (the server reads the session once, at connection).
+  await writer.click('button:text("Sign out")');
+  await writer.locator('#chat .chat-status a', { hasText: 'Sign in to chat' }).waitFor({ timeout: 10_000 });
+  expect(await writer.locator('#chat form').count()).toBe(0);
   await writerContext.close();
 }, 60_000);

@@ -70,6 +70,18 @@ export class ChatConnection {
     return true;
   }
 
+  /** A new socket now (the session changed: the server reads it once, at connection); the joins resume. */
+  renew(): void {
+    if (this.#stopped) return;
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    const socket = this.#socket;
+    this.#socket = null;
+    socket?.close(1000, 'session changed');
+    this.#attempt = 0;
+    this.#connect();
+  }
+
   /** Skips the wait before the next attempt. */
   reconnectNow(): void {
     if (this.#stopped || this.#retryTimer === null) return;

@@ -1,5 +1,6 @@
-import { type ReactNode, useCallback, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'wouter';
+import { useSession } from '../../session.tsx';
 import { useAnnouncer } from './announce.ts';
 import { ChatComposer } from './chat-composer.tsx';
 import { ChatLine, type ModPowers } from './chat-message.tsx';
@@ -33,6 +34,21 @@ export function ChatPanel({ channel }: { readonly channel: string }) {
   const follow = useFollowScroll(list, chat.log.items);
   followRef.current = follow.onAdded;
   const [menuFor, setMenuFor] = useState<string | null>(null);
+
+  // The chat server reads the session once, at connection: signing in or out here needs a new socket.
+  const { session } = useSession();
+  const sessionLogin =
+    session.status === 'signed-in' ? session.me.user.login : session.status === 'anonymous' ? null : undefined;
+  const chatLogin = chat.me === undefined ? undefined : (chat.me?.login ?? null);
+  const { renew } = chat;
+  // Once per change of session: if the server still disagrees (a session it could not read), that is not a loop.
+  const renewedFor = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (sessionLogin === undefined || chatLogin === undefined || renewedFor.current === sessionLogin) return;
+    if (sessionLogin?.toLowerCase() === chatLogin?.toLowerCase()) return;
+    renewedFor.current = sessionLogin;
+    renew();
+  }, [sessionLogin, chatLogin, renew]);
 
   const me = chat.me;
   const mod = useMemo<ModPowers>(

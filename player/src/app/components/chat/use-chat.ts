@@ -29,6 +29,8 @@ export interface Chat extends ChatState {
   readonly send: (text: string) => boolean;
   readonly moderate: (action: ModAction) => boolean;
   readonly reconnectNow: () => void;
+  /** Connects again at once, as whoever the session cookie says now (after signing in or out). */
+  readonly renew: () => void;
 }
 
 const INITIAL: ChatState = {
@@ -179,7 +181,11 @@ export function useChat(channel: string, onAdded: (messages: readonly MessageEve
   );
 
   const reconnectNow = useCallback(() => connectionRef.current?.reconnectNow(), []);
-  return { ...state, send, moderate, reconnectNow };
+  const renew = useCallback(() => {
+    update((s) => ({ ...s, me: undefined, roles: [], block: null, notice: null }));
+    connectionRef.current?.renew();
+  }, [update]);
+  return { ...state, send, moderate, reconnectNow, renew };
 }
 
 /**
