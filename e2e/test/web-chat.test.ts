@@ -162,14 +162,21 @@ it('emotes, the rate-limit countdown, a resumed reconnect and a moderator timeou
   expect(joins[0]).toEqual({ type: 'join', room: CHANNEL });
   expect(joins.at(-1)).toMatchObject({ type: 'join', room: CHANNEL, since: expect.any(Number) });
 
-  // 5. The moderator times the viewer out from the message's mod tools; the viewer sees it.
+  // 5. The moderator times the viewer out from the message's mod tools, by keyboard; the viewer sees it. (The
+  // moderator's own lines offer no tools.)
+  expect(await line(mod, 'sent while you were away 1').locator('button.mod-toggle').count()).toBe(0);
   const target = line(mod, 'hello');
   await target.hover();
-  await target.locator(`button[aria-label="Moderate ${VIEWER}'s message"]`).click();
+  await target.locator(`button[aria-label="Moderate ${VIEWER}'s message"]`).focus();
+  await mod.keyboard.press('Enter');
   const menu = mod.locator('#chat [role="menu"]');
   await menu.waitFor();
+  expect(await mod.evaluate(() => document.activeElement?.textContent)).toBe('Delete message');
+  await mod.keyboard.press('ArrowDown');
+  expect(await mod.evaluate(() => document.activeElement?.textContent)).toBe(`Time out ${VIEWER} (10 min)`);
   await screenshot(mod, 'web-chat-mod-tools-1280');
-  await menu.locator(`[role="menuitem"]:text("Time out ${VIEWER} (10 min)")`).click();
+  await mod.keyboard.press('Enter');
+  await menu.waitFor({ state: 'detached' });
   await line(viewer, `${VIEWER} was timed out for 10 minutes.`).waitFor({ timeout: 10_000 });
   await line(mod, `${VIEWER} was timed out for 10 minutes.`).waitFor();
   // Every line the viewer wrote is marked removed, its text and emotes gone.
