@@ -2,9 +2,11 @@
  * The VOD pages in Chromium against a whole Glint with ffmpeg publishing RTMP: on the watch page a viewer rewinds the
  * live broadcast (DVR on its EVENT playlist: the time behind live shown, frames playing), goes live again (LL-HLS)
  * and clips the last 30 s; the recording broadcast's VOD page plays its growing playlist; when the broadcast ends its
- * VOD appears in the watch page's list, the VOD page plays and clips a range, and the clip page plays the MP4. The
- * channel's owner (signed in) may delete the VOD; an anonymous viewer is not offered it. Screenshots of each page at
- * desktop and phone width go to player/test-results/.
+ * VOD appears in the watch page's list, the VOD page (the web app's) plays, shares a link at the position that opens
+ * there, and clips a range; a clip asked for through the API shows on its page while it is made, then plays as an
+ * MP4 with its poster. The channel's owner (signed in) may delete the clip and the VOD; an anonymous viewer is not
+ * offered either. Malformed and unknown ids show a "not found" page. Screenshots of each page at desktop and phone
+ * width go to player/test-results/.
  */
 import { mkdirSync } from 'node:fs';
 import { launchChromium, until } from '@glint/testkit';
@@ -205,8 +207,10 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   const vodPlaying = await framesAdvance(vod, 'the VOD playing');
   expect(vodPlaying.hlsUrl).toContain('/vods/');
   expect(await vod.textContent('#channel-link')).toBe(CHANNEL);
+  expect(await vod.getAttribute('#channel-link', 'href')).toBe(`/watch/${CHANNEL}`);
   expect(await vod.textContent('#duration')).toMatch(/^0:[3-5]\d$/);
   expect(await vod.inputValue('#share')).toBe(t.http(vodHref));
+  expect(await vod.getAttribute('video', 'poster')).toBe(`/vods/${vodHref.slice('/vod/'.length)}/thumbnail.jpg`);
   await vod.locator('#delete').waitFor({ state: 'visible' });
   // Clip this: the 15 s up to the position the viewer paused at.
   await vod.evaluate(async () => {
@@ -217,6 +221,21 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   });
   await vod.selectOption('#clip-length', '15');
   expect(await vod.textContent('#clip-range')).toBe('0:05–0:20');
+  // Share at the position: the link says ?t=20, copies, and opens the VOD there.
+  await vod.getByLabel('at 0:20').check();
+  expect(await vod.inputValue('#share')).toBe(t.http(`${vodHref}?t=20`));
+  await vod.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.http('') });
+  await vod.click('#copy');
+  await vod.locator('#copy-note', { hasText: 'Link copied' }).waitFor();
+  expect(await vod.evaluate(() => navigator.clipboard.readText())).toBe(t.http(`${vodHref}?t=20`));
+  const shared = await browser.newPage({ viewport: DESKTOP });
+  await shared.goto(t.http(`${vodHref}?t=20`));
+  await until(async () => (await videoView(shared)).currentTime >= 19.5 && true, {
+    what: 'the shared link starting at 0:20',
+    timeoutMs: 15_000,
+    intervalMs: 200,
+  });
+  await shared.close();
   await vod.click('#clip');
   const vodClip = vod.locator(
     '#clip-status:is([data-clip-status="ready"], [data-clip-status="failed"], [data-clip-status="refused"])',
@@ -227,13 +246,28 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   expect(made.body).toMatchObject({ status: 'ready', startSec: 5, durationSec: 15 });
   await screenshots(vod, 'vod');
 
-  // The clip page plays the MP4 with its poster.
+  // A clip asked for through the API: its page says it is being made, polls, then plays the MP4 with its poster.
+  const asked = await callApi(t.http('/api/clips'), {
+    method: 'POST',
+    json: { broadcastId: vodHref.slice('/vod/'.length), startSec: 2, endSec: 32 },
+  });
+  expect(asked.status).toBe(202);
+  const madeHref = asked.body.pageUrl as string;
   const clip = await browser.newPage({ viewport: DESKTOP });
   clip.on('pageerror', (e) => errors.push(e.message));
-  await clip.goto(t.http(clipHref));
-  await clip.locator('#video:not([hidden])').waitFor({ timeout: 20_000 });
+  await clip.goto(t.http(madeHref));
+  const making = await clip.locator('#making-text').textContent({ timeout: 10_000 });
+  expect(making).toMatch(/^(Clip queued…|Making the clip…)$/);
+  expect(await clip.textContent('#range')).toBe('0:02–0:32 (30 s)');
+  await screenshots(clip, 'clip-making');
+  await clip.locator('#video:not([hidden])').waitFor({ timeout: 45_000 });
+  expect(await clip.isHidden('#making')).toBe(true);
   expect(await clip.getAttribute('#video', 'src')).toMatch(/^\/clips\/[\w-]+\.mp4$/);
+  expect(await clip.getAttribute('#video', 'poster')).toMatch(/^\/clips\/[\w-]+\.jpg$/);
   expect(await clip.getAttribute('#download', 'href')).toMatch(/^\/clips\/[\w-]+\.mp4$/);
+  expect(await clip.getAttribute('#vod-link', 'href')).toBe(`${vodHref}?t=2`);
+  expect(await clip.inputValue('#share')).toBe(t.http(madeHref));
+  expect(await clip.isHidden('#delete')).toBe(true);
   await clip.evaluate(() => document.querySelector('video')?.play());
   const clipPlaying = await framesAdvance(clip, 'the clip playing');
   expect(clipPlaying.width).toBe(640);
@@ -244,6 +278,16 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   });
   await screenshots(clip, 'clip');
 
+  // The owner deletes the live clip from its page.
+  const ownClip = await owner.newPage();
+  ownClip.on('pageerror', (e) => errors.push(e.message));
+  await ownClip.goto(t.http(clipHref));
+  ownClip.once('dialog', (dialog) => void dialog.accept());
+  await ownClip.locator('#delete').click();
+  await ownClip.locator('#error', { hasText: 'This clip was deleted.' }).waitFor({ timeout: 10_000 });
+  expect((await callApi(t.http(`/api/clips/${clipHref.slice('/clip/'.length)}`))).status).toBe(404);
+  await ownClip.close();
+
   // An anonymous viewer is not offered Delete; the owner deletes the VOD.
   const anonymous = await browser.newPage();
   await anonymous.goto(t.http(vodHref));
@@ -253,5 +297,18 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   await vod.click('#delete');
   await vod.locator('#error', { hasText: 'deleted' }).waitFor({ timeout: 10_000 });
   expect((await callApi(t.http(`/api/vods/${vodHref.slice('/vod/'.length)}`))).status).toBe(404);
+
+  // Gone, unknown and malformed ids: a page that says so, with the way home.
+  for (const [path, heading] of [
+    [vodHref, 'Past broadcast not found'],
+    ['/vod/not.an.id', 'Past broadcast not found'],
+    ['/clip/..%2Fetc', 'Clip not found'],
+    [clipHref, 'Clip not found'],
+  ] as const) {
+    await anonymous.goto(t.http(path));
+    await anonymous.getByRole('heading', { name: heading }).waitFor({ timeout: 10_000 });
+    expect(await anonymous.getByRole('link', { name: 'Browse live channels' }).getAttribute('href')).toBe('/');
+  }
+  await screenshots(anonymous, 'vod-not-found');
   expect(errors).toEqual([]);
-}, 150_000);
+}, 180_000);

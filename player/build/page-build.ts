@@ -9,15 +9,11 @@ import { fillTemplate } from './html-template.ts';
 export interface PageValues {
   /** /watch/<channel>: the channel, its LL-HLS multivariant playlist and its WHEP endpoint. */
   readonly watch: { readonly channel: string; readonly hlsSrc: string; readonly whepUrl: string };
-  /** /vod/<broadcastId>: the page reads the rest from the API. */
-  readonly vod: { readonly broadcastId: string };
-  /** /clip/<clipId>. */
-  readonly clip: { readonly clipId: string };
 }
 
 export type PageName = keyof PageValues;
 
-export const PAGE_NAMES: readonly PageName[] = ['watch', 'vod', 'clip'];
+export const PAGE_NAMES: readonly PageName[] = ['watch'];
 
 export interface PlayerPagesBuild {
   /** One page's HTML (values escaped). */
