@@ -1,5 +1,6 @@
 import { Link } from 'wouter';
 import { useSession } from '../session.tsx';
+import { NotificationBell } from './notifications/notification-bell.tsx';
 
 /** Every page's top bar: home, and who is signed in (or the way to sign in). */
 export function SiteHeader() {
@@ -16,6 +17,7 @@ export function SiteHeader() {
       <div className="account" data-testid="account">
         {session.status === 'signed-in' ? (
           <>
+            <NotificationBell key={session.me.user.id} />
             <span className="muted">{session.me.user.displayName}</span>
             <button type="button" className="secondary" onClick={() => void signOut()}>
               Sign out
