@@ -159,7 +159,9 @@ export async function joinPieces(
     .inputFormat('concat')
     .inputOptions(['-safe', '0']);
   if (audio !== null) command.input(audio);
-  command.outputOptions(['-map', '0:v:0', ...(audio === null ? [] : ['-map', '1:a:0'])]);
+  // The audio is optional: a range the audio's archived segments do not reach yet (a live clip made seconds after
+  // going live, on a busy machine) encodes to a file with no samples, and a clip without sound beats no clip.
+  command.outputOptions(['-map', '0:v:0', ...(audio === null ? [] : ['-map', '1:a:0?'])]);
   command.outputOptions(['-c', 'copy', '-movflags', '+faststart', '-f', 'mp4']).output(output);
   await run(command, 'joining the clip');
 }
