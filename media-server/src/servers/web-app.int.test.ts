@@ -44,3 +44,15 @@ it('serves the page’s scripts and styles by hashed name, immutable, and 404s a
     expect(response.status).toBe(404);
   }
 });
+
+it('answers a path whose name or id cannot exist with the app (its not-found page) and status 404', async () => {
+  const page = await (await fetch(t.http('/'))).text();
+  for (const path of ['/watch/no%20such', '/watch/a.b', '/vod/not.an.id', '/clip/..%2Fetc', `/vod/${'x'.repeat(65)}`]) {
+    const response = await fetch(t.http(path));
+    expect(response.status, path).toBe(404);
+    expect(await response.text()).toBe(page);
+  }
+  for (const path of ['/watch/webapp', '/vod/abc123', '/clip/abc-123_x']) {
+    expect((await fetch(t.http(path))).status, path).toBe(200);
+  }
+});

@@ -1,4 +1,4 @@
-import { APP_PAGES, type AppFiles, ensureAppBuild, readAppFiles } from '@glint/player/build';
+import { APP_PAGES, APP_PARAMS, type AppFiles, ensureAppBuild, readAppFiles } from '@glint/player/build';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { htmlSecurityHeaders } from './security-headers.ts';
@@ -23,9 +23,15 @@ function appFiles(logger: Logger): Promise<AppFiles> {
 export async function webAppRoutes(app: FastifyInstance, options: WebAppOptions): Promise<void> {
   const { indexHtml, assets } = await appFiles(options.logger);
   for (const path of APP_PAGES) {
-    app.get(path, async (_request, reply) => {
+    app.get(path, async (request, reply) => {
       htmlSecurityHeaders(reply);
-      return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(indexHtml);
+      const params = Object.entries((request.params ?? {}) as Record<string, string>);
+      const named = params.every(([name, value]) => APP_PARAMS[name]?.test(value) ?? true);
+      return reply
+        .code(named ? 200 : 404)
+        .type('text/html; charset=utf-8')
+        .header('Cache-Control', 'no-cache')
+        .send(indexHtml);
     });
   }
   app.get('/assets/:file', async (request, reply) => {

@@ -162,10 +162,11 @@ describe('VOD playlists and media', () => {
       expect(await res.json(), path).toMatchObject({ code, message: expect.any(String) });
     }
     expect((await fetch(t.http(`/vods/${vodId}/video/index.m3u8`))).status).toBe(200);
-    // The VOD and clip pages are the web app's: any id gets the app, whose page says "not found" (e2e vod-pages).
+    // The VOD and clip pages are the web app's: a malformed id gets the app, whose page says "not found" (e2e
+    // vod-pages), with status 404.
     for (const path of ['/vod/not.an.id', '/clip/..%2Fetc']) {
       const page = await fetch(t.http(path));
-      expect([path, page.status, page.headers.get('content-type')]).toEqual([path, 200, 'text/html; charset=utf-8']);
+      expect([path, page.status, page.headers.get('content-type')]).toEqual([path, 404, 'text/html; charset=utf-8']);
     }
     // A thumbnail that cannot be made answers the same each time it is asked (not tried again for a minute).
     for (let i = 0; i < 5; i++) expect((await fetch(t.http(`/vods/${vodId}/thumbnail.jpg`))).status).toBe(404);
