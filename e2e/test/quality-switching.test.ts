@@ -130,7 +130,7 @@ it('with a single-variant playlist, hides the menu and still shows the rendition
   expect(readStreamInfs(single).map((v) => v.height)).toEqual([240]);
   writeFileSync(dir.file('single.m3u8'), single);
   const tab = await browser.newPage();
-  await openWatchPage(tab, `${origin.watchUrl}?playlist=single.m3u8`);
+  await openWatchPage(tab, origin.watchUrlFor('single'));
   await waitForPlayback(tab);
   await waitForHeight(tab, 240);
   expect(await tab.locator('#quality option').allTextContents()).toEqual(['Auto', 'Source (240p)']);

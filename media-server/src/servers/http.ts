@@ -15,7 +15,6 @@ import { chatRoute, registerWebsockets } from './chat-route.ts';
 import { liveThumbnailRoutes } from './live-thumbnail-route.ts';
 import type { Metrics } from './metrics.ts';
 import { streamHealthRoutes } from './stream-health/stream-health-route.ts';
-import { watchPageRoutes } from './watch-page.ts';
 import { webAppRoutes } from './web-app.ts';
 import { bearerToken } from './whip/http-replies.ts';
 
@@ -155,7 +154,6 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   if (deps.chat) app.register(chatRoute, { chat: deps.chat });
   if (deps.api) app.register(streamHealthRoutes, { hub, platform: deps.api.platform });
 
-  app.register(watchPageRoutes, { isChannel: (id: string) => CHANNEL.test(id) });
   app.register(webAppRoutes, { logger: deps.logger });
   app.register(liveThumbnailRoutes, { outputs, logger: deps.logger });
 

@@ -1,13 +1,9 @@
 import type HlsType from 'hls.js';
 import type { ErrorData } from 'hls.js';
 
-/** hls.js as the page loads it: the UMD build from /vendor/hls.min.js, which sets `window.Hls`. */
+/** hls.js' class, passed in by the page (which imports the module when it first needs it). */
 export type HlsConstructor = typeof HlsType;
 export type HlsInstance = HlsType;
-
-export function globalHls(): HlsConstructor | undefined {
-  return (window as unknown as { Hls?: HlsConstructor }).Hls;
-}
 
 /** Low-latency mode: blocking playlist reloads and parts; catch up at up to 1.5x when behind the live edge. */
 export const LOW_LATENCY_CONFIG = { lowLatencyMode: true, backBufferLength: 30, maxLiveSyncPlaybackRate: 1.5 };

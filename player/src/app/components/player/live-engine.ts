@@ -6,69 +6,24 @@
  * reads its state through `subscribe`/`getState` (useSyncExternalStore).
  */
 import type { HlsConstructor, HlsInstance } from '../../../hls/hls-player.ts';
-import { startHls } from '../../../hls/hls-player.ts';
-import { hlsQualityControl, type QualityControl } from '../../../hls/quality-control.ts';
+import { hlsQualityControl } from '../../../hls/quality-control.ts';
 import { playlistEdge, startArchiveHls } from '../../../pages/shared/archive-player.ts';
 import type { DvrInfo } from '../../../pages/shared/types.ts';
-import { SignalingError, type WebrtcSession, whepLatencySec, whepPlay } from '../../../webrtc/index.ts';
-import { whepLayersUrl, whepQualityControl } from '../../../webrtc/whep-quality-control.ts';
+import { whepLatencySec } from '../../../webrtc/index.ts';
 import { api, errorText } from '../../api.ts';
+import { startLiveHls } from './live-hls.ts';
+import { LiveWhep } from './live-whep.ts';
 import { loadHls } from './load-hls.ts';
 import { exposeHls } from './player-globals.ts';
+import { type DvrWindow, initialPlayerState, type PlayerState, type PlayMode } from './player-state.ts';
 
-export type PlayMode = 'llhls' | 'webrtc';
-
-export type PlayerPhase =
-  /** Starting a player. */
-  | 'connecting'
-  /** On air and playing (or about to: the manifest is in, or WebRTC connected). */
-  | 'live'
-  /** The stream is not there yet, or the player failed: trying again every few seconds. */
-  | 'retrying'
-  /** The live playlist ended (ENDLIST): the last seconds play out, then the platform says offline. */
-  | 'ended'
-  /** The platform says the channel is not live: nothing plays until it is. */
-  | 'offline'
-  /** Playing the broadcast's archive, behind the live edge. */
-  | 'rewound';
-
-export interface PlayerState {
-  readonly mode: PlayMode;
-  readonly phase: PlayerPhase;
-  /** The status line: "LIVE", "connecting…", "offline — waiting for the stream"… */
-  readonly status: string;
-  /** The latency the current path measures, or null before its first figure. */
-  readonly latencySec: number | null;
-  /** What that latency is made of. */
-  readonly latencyKind: string;
-  /** The renditions on offer (hls.js levels or the SFU's layers), or null with no player. */
-  readonly quality: QualityControl | null;
-  readonly inDvr: boolean;
-  /** Rewind is offered: the stream was seen live and is not known to be offline since. */
-  readonly canRewind: boolean;
-  /** The browser refused to play with sound before the viewer interacted: playing muted, Unmute offered. */
-  readonly autoMuted: boolean;
-  /** The last problem with the DVR, for the viewer ('' for none). */
-  readonly notice: string;
-}
-
-/** Where the playhead may go in the DVR playlist (seconds on the video's clock). */
-export interface DvrWindow {
-  readonly start: number;
-  readonly edge: number;
-}
+export type { DvrWindow, PlayerPhase, PlayerState, PlayMode } from './player-state.ts';
 
 export interface LiveEngineOptions {
   readonly channel: string;
   readonly mode: PlayMode;
   /** Called when the DVR starts playing a broadcast (its lists may have grown since the page loaded). */
   readonly onDvrStarted?: () => void;
-}
-
-/** A WHEP attempt: the connection exists from the start, the session once the server has answered. */
-export interface WhepAttempt {
-  pc: RTCPeerConnection | null;
-  session: WebrtcSession | null;
 }
 
 const RETRY_MS = 2000;
@@ -84,7 +39,7 @@ export class LiveEngine {
   readonly #latencyTimer: ReturnType<typeof setInterval>;
   #state: PlayerState;
   #hls: HlsInstance | null = null;
-  #whep: WhepAttempt | null = null;
+  #whep: LiveWhep | null = null;
   #retry: ReturnType<typeof setTimeout> | undefined;
   /** Bumped by every stop: async work begun by an earlier player ends quietly. */
   #run = 0;
@@ -102,18 +57,7 @@ export class LiveEngine {
     this.#hlsSrc = `/live/${id}/index.m3u8`;
     this.#whepUrl = `/whep/${id}`;
     this.#onDvrStarted = options.onDvrStarted;
-    this.#state = {
-      mode: options.mode,
-      phase: 'connecting',
-      status: 'connecting…',
-      latencySec: null,
-      latencyKind: '',
-      quality: null,
-      inDvr: false,
-      canRewind: false,
-      autoMuted: false,
-      notice: '',
-    };
+    this.#state = initialPlayerState(options.mode);
     this.#latencyTimer = setInterval(() => void this.#readLatency(), LATENCY_EVERY_MS);
   }
 
@@ -129,7 +73,7 @@ export class LiveEngine {
     return this.#hls;
   }
 
-  get whep(): WhepAttempt | null {
+  get whep(): LiveWhep | null {
     return this.#whep;
   }
 
@@ -280,11 +224,8 @@ export class LiveEngine {
       this.#hls = null;
       exposeHls(undefined);
     }
-    if (this.#whep) {
-      this.#whep.pc?.close();
-      void this.#whep.session?.stop();
-      this.#whep = null;
-    }
+    this.#whep?.stop();
+    this.#whep = null;
     this.#video.srcObject = null;
     this.#video.removeAttribute('src');
     if (this.#state.quality || this.#state.latencySec !== null) this.#set({ quality: null, latencySec: null });
@@ -352,70 +293,42 @@ export class LiveEngine {
       }
       return;
     }
-    const live = startHls(Hls, this.#video, this.#hlsSrc, {
-      onManifest: () => {
+    const live = startLiveHls(Hls, this.#video, this.#hlsSrc, {
+      onLive: () => {
         if (this.#hls !== live) return;
         this.#live();
         this.#play();
       },
-      onFatal: (data) => {
+      onTrouble: (status) => {
+        if (this.#hls === live) this.#retryLater(status);
+      },
+      // The platform says offline soon after; until then the last seconds play out.
+      onEnded: () => {
         if (this.#hls !== live) return;
-        this.#retryLater(
-          data.type === 'networkError' ? 'offline — waiting for the stream' : `error: ${data.details} — retrying`,
-        );
+        this.#set({ phase: 'ended', status: 'the broadcast ended', latencySec: null, canRewind: false });
       },
     });
     this.#setHls(live);
-    // ENDLIST: the broadcast is over (hls.js plays what is left and stops); the platform then says offline.
-    live.on(Hls.Events.LEVEL_LOADED, (_event, data) => {
-      if (data.details.live || this.#hls !== live) return;
-      this.#set({ phase: 'ended', status: 'the broadcast ended', latencySec: null, canRewind: false });
-    });
     this.#set({ quality: hlsQualityControl(Hls, live) });
   }
 
   async #startWebrtc(): Promise<void> {
     this.#set({ latencyKind: 'receive buffer + network' });
-    const attempt: WhepAttempt = { pc: null, session: null };
-    this.#whep = attempt;
-    const stream = new MediaStream();
-    try {
-      attempt.session = await whepPlay(this.#whepUrl, {
-        beforeOffer: (pc) => {
-          attempt.pc = pc;
-          pc.addEventListener('connectionstatechange', () => {
-            if (this.#whep !== attempt) return;
-            if (pc.connectionState === 'connected') this.#live();
-            if (pc.connectionState === 'failed' || pc.connectionState === 'closed') {
-              this.#retryLater('disconnected — retrying');
-            }
-          });
-        },
-        onTrack: (event) => {
-          if (this.#whep !== attempt) return;
-          stream.addTrack(event.track);
-          this.#video.srcObject = stream;
-          this.#play();
-        },
-      });
-    } catch (error) {
-      if (this.#whep !== attempt) return;
-      const status = error instanceof SignalingError ? error.status : null;
-      if (!(error instanceof SignalingError)) console.error(error);
-      this.#retryLater(
-        status === 404 ? 'offline — waiting for the stream' : `WebRTC unavailable (${status ?? 'network'}) — retrying`,
-      );
-      return;
-    }
-    if (this.#whep !== attempt) {
-      void attempt.session.stop();
-      return;
-    }
-    const sessionUrl = attempt.session.resourceUrl;
-    if (sessionUrl) {
-      const layersUrl = whepLayersUrl(this.#whepUrl, location.href);
-      this.#set({ quality: whepQualityControl({ pc: attempt.session.pc, sessionUrl, layersUrl }) });
-    }
+    const whep: LiveWhep = new LiveWhep(this.#video, this.#whepUrl, {
+      onConnected: () => {
+        if (this.#whep === whep) this.#live();
+      },
+      onTrouble: (status) => {
+        if (this.#whep === whep) this.#retryLater(status);
+      },
+      onTrack: () => {
+        if (this.#whep === whep) this.#play();
+      },
+    });
+    this.#whep = whep;
+    const quality = await whep.start();
+    if (quality && this.#whep === whep) this.#set({ quality });
+    else quality?.detach();
   }
 
   async #readLatency(): Promise<void> {

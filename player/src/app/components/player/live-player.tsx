@@ -109,7 +109,11 @@ export function LivePlayer(props: LivePlayerProps) {
             <span id="status" role="status" className={`badge${live ? ' live' : ''}${offline ? ' offline' : ''}`}>
               {state.status}
             </span>
-            <span className="badge latency-badge" title={`latency (${state.latencyKind || 'not measured yet'})`}>
+            <span
+              className="badge latency-badge"
+              title={`latency (${state.latencyKind || 'not measured yet'})`}
+              hidden={state.inDvr}
+            >
               latency{' '}
               <strong id="latency">{state.latencySec === null ? '–' : `${state.latencySec.toFixed(2)} s`}</strong>
               <span id="latency-kind" className="visually-hidden">

@@ -4,8 +4,9 @@
  * `window.glintPlayer`, and stops when the page is hidden for good (pagehide) or the player goes away.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { LiveEngine, type PlayerState, type PlayMode } from './live-engine.ts';
+import { LiveEngine, type PlayMode } from './live-engine.ts';
 import { exposePlayer } from './player-globals.ts';
+import { initialPlayerState, type PlayerState } from './player-state.ts';
 
 export interface LiveEngineInput {
   readonly channel: string;
@@ -27,18 +28,7 @@ export function modeToUrl(mode: PlayMode): void {
   history.replaceState(history.state, '', url);
 }
 
-const IDLE: PlayerState = {
-  mode: 'llhls',
-  phase: 'connecting',
-  status: 'connecting…',
-  latencySec: null,
-  latencyKind: '',
-  quality: null,
-  inDvr: false,
-  canRewind: false,
-  autoMuted: false,
-  notice: '',
-};
+const IDLE = initialPlayerState('llhls');
 const noSubscription = () => () => {};
 const idleState = () => IDLE;
 
