@@ -14,6 +14,8 @@ const LOCK_POLL_MS = 250;
 
 /** What the build reads: a change in any of them makes the build stale. */
 const INPUTS = ['index.html', 'vite.config.ts', 'package.json', 'src'];
+/** In the stamp too: builds made before the build forced production mode (React's development code) are stale. */
+const BUILD_MODE = 'production';
 
 async function listFiles(path: string): Promise<string[]> {
   const info = await stat(path).catch(() => null);
@@ -44,7 +46,7 @@ export async function appSourceStamp(root = PLAYER_ROOT): Promise<string> {
       .update('\0');
   }
   const lock = await readFile(join(PLAYER_ROOT, '..', 'package-lock.json')).catch(() => Buffer.alloc(0));
-  return hash.update(lock).digest('hex');
+  return hash.update(lock).update(BUILD_MODE).digest('hex');
 }
 
 async function builtStamp(dist: string): Promise<string | null> {
@@ -91,7 +93,16 @@ export async function ensureAppBuild(options: AppBuildOptions = {}): Promise<str
     const out = join(root, `.dist-${process.pid}`);
     await rm(out, { recursive: true, force: true });
     const { build } = await import('vite');
-    await build({ configFile: join(root, 'vite.config.ts'), build: { outDir: out, emptyOutDir: true } });
+    // Vite bundles React's development code (several times larger and slower) when NODE_ENV is set to anything but
+    // 'production', as vitest sets it ('test'): this build is the production one whoever asks for it.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = BUILD_MODE;
+    try {
+      await build({ configFile: join(root, 'vite.config.ts'), build: { outDir: out, emptyOutDir: true } });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     await writeFile(join(out, STAMP_FILE), want);
     const old = join(root, `.dist-old-${process.pid}`);
     await rename(dist, old).catch(() => undefined);
