@@ -3,7 +3,8 @@
  * anonymous viewer opens the live channel and sees frames advance (requestVideoFrameCallback and currentTime), the
  * latency badge with a number, the channel's name, title and viewers; the quality menu lists Auto, the source and
  * the rung; WebRTC plays too (frames advance) and LL-HLS again; theatre and fullscreen toggle by button and by key,
- * as do mute and pause, and no key does anything while typed into a field; the volume set is there after a reload.
+ * as do mute and pause, and no key does anything while typed into a field; the volume set is there after a reload;
+ * a page opened in WebRTC mode plays the WHEP session it began while it was being drawn.
  * The publisher stops: the page says offline without a reload and links the broadcast's VOD; it publishes again:
  * playback starts by itself. A signed-in viewer follows and unfollows; an unknown channel has a page saying so;
  * the API unreachable gives the retry state, and Try again recovers. Screenshots at 1280 and 390 px go to
@@ -220,6 +221,13 @@ it('plays the live channel to an anonymous viewer: LL-HLS, WebRTC, quality, thea
   expect(await page.inputValue('#volume')).toBe('0.35');
 
   await screenshot(page, 'web-watch-live-phone', PHONE);
+
+  // Opened on WebRTC: the negotiation begun while the page was drawn is the one that plays.
+  await page.setViewportSize(DESKTOP);
+  await page.goto(t.http(`/watch/${CHANNEL}?mode=webrtc`));
+  await framesAdvance(page, 'WebRTC frames on a page opened in WebRTC mode');
+  expect((await shown(page)).mode).toBe('webrtc');
+  expect(await page.textContent('#status')).toBe('LIVE');
   expect(errors).toEqual([]);
   await page.context().close();
 }, 180_000);

@@ -11,6 +11,7 @@ import { playlistEdge, startArchiveHls } from '../../../pages/shared/archive-pla
 import type { DvrInfo } from '../../../pages/shared/types.ts';
 import { whepLatencySec } from '../../../webrtc/index.ts';
 import { api, errorText } from '../../api.ts';
+import { takeEarlyWhep } from './early-start.ts';
 import { startLiveHls } from './live-hls.ts';
 import { LiveWhep } from './live-whep.ts';
 import { loadHls } from './load-hls.ts';
@@ -314,7 +315,9 @@ export class LiveEngine {
 
   async #startWebrtc(): Promise<void> {
     this.#set({ latencyKind: 'receive buffer + network' });
-    const whep: LiveWhep = new LiveWhep(this.#video, this.#whepUrl, {
+    const whep = takeEarlyWhep(this.#channel) ?? new LiveWhep(this.#whepUrl);
+    this.#whep = whep;
+    whep.attach(this.#video, {
       onConnected: () => {
         if (this.#whep === whep) this.#live();
       },
@@ -325,10 +328,8 @@ export class LiveEngine {
         if (this.#whep === whep) this.#play();
       },
     });
-    this.#whep = whep;
-    const quality = await whep.start();
+    const quality = await whep.ready;
     if (quality && this.#whep === whep) this.#set({ quality });
-    else quality?.detach();
   }
 
   async #readLatency(): Promise<void> {

@@ -4,7 +4,8 @@
  * `window.glintPlayer`, and stops when the page is hidden for good (pagehide) or the player goes away.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { LiveEngine, type PlayMode } from './live-engine.ts';
+import { LiveEngine } from './live-engine.ts';
+import { modeFromUrl } from './play-mode.ts';
 import { exposePlayer } from './player-globals.ts';
 import { initialPlayerState, type PlayerState } from './player-state.ts';
 
@@ -13,19 +14,6 @@ export interface LiveEngineInput {
   /** The broadcast on air: its id, null when offline, undefined while not known. */
   readonly broadcastId: string | null | undefined;
   readonly onDvrStarted: () => void;
-}
-
-/** `?mode=webrtc` opens on WebRTC; anything else on LL-HLS. */
-export function modeFromUrl(): PlayMode {
-  return new URLSearchParams(location.search).get('mode') === 'webrtc' ? 'webrtc' : 'llhls';
-}
-
-/** Keeps the address in step with the mode, so a reload or a shared link opens the same way. */
-export function modeToUrl(mode: PlayMode): void {
-  const url = new URL(location.href);
-  if (mode === 'webrtc') url.searchParams.set('mode', 'webrtc');
-  else url.searchParams.delete('mode');
-  history.replaceState(history.state, '', url);
 }
 
 const IDLE = initialPlayerState('llhls');

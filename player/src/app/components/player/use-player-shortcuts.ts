@@ -38,13 +38,23 @@ const BY_KEY: Readonly<Record<string, ShortcutAction>> = {
 const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"]';
 const PRESSABLE = 'button, a[href], summary, [role="button"]';
 
+/** What shortcutFor reads of a key press (a KeyboardEvent has it). */
+export interface KeyPress {
+  readonly key: string;
+  readonly altKey: boolean;
+  readonly ctrlKey: boolean;
+  readonly metaKey: boolean;
+  readonly defaultPrevented: boolean;
+  readonly target: EventTarget | null;
+}
+
 /** The action for a key press, or null when the press is not the player's. */
-export function shortcutFor(event: KeyboardEvent): ShortcutAction | null {
+export function shortcutFor(event: KeyPress): ShortcutAction | null {
   if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return null;
-  const target = event.target instanceof Element ? event.target : null;
-  if (target?.closest(TYPING)) return null;
+  const target = event.target as { closest?: (selector: string) => unknown } | null;
+  if (target?.closest?.(TYPING)) return null;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-  if (key === ' ' && target?.closest(PRESSABLE)) return null;
+  if (key === ' ' && target?.closest?.(PRESSABLE)) return null;
   return BY_KEY[key] ?? null;
 }
 

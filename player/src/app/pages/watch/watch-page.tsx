@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { ChatPanel } from '../../components/chat/chat-panel.tsx';
 import { CardList, ClipCard, VodCard } from '../../components/media-cards.tsx';
+import { startEarly } from '../../components/player/early-start.ts';
 import { LivePlayer } from '../../components/player/live-player.tsx';
 import { RetryState } from '../../components/retry-state.tsx';
 import { ChannelHeader } from './channel-header.tsx';
@@ -16,6 +17,9 @@ import { ShortcutsHelp } from './shortcuts-help.tsx';
 import { useChannel } from './use-channel.ts';
 import { useMediaLists } from './use-media-lists.ts';
 import './watch.css';
+
+// Opened on a watch page: the player's network work begins now, while React draws the page.
+startEarly();
 
 export function WatchPage({ params }: { readonly params: { readonly channel: string } }) {
   // A new channel is a new page: nothing (player, polls, lists) carries over from the last one.
