@@ -8,14 +8,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, errorText } from '../../api.ts';
 import { useSession } from '../../session.tsx';
+import type { ChannelItem } from '../browse/live-channels.ts';
 
-export interface ChannelView {
-  readonly name: string;
-  readonly displayName: string;
-  readonly title: string;
-  readonly category: string;
-  readonly language: string;
-  readonly live: { readonly broadcastId: string; readonly startedAt: number; readonly viewers: number } | null;
+/** GET /api/channels/<ch>: a channel as the lists show it, its followers, and the caller's standing. */
+export interface ChannelView extends ChannelItem {
   readonly followers: number;
   readonly you: {
     readonly following: boolean;
