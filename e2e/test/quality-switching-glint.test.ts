@@ -8,6 +8,7 @@ import { launchChromium, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BUSY_MACHINE_LAG_MS } from '../support/busy-machine.ts';
 import { readStreamInfs } from '../support/ladder-hls.ts';
 import { type Publisher, publish } from '../support/publisher.ts';
 import { expectedLabels, openWatchPage, view, waitForHeight, waitForPlayback } from '../support/quality-page.ts';
@@ -23,7 +24,10 @@ let browser: Browser;
 let publisher: Publisher;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([startGlint(['ladder'], { ladder: RUNGS }), launchChromium()]);
+  [t, browser] = await Promise.all([
+    startGlint(['ladder'], { ladder: RUNGS, ladderMaxLagMs: BUSY_MACHINE_LAG_MS }),
+    launchChromium(),
+  ]);
   publisher = publish(t.rtmp('ladder'), { size: '640x360' });
 }, 60_000);
 

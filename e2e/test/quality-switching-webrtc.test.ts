@@ -10,6 +10,7 @@ import { launchChromium, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BUSY_MACHINE_LAG_MS } from '../support/busy-machine.ts';
 import { type Publisher, publish } from '../support/publisher.ts';
 
 const SCREENSHOTS = new URL('../../player/test-results/', import.meta.url);
@@ -23,7 +24,10 @@ let browser: Browser;
 let publisher: Publisher;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([startGlint(['rtc'], { ladder: RUNGS }), launchChromium()]);
+  [t, browser] = await Promise.all([
+    startGlint(['rtc'], { ladder: RUNGS, ladderMaxLagMs: BUSY_MACHINE_LAG_MS }),
+    launchChromium(),
+  ]);
   publisher = publish(t.rtmp('rtc'), { size: '640x360' });
 }, 60_000);
 

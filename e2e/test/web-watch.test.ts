@@ -16,6 +16,7 @@ import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { callApi } from '@glint/testkit/platform';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BUSY_MACHINE_LAG_MS } from '../support/busy-machine.ts';
 import { type Publisher, publish } from '../support/publisher.ts';
 
 const SCREENSHOTS = new URL('../../player/test-results/', import.meta.url);
@@ -31,7 +32,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   [t, browser] = await Promise.all([
-    startGlint([CHANNEL], { ladder: RUNGS, reconnectGraceMs: 1500 }),
+    startGlint([CHANNEL], { ladder: RUNGS, reconnectGraceMs: 1500, ladderMaxLagMs: BUSY_MACHINE_LAG_MS }),
     launchChromium({ webrtc: true }),
   ]);
   publisher = publish(t.rtmp(CHANNEL), { size: '640x360' });
@@ -97,6 +98,8 @@ function shown(page: Page): Promise<Shown> {
 
 /** Frames advance: 15 more presented and the clock a second on. */
 async function framesAdvance(page: Page, what: string, timeoutMs = 30_000): Promise<Shown> {
+  // The page's code is a chunk of its own, loaded after the app's: the video exists once it has drawn.
+  await page.waitForSelector('#video', { state: 'attached', timeout: timeoutMs });
   const before = await shown(page);
   return until(
     async () => {

@@ -349,6 +349,7 @@ export class Glint {
     const ladder = new Ladder({
       source: stream,
       spec: this.config.ladder,
+      overload: { maxLagMs: this.config.ladderMaxLagMs },
       logger: this.logger.child({ component: 'ladder', channelId }),
     });
     this.ladders.set(channelId, ladder);

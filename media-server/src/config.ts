@@ -14,6 +14,7 @@ import { PEER_TIMEOUT_DEFAULTS } from './sfu/peer-watch.ts';
 import { SFU_DEFAULTS } from './sfu/werift-sfu.ts';
 import { OPUS_BITRATE_KBPS } from './transcode/aac-to-opus.ts';
 import { H264_REENCODE_BITRATE_KBPS, H264_REENCODE_KEYFRAME_INTERVAL_MS } from './transcode/h264-reencoder.ts';
+import { LADDER_LOAD } from './transcode/ladder/ladder-load.ts';
 import { DEFAULT_LADDER_SPEC, parseLadderSpec } from './transcode/ladder/ladder-spec.ts';
 import type { RungSpec } from './transcode/ladder/types.ts';
 
@@ -312,6 +313,11 @@ export const SETTINGS = {
     doc: 'transcoded renditions per channel, `<height>p<fps>:<kbit/s>` comma-separated (rungs not below the source’s height are skipped), or `source` for none',
     group: 'server',
   }),
+  ladderMaxLagMs: int(
+    'GLINT_LADDER_MAX_LAG_MS',
+    LADDER_LOAD.maxLagMs,
+    'the ladder sheds its top rung when its ffmpeg stays this far behind the source for 3 s (a machine too busy to transcode)',
+  ),
   metricsToken: setting<string | undefined>({
     env: 'GLINT_METRICS_TOKEN',
     default: undefined,
