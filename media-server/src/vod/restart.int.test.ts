@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { silentLogger } from '@glint/media-core';
 import { Platform } from '@glint/platform';
 import { ffprobe, makeTempDir, requireTool, type TempDir, until } from '@glint/testkit';
@@ -16,7 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publish } from '../../test/rtmp-server.ts';
 
 const require = createRequire(import.meta.url);
-const tsx = require.resolve('tsx/cli');
+// tsx's loader in this very node process: with tsx's CLI the server runs in a child of the CLI, which a SIGKILL of
+// the CLI leaves running (the test killed the wrapper, not the server, and the server outlived the run).
+const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
 const main = fileURLToPath(new URL('../main.ts', import.meta.url));
 const STREAM_KEY = 'restart-test-key-7d41c09e';
 
@@ -29,7 +31,7 @@ interface Server {
 }
 
 function startServer(dir: TempDir): Server {
-  const child = spawn(process.execPath, [tsx, main], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, main], {
     env: {
       ...process.env,
       GLINT_HOST: '127.0.0.1',
