@@ -34,8 +34,8 @@ async function newPage(width = 1280, height = 800): Promise<Page> {
   return context.newPage();
 }
 
-/** The video's playback position, to see frames advance. */
-const position = (page: Page) => page.$eval('video', (v) => (v as HTMLVideoElement).currentTime);
+/** The video's playback position, to see frames advance (0 until the page's chunk has drawn the video). */
+const position = (page: Page) => page.evaluate(() => document.querySelector('video')?.currentTime ?? 0);
 
 beforeAll(async () => {
   [t, browser] = await Promise.all([startGlint([], { reconnectGraceMs: 1000 }), launchChromium()]);
