@@ -71,14 +71,15 @@ interface VideoView {
 
 function videoView(tab: Page): Promise<VideoView> {
   return tab.evaluate(() => {
-    const v = document.querySelector('video') as HTMLVideoElement;
+    // No video until the page's chunk has drawn it: read that as nothing played yet.
+    const v = document.querySelector('video');
     const player = (window as unknown as { glintPlayer?: { hls?: { url?: string } | null; dvr?: boolean } })
       .glintPlayer;
     return {
-      currentTime: v.currentTime,
-      frames: v.getVideoPlaybackQuality().totalVideoFrames,
-      paused: v.paused,
-      width: v.videoWidth,
+      currentTime: v?.currentTime ?? 0,
+      frames: v?.getVideoPlaybackQuality().totalVideoFrames ?? 0,
+      paused: v?.paused ?? true,
+      width: v?.videoWidth ?? 0,
       hlsUrl: player?.hls?.url ?? '',
       dvr: player?.dvr ?? false,
     };
