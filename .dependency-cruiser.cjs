@@ -90,6 +90,11 @@ module.exports = {
       'llhls-packager|media-server|chat|player|e2e|benchmarks|fuzz',
     ),
     packageRule('server-below-tests', 'media-server/src', 'e2e|benchmarks|fuzz'),
+    packageRule(
+      'edge-stands-alone',
+      'edge/src',
+      'media-core|llhls-packager|platform|media-server|chat|player|e2e|benchmarks|fuzz',
+    ),
     packageRule('chat-beside-server', 'chat/src', 'media-server|llhls-packager|player|e2e|benchmarks|fuzz'),
     packageRule('player-is-a-client', 'player/src', 'media-server|llhls-packager|platform|chat|e2e|benchmarks|fuzz'),
     packageRule('testkit-below-suites', 'testkit', 'e2e|benchmarks|fuzz'),
@@ -99,7 +104,7 @@ module.exports = {
       name: 'no-test-helpers-in-production',
       comment: 'production code never imports the test kit or a test/ folder; tests live beside it or in test/',
       severity: 'error',
-      from: { path: '^(media-core|llhls-packager|platform|media-server|chat|player)/src/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^(media-core|llhls-packager|platform|media-server|chat|edge|player)/src/', pathNot: '\\.test\\.ts$' },
       to: { path: '^(testkit/|[a-z-]+/test/)' },
     },
     {

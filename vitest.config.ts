@@ -8,6 +8,7 @@ export default defineConfig({
       'platform',
       'media-server',
       'chat',
+      'edge',
       'player',
       'testkit',
       'benchmarks',

@@ -7,12 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthUser } from '@glint/platform';
-import { decodeErrors, launchChromium, makeTempDir, until } from '@glint/testkit';
+import { decodeErrors, launchChromium, makeTempDir, type Publisher, publish, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { type ApiAnswer, callApi } from '@glint/testkit/platform';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Publisher, publish } from '../support/publisher.ts';
 
 const CHANNEL = 'clipper';
 const FRAME_SEC = 1 / 30;

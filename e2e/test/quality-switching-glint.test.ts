@@ -4,13 +4,12 @@
  * them: Auto first, a hand-picked rung (hls.js switches, the video's height follows) with no stall, Auto again.
  */
 import { mkdirSync } from 'node:fs';
-import { launchChromium, until } from '@glint/testkit';
+import { launchChromium, type Publisher, publish, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BUSY_MACHINE_LAG_MS } from '../support/busy-machine.ts';
 import { readStreamInfs } from '../support/ladder-hls.ts';
-import { type Publisher, publish } from '../support/publisher.ts';
 import { expectedLabels, openWatchPage, view, waitForHeight, waitForPlayback } from '../support/quality-page.ts';
 
 const SCREENSHOTS = new URL('../../player/test-results/', import.meta.url);

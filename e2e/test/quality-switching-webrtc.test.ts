@@ -6,12 +6,11 @@
  * without a new connection; Auto sends {"layer":null}.
  */
 import { mkdirSync } from 'node:fs';
-import { launchChromium, until } from '@glint/testkit';
+import { launchChromium, type Publisher, publish, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BUSY_MACHINE_LAG_MS } from '../support/busy-machine.ts';
-import { type Publisher, publish } from '../support/publisher.ts';
 
 const SCREENSHOTS = new URL('../../player/test-results/', import.meta.url);
 const RUNGS = [

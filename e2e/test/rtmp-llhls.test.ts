@@ -6,14 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, until } from '@glint/testkit';
+import { launchChromium, type Publisher, publish, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobe, mediaPlaylist, multivariant, saveRendition } from '../support/llhls-client.ts';
 import { PackagerTimeline } from '../support/llhls-timeline.ts';
 import { describePlayback, installProbe, observePlayback } from '../support/player-probe.ts';
-import { type Publisher, publish } from '../support/publisher.ts';
 import { describeVerdicts, judgeStalls, paceToleranceSec } from '../support/stall-judge.ts';
 
 let t: TestGlint;

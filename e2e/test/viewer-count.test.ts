@@ -4,11 +4,10 @@
  * HTTP pollers of the media playlist, and one WebRTC viewer (the watch page in WebRTC mode). The count must rise to
  * 5 and fall back to 0 when they leave, each within 10 s; both figures are printed.
  */
-import { launchChromium, until } from '@glint/testkit';
+import { launchChromium, type Publisher, publish, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Publisher, publish } from '../support/publisher.ts';
 
 const CHANNEL = 'counted';
 let t: TestGlint;

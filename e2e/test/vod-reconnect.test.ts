@@ -8,11 +8,10 @@ import { execFile } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { makeTempDir, requireTool, until } from '@glint/testkit';
+import { makeTempDir, type Publisher, publish, requireTool, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mediaPlaylist } from '../support/llhls-client.ts';
-import { type Publisher, publish } from '../support/publisher.ts';
 
 const run = promisify(execFile);
 let t: TestGlint;

@@ -8,12 +8,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { launchChromium, until } from '@glint/testkit';
+import { launchChromium, type Publisher, publish, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { callApi } from '@glint/testkit/platform';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Publisher, publish } from '../support/publisher.ts';
 
 const SHOTS = fileURLToPath(new URL('../../player/test-results/', import.meta.url));
 const DESKTOP = { width: 1280, height: 800 };

@@ -10,12 +10,11 @@
  * API unreachable the page offers a retry. Screenshots at 1280 and 390 px go to player/test-results/.
  */
 import { mkdirSync } from 'node:fs';
-import { launchChromium, until } from '@glint/testkit';
+import { launchChromium, type Publisher, publish, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { callApi } from '@glint/testkit/platform';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Publisher, publish } from '../support/publisher.ts';
 
 const SCREENSHOTS = new URL('../../player/test-results/', import.meta.url);
 const DESKTOP = { width: 1280, height: 800 };

@@ -7,12 +7,11 @@
  * Each step ends with a screenshot in player/test-results/web-journey-*.png.
  */
 import { mkdirSync } from 'node:fs';
-import { launchChromium, until } from '@glint/testkit';
+import { launchChromium, type Publisher, publish, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { callApi } from '@glint/testkit/platform';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Publisher, publish } from '../support/publisher.ts';
 
 const SHOTS = new URL('../../player/test-results/', import.meta.url);
 const STREAMER = 'journey_star';

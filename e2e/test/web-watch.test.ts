@@ -11,13 +11,12 @@
  * player/test-results/.
  */
 import { mkdirSync } from 'node:fs';
-import { launchChromium, until } from '@glint/testkit';
+import { launchChromium, type Publisher, publish, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import { callApi } from '@glint/testkit/platform';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BUSY_MACHINE_LAG_MS } from '../support/busy-machine.ts';
-import { type Publisher, publish } from '../support/publisher.ts';
 
 const SCREENSHOTS = new URL('../../player/test-results/', import.meta.url);
 const DESKTOP = { width: 1280, height: 800 };

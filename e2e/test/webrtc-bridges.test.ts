@@ -9,14 +9,13 @@
  * paused source). Every figure is printed.
  */
 
-import { type BlankOrigin, launchChromium, startBlankOrigin, until } from '@glint/testkit';
+import { type BlankOrigin, launchChromium, type Publisher, publish, startBlankOrigin, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multivariant } from '../support/llhls-client.ts';
 import { followBlockingReloads, PackagerTimeline, quantile } from '../support/llhls-timeline.ts';
 import { describePlayback, installProbe, observePlayback } from '../support/player-probe.ts';
-import { type Publisher, publish } from '../support/publisher.ts';
 import { describeVerdicts, judgeStalls, paceToleranceSec, watchEventLoop } from '../support/stall-judge.ts';
 import { publishFromPage, viewerStats, viewFromPage } from '../support/webrtc-pages.ts';
 

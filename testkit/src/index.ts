@@ -15,6 +15,7 @@ export { makeTempDir, type TempDir } from './make-temp-dir.ts';
 export { type EncodeOptions, encodeArgs, type MediaSpec } from './media-spec.ts';
 export { packBits } from './pack-bits.ts';
 export { type ProbedPacket, probePackets } from './probe-packets.ts';
+export { type Publisher, type PublishOptions, publish } from './publisher.ts';
 export { requireTool } from './require-tool.ts';
 export { seededRandom } from './seeded-random.ts';
 export { type BlankOrigin, startBlankOrigin } from './start-blank-origin.ts';

@@ -1,6 +1,6 @@
 /** ffmpeg as a test publisher: a synthetic stream pushed to an RTMP URL, with knobs for the bad cases. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { requireTool } from '@glint/testkit';
+import { requireTool } from './require-tool.ts';
 
 export interface PublishOptions {
   readonly video?: 'h264' | 'flv1' | false;

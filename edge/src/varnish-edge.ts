@@ -1,0 +1,85 @@
+/**
+ * Varnish Cache (Debian's varnishd) as Glint's LL-HLS edge, running the shipped VCL (edge/varnish/glint-edge.vcl) in
+ * the foreground with its working folder, logs and compiled VCL under one folder of its own.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseOrigin, renderVcl } from './config-files.ts';
+import type { EdgeCache, EdgeOptions } from './edge-cache.ts';
+import { EdgeStartError, ensurePackages, freePort, runEdgeProcess } from './edge-process.ts';
+
+export const VARNISHD = '/usr/sbin/varnishd';
+const run = promisify(execFile);
+
+/**
+ * Worker threads kept ready: a part's release wakes every waiting viewer at once and each needs a thread to be
+ * answered; threads made on demand arrive too late for LL-HLS. Idle keep-alive connections wait in Varnish's
+ * waiter, not on a thread, so threads bound answers in flight, not viewers.
+ */
+const THREAD_PARAMS = ['thread_pool_min=1000', 'thread_pool_max=10000'];
+/** Players reload every part (a fraction of a second) but may pause; 60 s idle before a connection is closed. */
+const CONNECTION_PARAMS = ['timeout_idle=60', 'listen_depth=65535'];
+
+export function ensureVarnish(): void {
+  ensurePackages('Varnish Cache (varnishd)', ['varnish'], () => existsSync(VARNISHD));
+}
+
+export async function startVarnishEdge(options: EdgeOptions): Promise<EdgeCache> {
+  const origin = parseOrigin(options.origin);
+  ensureVarnish();
+  const host = options.host ?? '127.0.0.1';
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    const ownDir = options.workDir === undefined;
+    const dir = options.workDir ?? mkdtempSync(join(tmpdir(), 'glint-varnish-'));
+    mkdirSync(dir, { recursive: true });
+    const vclPath = join(dir, 'glint-edge.vcl');
+    writeFileSync(vclPath, renderVcl(origin));
+    const instance = join(dir, 'instance');
+    const args = [
+      '-F',
+      // No privilege drop: the working folder belongs to whoever runs the edge.
+      '-j',
+      'none',
+      '-n',
+      instance,
+      '-a',
+      `${host.includes(':') ? `[${host}]` : host}:${port}`,
+      '-f',
+      vclPath,
+      '-s',
+      `malloc,${options.cacheMb ?? 256}m`,
+      ...[...THREAD_PARAMS, ...CONNECTION_PARAMS].flatMap((p) => ['-p', p]),
+    ];
+    try {
+      const child = await runEdgeProcess(VARNISHD, args, { host, port });
+      return {
+        kind: 'varnish',
+        host,
+        port,
+        url: (path) => `http://${host}:${port}${path}`,
+        originRequests: async () => (await varnishCounters(instance))['MAIN.backend_req'] ?? 0,
+        stop: async () => {
+          await child.stop();
+          if (ownDir) rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (error) {
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
+      const lostRace = error instanceof EdgeStartError && /Address already in use/i.test(error.message);
+      if (!lostRace || options.port !== undefined || attempt >= 3) throw error;
+    }
+  }
+}
+
+/** Varnish's own counters (varnishstat), by name: MAIN.backend_req, MAIN.cache_hit, MAIN.busy_sleep… */
+export async function varnishCounters(instance: string): Promise<Record<string, number>> {
+  const { stdout } = await run('varnishstat', ['-n', instance, '-1', '-j'], { maxBuffer: 16 * 1024 * 1024 });
+  const parsed = JSON.parse(stdout) as { counters?: Record<string, { value?: number }> };
+  const counters: Record<string, number> = {};
+  for (const [name, counter] of Object.entries(parsed.counters ?? {})) counters[name] = Number(counter.value ?? 0);
+  return counters;
+}
