@@ -104,7 +104,10 @@ module.exports = {
       name: 'no-test-helpers-in-production',
       comment: 'production code never imports the test kit or a test/ folder; tests live beside it or in test/',
       severity: 'error',
-      from: { path: '^(media-core|llhls-packager|platform|media-server|chat|edge|player)/src/', pathNot: '\\.test\\.ts$' },
+      from: {
+        path: '^(media-core|llhls-packager|platform|media-server|chat|edge|player)/src/',
+        pathNot: '\\.test\\.ts$',
+      },
       to: { path: '^(testkit/|[a-z-]+/test/)' },
     },
     {
