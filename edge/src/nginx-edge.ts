@@ -17,7 +17,7 @@ export function ensureNginx(): void {
 }
 
 /** The main config around the snippet: every path inside `dir`; the upstream's address logged per request. */
-function mainConfig(dir: string): string {
+function mainConfig(dir: string, idleTimeoutSec: number): string {
   return `daemon off;
 master_process off;
 worker_processes 1;
@@ -33,7 +33,7 @@ http {
   uwsgi_temp_path ${dir}/tmp/uwsgi;
   scgi_temp_path ${dir}/tmp/scgi;
   tcp_nodelay on;
-  keepalive_timeout 65s;
+  keepalive_timeout ${idleTimeoutSec}s;
   keepalive_requests 100000;
   include ${dir}/glint-edge.conf;
 }
@@ -55,7 +55,7 @@ export async function startNginxEdge(options: EdgeOptions): Promise<EdgeCache> {
     if (options.cacheMb !== undefined) snippet = snippet.replace(/max_size=\S+/, `max_size=${options.cacheMb}m`);
     writeFileSync(join(dir, 'glint-edge.conf'), snippet);
     const confPath = join(dir, 'nginx.conf');
-    writeFileSync(confPath, mainConfig(dir));
+    writeFileSync(confPath, mainConfig(dir, options.idleTimeoutSec ?? 60));
     const accessLog = join(dir, 'access.log');
     try {
       // -e: the compiled-in error log (/var/log/nginx) is opened before the config is read.
@@ -69,6 +69,7 @@ export async function startNginxEdge(options: EdgeOptions): Promise<EdgeCache> {
         port,
         url: (path) => `http://${host}:${port}${path}`,
         originRequests: async () => countUpstreamRequests(accessLog),
+        stats: async () => ({ upstream_requests: countUpstreamRequests(accessLog) }),
         stop: async () => {
           await child.stop();
           if (ownDir) rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ vcl 4.1;
 # - Everything that is not media (API, web app, chat's WebSocket, WHIP/WHEP) goes to the origin untouched.
 #
 # `npm run edge` fills in the backend below from --origin; to run it yourself, edit host and port and start
-#   varnishd -a :8090 -f /path/to/glint-edge.vcl -s malloc,1g -p thread_pool_min=1000 -p thread_pool_max=10000
+#   varnishd -a :8090 -f /path/to/glint-edge.vcl -s malloc,1g -p thread_pool_min=100 -p thread_pool_max=300 -p thread_queue_limit=100000
 
 import std;
 

@@ -20,6 +20,7 @@ interface Round {
   readonly expected: number;
   readonly recvUs: number[];
   readonly statuses: Record<string, number>;
+  readonly startedMs: number;
 }
 
 const conns: Conn[] = [];
@@ -97,16 +98,43 @@ async function connectAll(port: number, count: number, concurrency: number): Pro
 
 function park(message: Extract<ToClient, { type: 'park' }>): void {
   const used = conns.slice(0, message.sockets);
-  round = { id: message.round, expected: used.length * message.perSocket, recvUs: [], statuses: {} };
+  round = {
+    id: message.round,
+    expected: used.length * message.perSocket,
+    recvUs: [],
+    statuses: {},
+    startedMs: performance.now(),
+  };
   const request = `GET ${playlistPath(message.msn, message.part)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
   const payload = request.repeat(message.perSocket);
-  for (const conn of used) conn.socket.write(payload);
+  let pending = used.length;
+  const written = () => {
+    if (--pending === 0) send({ type: 'written', round: message.round });
+  };
+  for (const conn of used) conn.socket.write(payload, written);
 }
+
+/** A round still open this long is closed with its missing answers counted as 'unanswered'. */
+const ROUND_GIVE_UP_MS = 20_000;
+setInterval(() => {
+  const r = round;
+  if (!r || performance.now() - r.startedMs < ROUND_GIVE_UP_MS) return;
+  const missing = r.expected - r.recvUs.length;
+  process.stderr.write(`client: round ${r.id}: ${missing} of ${r.expected} unanswered after ${ROUND_GIVE_UP_MS} ms\n`);
+  round = null;
+  send({ type: 'answered', round: r.id, recvUs: r.recvUs, statuses: { ...r.statuses, unanswered: missing } });
+}, 1000).unref();
 
 process.on('message', (message: ToClient) => {
   if (message.type === 'connect') void connectAll(message.port, message.sockets, message.concurrency);
   else if (message.type === 'park') park(message);
-  else {
+  else if (message.type === 'reset') {
+    round = null;
+    for (const conn of conns.splice(0)) {
+      conn.socket.removeAllListeners('close');
+      conn.socket.destroy();
+    }
+  } else {
     for (const conn of conns) conn.socket.destroy();
     process.disconnect?.();
   }

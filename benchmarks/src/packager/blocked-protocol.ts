@@ -10,11 +10,15 @@ export type ToClient =
       readonly sockets: number;
       readonly perSocket: number;
     }
+  /** Close every connection (before connecting to another server). */
+  | { readonly type: 'reset' }
   | { readonly type: 'quit' };
 
 export type FromClient =
   | { readonly type: 'ready'; readonly fdLimit: number; readonly openFds: number }
   | { readonly type: 'connected'; readonly sockets: number; readonly failed: number; readonly ms: number }
+  /** Every request of the round is written to its socket (handed to the kernel). */
+  | { readonly type: 'written'; readonly round: number }
   | {
       readonly type: 'answered';
       readonly round: number;

@@ -15,6 +15,8 @@ import { LiveFeed } from './live-feed.ts';
 import { type PartTarget, partAhead, reached } from './part-target.ts';
 
 export const PART_MS = 200;
+/** After the load generator has written a round's requests to an edge: time for the edge to read them all. */
+const EDGE_SETTLE_MS = 150;
 
 export interface BlockedConfig {
   readonly label: string;
@@ -27,6 +29,12 @@ export interface BlockedConfig {
    * bytes and headers, bypassing LlhlsHttp: the floor that node:http itself sets.
    */
   readonly bare: boolean;
+  /**
+   * The load generator is connected to an edge cache in front of this origin: the origin sees only the edge's own
+   * requests, so a round waits for the generator to have written every request, then a settling pause for the edge to
+   * read them, instead of counting them parked here.
+   */
+  readonly edge?: boolean;
 }
 
 export interface BlockedRound {
@@ -47,6 +55,8 @@ export interface BlockedRound {
   readonly recvMs: number[];
   readonly finishMs: number[];
   readonly statuses: Readonly<Record<string, number>>;
+  /** Blocking playlist requests that reached this origin during the round (N alone; one per edge behind a cache). */
+  readonly originRequests: number;
 }
 
 interface Active {
@@ -57,6 +67,7 @@ interface Active {
   heldAtLand: number;
   loopDoneUs: number;
   readonly finishUs: number[];
+  originRequests: number;
 }
 
 const CLIENT = fileURLToPath(new URL('./blocked-client.ts', import.meta.url));
@@ -148,18 +159,28 @@ export class BlockedBench {
       heldAtLand: 0,
       loopDoneUs: 0,
       finishUs: [],
+      originRequests: 0,
     };
     this.#active = active;
+    // Only this round's 'written' counts (rounds that do not wait for it leave theirs behind).
+    for (let i = this.#inbox.length - 1; i >= 0; i--) if (this.#inbox[i]?.type === 'written') this.#inbox.splice(i, 1);
     const sentUs = monotonicUs();
     this.#send({ type: 'park', round: id, ...active.target, sockets: config.sockets, perSocket: config.perSocket });
-    while (active.landUs === 0 && this.#held(active) < expected) await sleep(1);
+    if (config.edge) {
+      await this.#next('written', 30_000);
+      // The edge reads what the kernel holds for it; give it a moment before the part may land.
+      const settle = Date.now() + EDGE_SETTLE_MS;
+      while (active.landUs === 0 && Date.now() < settle) await sleep(1);
+    } else {
+      while (active.landUs === 0 && this.#held(active) < expected) await sleep(1);
+    }
     const parkMs = (monotonicUs() - sentUs) / 1000;
     const answered = await this.#next('answered', 30_000);
     const deadline = Date.now() + 5000;
     while (active.finishUs.length < expected && Date.now() < deadline) await sleep(5);
     this.#active = null;
     if (answered.round !== id) throw new Error(`load generator answered round ${answered.round}, expected ${id}`);
-    if (active.heldAtLand < expected) {
+    if (active.heldAtLand < (config.edge ? 1 : expected) || (config.edge && active.landUs < sentUs + parkMs * 1000)) {
       this.#parkMsByN.set(expected, Math.max(parkMs, parkEstimateMs) * 2);
       return null;
     }
@@ -180,7 +201,14 @@ export class BlockedBench {
       recvMs,
       finishMs,
       statuses: answered.statuses,
+      originRequests: active.originRequests,
     };
+  }
+
+  /** Closes the load generator's connections, to connect it to another server. */
+  reset(): void {
+    this.#inbox.length = 0;
+    this.#send({ type: 'reset' });
   }
 
   async stop(): Promise<void> {
@@ -207,6 +235,7 @@ export class BlockedBench {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const active = this.#active;
     if (active && url.searchParams.has('_HLS_msn')) {
+      active.originRequests++;
       res.once('finish', () => active.finishUs.push(monotonicUs()));
       if (active.bare && active.landUs === 0) {
         active.bare.push(res);

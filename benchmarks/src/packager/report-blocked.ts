@@ -83,8 +83,25 @@ export function printBlocked(summaries: readonly BlockedSummary[], method: strin
   });
 }
 
+export interface BlockedChartOptions {
+  /** File name under benchmarks/results/ (no extension). */
+  readonly name: string;
+  readonly title: string;
+  readonly goalMs: number;
+}
+
+const PACKAGER_CHART: BlockedChartOptions = {
+  name: 'packager-blocked-release',
+  title: 'Blocked playlist requests: delay from part landing to response read (CDF)',
+  goalMs: 20,
+};
+
 /** CDF of per-response delay, one line per configuration, sampled at 200 quantiles to keep the SVG small. */
-export async function chartBlocked(rounds: readonly BlockedRound[], subtitle: string): Promise<string> {
+export async function chartBlocked(
+  rounds: readonly BlockedRound[],
+  subtitle: string,
+  options: BlockedChartOptions = PACKAGER_CHART,
+): Promise<string> {
   const byLabel = new Map<string, number[]>();
   for (const r of rounds) {
     const key = `${r.label} (${r.requests.toLocaleString('en-US')})`;
@@ -99,9 +116,9 @@ export async function chartBlocked(rounds: readonly BlockedRound[], subtitle: st
       values.push({ config, ms: Math.max(0.05, quantileSorted(sorted, i / 200)), fraction: i / 200 });
     }
   }
-  return writeChart('packager-blocked-release', {
+  return writeChart(options.name, {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Blocked playlist requests: delay from part landing to response read (CDF)', subtitle },
+    title: { text: options.title, subtitle },
     width: 560,
     height: 320,
     layer: [
@@ -121,7 +138,7 @@ export async function chartBlocked(rounds: readonly BlockedRound[], subtitle: st
         },
       },
       {
-        data: { values: [{ ms: 20, label: 'goal: p99 ≤ 20 ms' }] },
+        data: { values: [{ ms: options.goalMs, label: `goal: p99 ≤ ${options.goalMs} ms` }] },
         layer: [
           { mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' } },
           { mark: { type: 'text', align: 'left', dx: 4, y: 8, color: 'gray' }, encoding: { text: { field: 'label' } } },
