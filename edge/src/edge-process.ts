@@ -4,8 +4,11 @@
  * stopped for sure (SIGTERM, then SIGKILL).
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EdgeCache, EdgeOptions } from './edge-cache.ts';
 
 /** The cache's program is missing and could not be installed. */
 export class EdgeToolMissingError extends Error {
@@ -135,4 +138,46 @@ function accepts(host: string, port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** Where one edge runs: its listening address and its working folder. */
+export interface EdgeSlot {
+  readonly host: string;
+  readonly port: number;
+  readonly dir: string;
+}
+
+/**
+ * Runs `start` on the given port or a free one, in the given working folder or a temporary one of its own (removed
+ * when the start fails and at stop); a free port lost to another process in between is tried again, twice.
+ */
+export async function startInSlot(
+  options: Pick<EdgeOptions, 'host' | 'port' | 'workDir'>,
+  name: string,
+  start: (slot: EdgeSlot) => Promise<EdgeCache>,
+): Promise<EdgeCache> {
+  const host = options.host ?? '127.0.0.1';
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    const ownDir = options.workDir === undefined;
+    const dir = options.workDir ?? mkdtempSync(join(tmpdir(), `glint-${name}-`));
+    mkdirSync(dir, { recursive: true });
+    const removeDir = () => {
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
+    };
+    try {
+      const edge = await start({ host, port, dir });
+      return {
+        ...edge,
+        stop: async () => {
+          await edge.stop();
+          removeDir();
+        },
+      };
+    } catch (error) {
+      removeDir();
+      const lostRace = error instanceof EdgeStartError && /Address already in use/i.test(error.message);
+      if (!lostRace || options.port !== undefined || attempt >= 3) throw error;
+    }
+  }
 }

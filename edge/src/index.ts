@@ -7,7 +7,7 @@ export {
   VCL_PATH,
 } from './config-files.ts';
 export type { EdgeCache, EdgeKind, EdgeOptions } from './edge-cache.ts';
-export { EdgeStartError, EdgeToolMissingError } from './edge-process.ts';
+export { EdgeStartError, EdgeToolMissingError, ensurePackages, freePort, onPath } from './edge-process.ts';
 export { ensureNginx, startNginxEdge } from './nginx-edge.ts';
 export { ensureVarnish, startVarnishEdge, varnishCounters } from './varnish-edge.ts';
 

@@ -3,12 +3,11 @@
  * with its pid, logs, temp files and cache under one folder of its own. The alternative to Varnish, and its peer in
  * `npm run bench:edge`: see the snippet's note on proxy_cache_lock.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseOrigin, renderNginxSnippet } from './config-files.ts';
 import type { EdgeCache, EdgeOptions } from './edge-cache.ts';
-import { EdgeStartError, ensurePackages, freePort, runEdgeProcess } from './edge-process.ts';
+import { ensurePackages, runEdgeProcess, startInSlot } from './edge-process.ts';
 
 export const NGINX = '/usr/sbin/nginx';
 
@@ -43,11 +42,7 @@ http {
 export async function startNginxEdge(options: EdgeOptions): Promise<EdgeCache> {
   const origin = parseOrigin(options.origin);
   ensureNginx();
-  const host = options.host ?? '127.0.0.1';
-  for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await freePort());
-    const ownDir = options.workDir === undefined;
-    const dir = options.workDir ?? mkdtempSync(join(tmpdir(), 'glint-nginx-'));
+  return startInSlot(options, 'nginx', async ({ host, port, dir }) => {
     for (const sub of ['tmp/body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi', 'cache']) {
       mkdirSync(join(dir, sub), { recursive: true });
     }
@@ -57,30 +52,21 @@ export async function startNginxEdge(options: EdgeOptions): Promise<EdgeCache> {
     const confPath = join(dir, 'nginx.conf');
     writeFileSync(confPath, mainConfig(dir, options.idleTimeoutSec ?? 60));
     const accessLog = join(dir, 'access.log');
-    try {
-      // -e: the compiled-in error log (/var/log/nginx) is opened before the config is read.
-      const child = await runEdgeProcess(NGINX, ['-p', dir, '-c', confPath, '-e', join(dir, 'error.log')], {
-        host,
-        port,
-      });
-      return {
-        kind: 'nginx',
-        host,
-        port,
-        url: (path) => `http://${host}:${port}${path}`,
-        originRequests: async () => countUpstreamRequests(accessLog),
-        stats: async () => ({ upstream_requests: countUpstreamRequests(accessLog) }),
-        stop: async () => {
-          await child.stop();
-          if (ownDir) rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    } catch (error) {
-      if (ownDir) rmSync(dir, { recursive: true, force: true });
-      const lostRace = error instanceof EdgeStartError && /Address already in use/i.test(error.message);
-      if (!lostRace || options.port !== undefined || attempt >= 3) throw error;
-    }
-  }
+    // -e: the compiled-in error log (/var/log/nginx) is opened before the config is read.
+    const child = await runEdgeProcess(NGINX, ['-p', dir, '-c', confPath, '-e', join(dir, 'error.log')], {
+      host,
+      port,
+    });
+    return {
+      kind: 'nginx',
+      host,
+      port,
+      url: (path) => `http://${host}:${port}${path}`,
+      originRequests: async () => countUpstreamRequests(accessLog),
+      stats: async () => ({ upstream_requests: countUpstreamRequests(accessLog) }),
+      stop: () => child.stop(),
+    };
+  });
 }
 
 /** Lines of the access log whose request went to the upstream (its address logged, not "-"). */

@@ -3,13 +3,12 @@
  * the foreground with its working folder, logs and compiled VCL under one folder of its own.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseOrigin, renderVcl } from './config-files.ts';
 import type { EdgeCache, EdgeOptions } from './edge-cache.ts';
-import { EdgeStartError, ensurePackages, freePort, runEdgeProcess } from './edge-process.ts';
+import { ensurePackages, runEdgeProcess, startInSlot } from './edge-process.ts';
 
 export const VARNISHD = '/usr/sbin/varnishd';
 const run = promisify(execFile);
@@ -32,12 +31,7 @@ export function ensureVarnish(): void {
 export async function startVarnishEdge(options: EdgeOptions): Promise<EdgeCache> {
   const origin = parseOrigin(options.origin);
   ensureVarnish();
-  const host = options.host ?? '127.0.0.1';
-  for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await freePort());
-    const ownDir = options.workDir === undefined;
-    const dir = options.workDir ?? mkdtempSync(join(tmpdir(), 'glint-varnish-'));
-    mkdirSync(dir, { recursive: true });
+  return startInSlot(options, 'varnish', async ({ host, port, dir }) => {
     const vclPath = join(dir, 'glint-edge.vcl');
     writeFileSync(vclPath, renderVcl(origin));
     const instance = join(dir, 'instance');
@@ -61,26 +55,17 @@ export async function startVarnishEdge(options: EdgeOptions): Promise<EdgeCache>
         ...(options.varnishParams ?? []),
       ].flatMap((p) => ['-p', p]),
     ];
-    try {
-      const child = await runEdgeProcess(VARNISHD, args, { host, port });
-      return {
-        kind: 'varnish',
-        host,
-        port,
-        url: (path) => `http://${host}:${port}${path}`,
-        originRequests: async () => (await varnishCounters(instance))['MAIN.backend_req'] ?? 0,
-        stats: () => varnishCounters(instance),
-        stop: async () => {
-          await child.stop();
-          if (ownDir) rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    } catch (error) {
-      if (ownDir) rmSync(dir, { recursive: true, force: true });
-      const lostRace = error instanceof EdgeStartError && /Address already in use/i.test(error.message);
-      if (!lostRace || options.port !== undefined || attempt >= 3) throw error;
-    }
-  }
+    const child = await runEdgeProcess(VARNISHD, args, { host, port });
+    return {
+      kind: 'varnish',
+      host,
+      port,
+      url: (path) => `http://${host}:${port}${path}`,
+      originRequests: async () => (await varnishCounters(instance))['MAIN.backend_req'] ?? 0,
+      stats: () => varnishCounters(instance),
+      stop: () => child.stop(),
+    };
+  });
 }
 
 /** Varnish's own counters (varnishstat), by name: MAIN.backend_req, MAIN.cache_hit, MAIN.busy_sleep… */

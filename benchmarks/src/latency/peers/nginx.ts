@@ -20,7 +20,7 @@ export const NGINX_BINARY = '/usr/sbin/nginx';
 export const RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 const NGINX_PACKAGES = ['nginx-light', 'libnginx-mod-rtmp'];
 
-/** Installs nginx and its RTMP module when missing (as root), else a ToolMissingError naming the packages. */
+/** Installs nginx and its RTMP module when missing (as root), else an error naming the packages. */
 export function ensureNginx(): void {
   ensureDebianPackages(
     'nginx with the RTMP module',

@@ -2,9 +2,8 @@
  * What every peer of the latency benchmark shares: free ports on 127.0.0.1, Debian packages installed on demand,
  * and a child process that is stopped for sure (SIGTERM, then SIGKILL; killed with this process if it dies first).
  */
-import { type ChildProcess, execFileSync, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 /** A tool a peer needs is missing and could not be installed. */
 export class ToolMissingError extends Error {
@@ -31,47 +30,8 @@ export class PeerStartError extends Error {
   }
 }
 
-export function onPath(command: string): boolean {
-  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { stdio: 'ignore' }).status === 0;
-}
-
-/**
- * Makes sure `present()` holds, installing `packages` with apt-get when this process is root (as
- * scripts/preflight.mjs does); otherwise a ToolMissingError naming the packages.
- */
-export function ensureDebianPackages(tool: string, packages: readonly string[], present: () => boolean): void {
-  if (present()) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot || !onPath('apt-get')) throw new ToolMissingError(tool, packages, 'not root, so not installed here');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () =>
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: 'pipe', env });
-  try {
-    install();
-  } catch {
-    // A stale package list is the usual cause on a fresh machine.
-    try {
-      execFileSync('apt-get', ['update'], { stdio: 'pipe', env });
-      install();
-    } catch (error) {
-      throw new ToolMissingError(tool, packages, `apt-get failed: ${String(error).slice(0, 300)}`);
-    }
-  }
-  if (!present()) throw new ToolMissingError(tool, packages, 'still missing after apt-get install');
-}
-
-/** A TCP port free on 127.0.0.1 right now (the caller's server binds it next; callers retry on a lost race). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new PeerStartError('no free port');
-  return address.port;
-}
+/** Installs Debian packages on demand (as root) and finds free ports: the edge launcher's own, shared. */
+export { ensurePackages as ensureDebianPackages, freePort, onPath } from '@glint/edge';
 
 /**
  * Whether something listens on 127.0.0.1:port (or any address), read from /proc/net/tcp: no probe connection, which
