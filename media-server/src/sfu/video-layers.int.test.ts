@@ -200,10 +200,11 @@ describe('video layers for WebRTC viewers', () => {
     const after = await stats(page);
     console.log(
       `[layers] real ladder, viewer pinned to 240p: ${after?.framesDecoded} frames at ${after?.frameHeight} lines, ` +
-        `freezes ${after?.freezeCount}; layers ${JSON.stringify(sfu.videoLayers('ch'))}`,
+        `freezes ${after?.freezeCount} (${first.freezeCount} before the first 240p frame); layers ${JSON.stringify(sfu.videoLayers('ch'))}`,
     );
     expect(sfu.viewerLayer(id)).toMatchObject({ current: '240p', switches: 0 });
-    expect(after?.freezeCount).toBe(0);
+    // Counted from the first frame shown: a start-up hiccup on a busy machine is not the layer's.
+    expect((after?.freezeCount ?? 1) - first.freezeCount).toBe(0);
     expect(errors).toEqual([]);
   }, 60_000);
 
@@ -217,6 +218,12 @@ describe('video layers for WebRTC viewers', () => {
       '240p 426x240',
       '144p 256x144',
     ]);
+    // A second of the source first, so freezes counted from the pick are the switch's, not the start's.
+    await until(async () => ((await stats(page))?.framesDecoded ?? 0) > start.framesDecoded + 30, {
+      what: '30 frames of the source',
+      timeoutMs: 10_000,
+    });
+    const atPick = (await stats(page)) ?? start;
     const t0 = performance.now();
     expect(sfu.setViewerLayer(id, '144p')).toBe(true);
     const low = await waitForHeight(page, 144, 'the 144p layer decoded');
@@ -231,9 +238,9 @@ describe('video layers for WebRTC viewers', () => {
     console.log(
       `[layers] manual source → 144p: picture changed ${switchMs.toFixed(0)} ms after the pick (keyframes every 1 s); ` +
         `freezes ${after?.freezeCount} (${after?.totalFreezesDuration.toFixed(2)} s) over ${after?.framesDecoded} frames ` +
-        `(${start.framesDecoded} before the switch); layer ${JSON.stringify(sfu.viewerLayer(id))}`,
+        `(${atPick.framesDecoded} before the switch, freezes then ${atPick.freezeCount}); layer ${JSON.stringify(sfu.viewerLayer(id))}`,
     );
-    expect(after?.freezeCount).toBe(0);
+    expect((after?.freezeCount ?? 1) - atPick.freezeCount).toBe(0);
     expect(sfu.viewerLayer(id)?.switches).toBe(1);
     expect(errors).toEqual([]);
   }, 60_000);
