@@ -208,7 +208,8 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   expect(vodPlaying.hlsUrl).toContain('/vods/');
   expect(await vod.textContent('#channel-link')).toBe(CHANNEL);
   expect(await vod.getAttribute('#channel-link', 'href')).toBe(`/watch/${CHANNEL}`);
-  expect(await vod.textContent('#duration')).toMatch(/^0:[3-5]\d$/);
+  // As long as the broadcast ran: at least its 30-odd seconds, longer on a busy machine (seen: 1:14 beside another run).
+  expect(await vod.textContent('#duration')).toMatch(/^(0:[3-5]\d|[1-9]:[0-5]\d)$/);
   expect(await vod.inputValue('#share')).toBe(t.http(vodHref));
   expect(await vod.getAttribute('video', 'poster')).toBe(`/vods/${vodHref.slice('/vod/'.length)}/thumbnail.jpg`);
   await vod.locator('#delete').waitFor({ state: 'visible' });

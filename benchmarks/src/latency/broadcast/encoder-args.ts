@@ -36,6 +36,9 @@ export function encoderArgs(s: EncoderSettings): string[] {
     // No probing: ffmpeg opens its inputs one after the other, and probing the PCM for seconds while the video pipe
     // stands full would block Node, which writes both in step.
     ...['-probesize', '32', '-analyzeduration', '0'],
+    // A queue of 64 frames between the reader and the encoder, as the audio has: with the default 8 a busy machine
+    // made ffmpeg warn 'Thread message queue blocking' (any warning fails the encoder's run).
+    ...['-thread_queue_size', '64'],
     ...['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${s.width}x${s.height}`, '-r', String(s.fps), '-i', 'pipe:0'],
     ...(s.audio ? audioInput : []),
     ...['-map', '0:v', ...(s.audio ? ['-map', '1:a'] : [])],
