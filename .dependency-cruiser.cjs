@@ -5,7 +5,7 @@
  * player stands beside media-server (a client only); media-server mounts chat at /chat; e2e and benchmarks never import each other; production code never
  * imports the test kit or a package's test/ folder.
  *
- * media-server/src, top to bottom: main → app → servers → adapters → (sfu | transcode | stream | admission | audience | vod)
+ * media-server/src, top to bottom: main → app (sfu-engine) → servers → adapters → (sfu | transcode | stream | admission | audience | vod)
  * → protocols → limits. A folder may import any folder below it, never one above.
  */
 const SRC = '^media-server/src/';
@@ -15,7 +15,7 @@ function layerRules() {
   const rules = [];
   const order = [
     'main',
-    'app|config|process-guards|demo',
+    'app|config|process-guards|demo|sfu-engine',
     'servers',
     'adapters',
     'sfu|transcode|stream|admission|audience|vod',

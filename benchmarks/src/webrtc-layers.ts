@@ -10,7 +10,7 @@
  * (the cap's queue: tail drop beyond it).
  */
 import { cpus } from 'node:os';
-import { LAYER_SELECTOR_DEFAULTS } from '@glint/media-server';
+import { LAYER_SELECTOR_DEFAULTS, weriftOf } from '@glint/media-server';
 import { until } from '@glint/testkit';
 import { startGlint } from '@glint/testkit/media-server';
 import type { Browser } from 'playwright-core';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const rtmp = `rtmp://${link.serverAddress}:${glint.glint.rtmpPort}/live/${glint.keys[CHANNEL] ?? ''}`;
     p.update('starting the RTMP source');
     const ffmpeg = scratch.spawn('ffmpeg', sourceArgs(rtmp), { stdio: ['ignore', 'ignore', 'pipe'] });
-    const sfu = glint.glint.sfu;
+    const sfu = weriftOf(glint.glint.sfu);
     await until(
       () => {
         if (ffmpeg.process.exitCode !== null) throw new Error(`the source's ffmpeg ended: ${ffmpeg.stderr()}`);

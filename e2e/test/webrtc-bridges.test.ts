@@ -9,6 +9,7 @@
  * paused source). Every figure is printed.
  */
 
+import { weriftOf } from '@glint/media-server';
 import { type BlankOrigin, launchChromium, type Publisher, publish, startBlankOrigin, until } from '@glint/testkit';
 import { startGlint, type TestGlint } from '@glint/testkit/media-server';
 import type { Browser, Page } from 'playwright-core';
@@ -105,7 +106,7 @@ describe('RTMP → WebRTC', () => {
       },
       { what: 'three seconds of decoded frames', timeoutMs: 30_000 },
     );
-    const packetsSent = () => t.glint.sfu.subscribers('rtmpch')[0]?.packetsSent ?? 0;
+    const packetsSent = () => weriftOf(t.glint.sfu).subscribers('rtmpch')[0]?.packetsSent ?? 0;
     const forwarded: number[] = [packetsSent()];
     const windowStart = performance.now();
     // One sample a second over the window: a measurement period, not a wait for a state.

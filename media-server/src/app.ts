@@ -17,7 +17,8 @@ import { type PublishDecision, type PublishRequest, RtmpServer } from './servers
 import { type ClipRoutesHandle, registerClipRoutes } from './servers/vod/clip-routes.ts';
 import { registerVodRoutes, type VodRoutesHandle } from './servers/vod/vod-routes.ts';
 import { registerWebrtcRoutes, viewerLayersOf, type WebrtcRoutesHandle, whipAuthorizer } from './servers/whip/index.ts';
-import { type PeerTimeouts, type Publisher, WeriftSfu } from './sfu/index.ts';
+import { type PeerTimeouts, type Publisher, type SfuEngine, WeriftSfu } from './sfu/index.ts';
+import { startChosenEngine } from './sfu-engine.ts';
 import { StreamHub } from './stream/hub.ts';
 import type { LiveStream } from './stream/live-stream.ts';
 import { Ladder } from './transcode/ladder/index.ts';
@@ -35,6 +36,8 @@ export interface GlintOptions {
   readonly ownsPlatform?: boolean;
   /** What chat pods share; in memory by default (Glint.create uses Redis when config.redisUrl is set). Closed by stop(). */
   readonly chatBus?: ChatBus;
+  /** The SFU engine; Glint.create starts the one the settings choose (werift when none is given). */
+  readonly sfu?: SfuEngine;
 }
 
 /** How often each live channel's viewer count is sampled into its broadcast record (peak, average). */
@@ -53,7 +56,7 @@ export class Glint {
   readonly chat: ChatServer;
   readonly rtmp: RtmpServer;
   readonly http: FastifyInstance;
-  readonly sfu: WeriftSfu;
+  readonly sfu: SfuEngine;
   readonly webrtc: WebrtcRoutesHandle;
   readonly admission: PublishAdmission;
   /** Broadcast archival (VOD, DVR) and its store; clips are made from it. */
@@ -78,14 +81,17 @@ export class Glint {
       (redisUrl === undefined
         ? new MemoryChatBus()
         : await RedisChatBus.connect({ url: redisUrl, logger: logger.child({ component: 'chat-bus' }) }));
-    if (options.platform) return new Glint({ ...options, platform: options.platform, logger, chatBus });
+    const sfu =
+      options.sfu ?? (await startChosenEngine(options.config, logger.child({ component: 'sfu' }))) ?? undefined;
+    const engine = sfu ? { sfu } : {};
+    if (options.platform) return new Glint({ ...options, ...engine, platform: options.platform, logger, chatBus });
     const platform = await Platform.open({
       databaseUrl: options.config.databaseUrl,
       logger: logger.child({ component: 'platform' }),
       reconnectGraceMs: options.config.reconnectGraceMs,
       webhooks: { allowPrivateTargets: options.config.webhookAllowPrivate },
     });
-    return new Glint({ ...options, logger, platform, ownsPlatform: true, chatBus });
+    return new Glint({ ...options, ...engine, logger, platform, ownsPlatform: true, chatBus });
   }
 
   constructor(options: GlintOptions) {
@@ -230,16 +236,18 @@ export class Glint {
       perHourPerUser: options.config.clipsPerHourPerUser,
       maxQueued: options.config.clipMaxQueued,
     });
-    this.sfu = new WeriftSfu({
-      logger: log.child({ component: 'sfu' }),
-      ...this.#peerTimeouts(),
-      keyframeIntervalMs: options.config.webrtcKeyframeIntervalMs,
-      maxInFlightSends: options.config.webrtcMaxInFlightSends,
-      ice: {
-        bindAddress: options.config.webrtcBindAddress,
-        ...(options.config.webrtcPublicIps.length > 0 ? { publicIps: options.config.webrtcPublicIps } : {}),
-      },
-    });
+    this.sfu =
+      options.sfu ??
+      new WeriftSfu({
+        logger: log.child({ component: 'sfu' }),
+        ...this.#peerTimeouts(),
+        keyframeIntervalMs: options.config.webrtcKeyframeIntervalMs,
+        maxInFlightSends: options.config.webrtcMaxInFlightSends,
+        ice: {
+          bindAddress: options.config.webrtcBindAddress,
+          ...(options.config.webrtcPublicIps.length > 0 ? { publicIps: options.config.webrtcPublicIps } : {}),
+        },
+      });
     this.webrtc = registerWebrtcRoutes(this.http, {
       sfu: this.sfu,
       layers: viewerLayersOf(this.sfu),

@@ -28,6 +28,7 @@ export class ConfigError extends GlintError<'CONFIG_INVALID'> {
 
 /** How log lines are written: `auto` is human-readable on a terminal and JSON otherwise. */
 export type LogFormat = 'auto' | 'json' | 'pretty';
+export type SfuEngineChoice = 'auto' | 'werift' | 'mediasoup';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** Settings whose default follows another setting. */
@@ -284,6 +285,17 @@ export const SETTINGS = {
     parse: list,
     doc: 'comma-separated addresses advertised in ICE candidates, e.g. a server’s public IP; none: the bind address',
     group: 'server',
+  }),
+  sfuEngine: setting<SfuEngineChoice>({
+    env: 'GLINT_SFU_ENGINE',
+    default: 'auto',
+    parse: oneOf<SfuEngineChoice>(['auto', 'werift', 'mediasoup']),
+    doc: '`werift`: the pure-TypeScript SFU; `mediasoup`: C++ workers, one per core (built once into a cache, `npm run sfu:build`; werift until then); `auto`: mediasoup when built and channels have one layer (`GLINT_LADDER=source`), werift otherwise (it switches WebRTC viewers between ladder rungs)',
+    group: 'server',
+  }),
+  sfuWorkers: int('GLINT_SFU_WORKERS', 0, 'mediasoup workers; 0: one per core', {
+    min: 0,
+    defaultText: '0 (one per core)',
   }),
   webrtcKeyframeIntervalMs: int(
     'GLINT_WEBRTC_KEYFRAME_INTERVAL_MS',

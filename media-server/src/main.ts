@@ -3,6 +3,7 @@ import { DEMO_CHANNEL, Glint } from './app.ts';
 import { type Config, ConfigError, loadConfig, redactConfig } from './config.ts';
 import { type DemoBroadcast, startDemoBroadcast } from './demo/broadcaster.ts';
 import { installProcessGuards } from './process-guards.ts';
+import { buildEngineIfWanted } from './sfu-engine.ts';
 
 let config: Config;
 try {
@@ -39,6 +40,9 @@ try {
   process.exit(1);
 }
 
+// mediasoup's worker, when the settings would use it and it is not built yet: built now, used from the next start.
+const engineBuild = buildEngineIfWanted(config, log.child({ component: 'sfu' }));
+
 const host = config.publicHost;
 const http = `http://${host}:${glint.httpPort}`;
 const key = demoStreamKey;
@@ -52,6 +56,7 @@ process.stdout.write(
     `  OBS:        Server rtmp://${host}:${glint.rtmpPort}/live   Stream key ${key}`,
     `  API:        ${http}/api/docs   (OpenAPI: ${http}/api/openapi.json)`,
     `  Health:     ${http}/healthz   Metrics: ${http}/metrics`,
+    `  WebRTC SFU: ${glint.sfu.engine}${engineBuild ? ` (${engineBuild})` : ''}`,
     config.demoBroadcast ? '  Demo:       broadcasting a test pattern to the demo channel' : '',
     '',
   ].join('\n'),

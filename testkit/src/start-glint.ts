@@ -1,5 +1,5 @@
 /** A whole Glint media server on free ports of 127.0.0.1, with its log lines kept for the test to read. */
-import { type Config, defineConfig, Glint } from '@glint/media-server';
+import { type Config, defineConfig, Glint, startChosenEngine } from '@glint/media-server';
 import type { PlatformOptions } from '@glint/platform';
 import { captureLogs } from './capture-logs.ts';
 import { makeTempDir } from './make-temp-dir.ts';
@@ -44,6 +44,8 @@ export async function startGlint(
     logLevel: 'info',
     // One ffmpeg per live channel is too much for every test on two cores: a test of the ladder asks for one.
     ladder: [],
+    // The engine every test ran with before mediasoup; a test of mediasoup asks for it.
+    sfuEngine: 'werift',
     ...(scratch ? { dataDir: scratch.path } : {}),
     ...overrides,
   });
@@ -54,7 +56,10 @@ export async function startGlint(
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.platform ? { platform: options.platform } : {}),
   });
-  const glint = new Glint({ config, platform, logger, ownsPlatform: true });
+  // Another engine than werift only when a test asks for it (and, for mediasoup, its worker is built).
+  const sfu =
+    config.sfuEngine === 'werift' ? null : await startChosenEngine(config, logger.child({ component: 'sfu' }));
+  const glint = new Glint({ config, platform, logger, ownsPlatform: true, ...(sfu ? { sfu } : {}) });
   await glint.start();
   return {
     glint,

@@ -7,7 +7,7 @@
  * - forwarded: the last RTP packet of a frame (marker bit) leaves for WebRTC viewers, keyed by RTP timestamp.
  * Each map is bounded (the oldest entries go first), so a long run keeps flat memory.
  */
-import type { Glint } from '@glint/media-server';
+import { type Glint, weriftOf } from '@glint/media-server';
 import { readTrackRuns } from '../ingest/fmp4.ts';
 
 const MAX_ENTRIES = 30 * 60 * 40;
@@ -113,7 +113,7 @@ export function tapGlint(glint: Glint, channel: string): ServerTaps {
     delivered,
     forwarded,
     tapForwarding() {
-      const source = glint.sfu.source(channel);
+      const source = weriftOf(glint.sfu).source(channel);
       if (!source) return;
       detach.push(
         source.onRtp('video', (packet) => {

@@ -9,6 +9,8 @@ export {
 } from './errors.ts';
 export { KeyframeGate } from './keyframe-gate.ts';
 export { LAYER_SELECTOR_DEFAULTS, type LayerSelectorOptions } from './layer-selector.ts';
+export { MediasoupSfu, type MediasoupSfuOptions } from './mediasoup/mediasoup-sfu.ts';
+export { mediasoupCacheDir, readyMediasoup } from './mediasoup/worker-cache.ts';
 export type { IceOptions } from './peer-config.ts';
 export { PEER_TIMEOUT_DEFAULTS, type PeerTimeouts } from './peer-watch.ts';
 export {
@@ -25,7 +27,8 @@ export type {
   RtpSource,
   SessionDescription,
   Sfu,
+  SfuEngine,
   SubscribeOptions,
   SubscriberInfo,
 } from './types.ts';
-export { SFU_DEFAULTS, WeriftSfu, type WeriftSfuOptions } from './werift-sfu.ts';
+export { SFU_DEFAULTS, WeriftSfu, type WeriftSfuOptions, weriftOf } from './werift-sfu.ts';

@@ -12,18 +12,9 @@ import {
   useSdesMid,
 } from 'werift';
 import { PUBLISHER_H264_PROFILES } from './sdp-codecs.ts';
+import type { IceOptions } from './types.ts';
 
-export interface IceOptions {
-  /**
-   * Address the UDP sockets bind to. Defaults to 127.0.0.1 (loopback deployments and tests); a public server
-   * sets its interface address, or '0.0.0.0' with `publicIps` naming the addresses viewers reach.
-   */
-  readonly bindAddress?: string;
-  /** Extra host candidates to advertise, e.g. the public IP of a host behind 1:1 NAT. */
-  readonly publicIps?: readonly string[];
-  /** [min, max] UDP ports for media, for firewalls. Random ports when unset. */
-  readonly portRange?: readonly [number, number];
-}
+export type { IceOptions } from './types.ts';
 
 const LEVEL_IDS: Record<(typeof PUBLISHER_H264_PROFILES)[number], string> = {
   '42e0': '42e01f',

@@ -49,6 +49,18 @@ export interface VideoLayer {
   onEnd(listener: () => void): () => void;
 }
 
+export interface IceOptions {
+  /**
+   * Address the UDP sockets bind to. Defaults to 127.0.0.1 (loopback deployments and tests); a public server
+   * sets its interface address, or '0.0.0.0' with `publicIps` naming the addresses viewers reach.
+   */
+  readonly bindAddress?: string;
+  /** Extra host candidates to advertise, e.g. the public IP of a host behind 1:1 NAT. */
+  readonly publicIps?: readonly string[];
+  /** [min, max] UDP ports for media, for firewalls. Random ports when unset. */
+  readonly portRange?: readonly [number, number];
+}
+
 export interface SessionDescription {
   readonly sdp: string;
 }
@@ -86,4 +98,17 @@ export interface Sfu {
   unsubscribe(id: string): Promise<boolean>;
   subscriberCount(channelId?: string): number;
   close(): Promise<void>;
+}
+
+/** An SFU as the server runs it: the contract plus what the HTTP routes, metrics and tests read. */
+export interface SfuEngine extends Sfu {
+  readonly engine: 'werift' | 'mediasoup';
+  /** The ICE settings of viewer connections (WHIP publishers take the same). */
+  readonly ice: IceOptions;
+  subscribers(channelId?: string): ReadonlyArray<SubscriberInfo & { readonly connected: boolean }>;
+  /** The channel's video layers viewers can be switched between (empty: one layer, no choice). */
+  videoLayers(channelId: string): ReadonlyArray<{ id: string; width: number; height: number; bitrateKbps: number }>;
+  /** Pins a viewer to a layer, or with null lets its bandwidth choose; false when there is no such viewer or choice. */
+  setViewerLayer(id: string, layerId: string | null): boolean;
+  keyframeStats(channelId: string): { requested: number; sent: number } | undefined;
 }

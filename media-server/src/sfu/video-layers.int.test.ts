@@ -10,6 +10,7 @@
 import { launchChromium, until } from '@glint/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { applyAnswer, type InboundVideo, inboundVideo, viewerOffer } from '../../test/chromium-viewer.ts';
 import { encodeLadder, replay } from '../../test/ladder-media.ts';
 import { type RateLimitRelay, startRateLimitRelay } from '../../test/rate-limit-relay.ts';
 import { StreamRtpSource } from '../adapters/stream-rtp-source.ts';
@@ -80,61 +81,16 @@ function channel() {
   return { sfu, source, errors };
 }
 
-interface Stats {
-  framesDecoded: number;
-  freezeCount: number;
-  totalFreezesDuration: number;
-  frameHeight: number;
-  packetsLost: number;
-}
-
-async function stats(page: Page): Promise<Stats | null> {
-  return page.evaluate(async () => {
-    const pc = (window as unknown as { __pc?: RTCPeerConnection }).__pc;
-    if (!pc) return null;
-    let inbound: Record<string, number> | undefined;
-    (await pc.getStats()).forEach((s: Record<string, number | string>) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') inbound = s as Record<string, number>;
-    });
-    if (!inbound) return null;
-    const n = (k: string) => Number(inbound?.[k] ?? 0);
-    return {
-      framesDecoded: n('framesDecoded'),
-      freezeCount: n('freezeCount'),
-      totalFreezesDuration: n('totalFreezesDuration'),
-      frameHeight: n('frameHeight'),
-      packetsLost: n('packetsLost'),
-    };
-  });
-}
+type Stats = InboundVideo;
+const stats = inboundVideo;
 
 /** A Chromium viewer (video only) answered by the SFU directly, optionally through a relay on the answer's port. */
 async function view(
   sfu: WeriftSfu,
   options: { layer?: string; relay?: boolean } = {},
 ): Promise<{ page: Page; id: string; relay: RateLimitRelay | null }> {
-  const page = await browser.newPage();
+  const { page, offer } = await viewerOffer(browser);
   cleanups.push(() => page.close());
-  const offer = await page.evaluate(async () => {
-    const pc = new RTCPeerConnection();
-    pc.addTransceiver('video', { direction: 'recvonly' });
-    const video = document.createElement('video');
-    video.muted = true;
-    document.body.append(video);
-    pc.ontrack = (event) => {
-      video.srcObject = new MediaStream([event.track]);
-      void video.play();
-    };
-    await pc.setLocalDescription(await pc.createOffer());
-    await new Promise<void>((resolve) => {
-      if (pc.iceGatheringState === 'complete') resolve();
-      pc.addEventListener('icegatheringstatechange', () => {
-        if (pc.iceGatheringState === 'complete') resolve();
-      });
-    });
-    (window as unknown as { __pc: RTCPeerConnection }).__pc = pc;
-    return pc.localDescription?.sdp ?? '';
-  });
   const { id, answer } = await sfu.subscribe('ch', { sdp: offer }, options.layer ? { layer: options.layer } : {});
   let sdp = answer.sdp;
   let relay: RateLimitRelay | null = null;
@@ -147,10 +103,7 @@ async function view(
     sdp = sdp.replaceAll(` 127.0.0.1 ${m[2]} typ host`, ` 127.0.0.1 ${relay.port} typ host`);
   }
   expect(sdp).toMatch(/a=rtcp-fb:\d+ goog-remb/);
-  await page.evaluate(async (answerSdp) => {
-    const pc = (window as unknown as { __pc: RTCPeerConnection }).__pc;
-    await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
-  }, sdp);
+  await applyAnswer(page, sdp);
   return { page, id, relay };
 }
 

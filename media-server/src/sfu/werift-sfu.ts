@@ -11,7 +11,7 @@ import type { IceOptions } from './peer-config.ts';
 import { PEER_TIMEOUT_DEFAULTS, type PeerTimeouts } from './peer-watch.ts';
 import { chooseOpus, chooseViewerVideo, pruneOffer, withoutTransportCc } from './sdp-codecs.ts';
 import { Subscriber, type SubscriberEndReason } from './subscriber.ts';
-import type { RtpSource, SessionDescription, Sfu, SubscribeOptions, SubscriberInfo } from './types.ts';
+import type { RtpSource, SessionDescription, SfuEngine, SubscribeOptions, SubscriberInfo } from './types.ts';
 import { VideoLayerRoute } from './video-layer-route.ts';
 
 export interface WeriftSfuOptions extends Partial<PeerTimeouts> {
@@ -47,7 +47,8 @@ interface ChannelRoute {
 
 export const VIEWER_CODEC_HINT = 'this stream is H.264 with Opus audio; use a browser that receives H.264';
 
-export class WeriftSfu implements Sfu {
+export class WeriftSfu implements SfuEngine {
+  readonly engine = 'werift' as const;
   readonly #options: WeriftSfuOptions;
   readonly #log: Logger | undefined;
   readonly #channels = new Map<string, ChannelRoute>();
@@ -302,4 +303,10 @@ export class WeriftSfu implements Sfu {
       this.#log?.error({ err: error, channelId: source.channelId }, 'keyframe request to source failed');
     }
   }
+}
+
+/** The engine as werift, for what only werift offers (per-viewer send counts, the source's tap); throws otherwise. */
+export function weriftOf(sfu: SfuEngine): WeriftSfu {
+  if (!(sfu instanceof WeriftSfu)) throw new Error(`this needs the werift SFU engine; the server runs ${sfu.engine}`);
+  return sfu;
 }

@@ -42,6 +42,7 @@ function startServer(dir: TempDir): Server {
       GLINT_DEMO_BROADCAST: 'off',
       GLINT_DEMO_STREAM_KEY: STREAM_KEY,
       GLINT_LADDER: 'source',
+      GLINT_SFU_ENGINE: 'werift',
       GLINT_LOG_FORMAT: 'json',
       GLINT_LOG_LEVEL: 'info',
       GLINT_RECONNECT_GRACE_MS: '60000',
