@@ -14,8 +14,8 @@ const folder = (name) => `${SRC}${name}(/|\\.ts$)`;
 function layerRules() {
   const rules = [];
   const order = [
-    'main',
-    'app|config|process-guards|demo|sfu-engine',
+    'main|sfu-edge-main',
+    'app|config|process-guards|demo|sfu-engine|sfu-edge',
     'servers',
     'adapters',
     'sfu|transcode|stream|admission|audience|vod',

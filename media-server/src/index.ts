@@ -6,6 +6,7 @@ export { type Config, ConfigError, defineConfig, loadConfig } from './config.ts'
 export { type DemoBroadcast, type DemoBroadcastOptions, startDemoBroadcast } from './demo/broadcaster.ts';
 export * from './servers/whip/index.ts';
 export * from './sfu/index.ts';
+export { type SfuEdge, type SfuEdgeOptions, startSfuEdge } from './sfu-edge.ts';
 export { decideEngine, startChosenEngine } from './sfu-engine.ts';
 export type { StreamEndReason, StreamEvent, StreamReader, StreamSource } from './stream/index.ts';
 export { ChannelAlreadyLiveError, LiveStream, StreamHub } from './stream/index.ts';

@@ -44,6 +44,8 @@ export interface MediasoupSfuOptions extends Partial<PeerTimeouts> {
 /** The payload types and SSRCs the source's packets carry into mediasoup (rewritten here, whatever the source used). */
 const INGEST = { video: { pt: 96, ssrc: 0x474c4e01 }, audio: { pt: 111, ssrc: 0x474c4e02 } } as const;
 const RTCP_PSFB = 206;
+/** Ended viewers whose late DELETE still answers 200 (bounded: the oldest go first). */
+const RECENTLY_ENDED = 1024;
 
 interface WorkerSlot {
   readonly worker: MsWorker;
@@ -105,6 +107,11 @@ export class MediasoupSfu implements SfuEngine {
   readonly #slots: WorkerSlot[];
   readonly #channels = new Map<string, ChannelRoute>();
   readonly #viewers = new Map<string, Viewer>();
+  /**
+   * Viewers that ended on their own (a browser closes its peer connection, DTLS close_notify, before it sends the
+   * DELETE): their DELETE still succeeds. The newest RECENTLY_ENDED only.
+   */
+  readonly #recentlyEnded = new Set<string>();
   #closed = false;
 
   private constructor(options: MediasoupSfuOptions, slots: WorkerSlot[]) {
@@ -266,7 +273,7 @@ export class MediasoupSfu implements SfuEngine {
   async unsubscribe(id: string): Promise<boolean> {
     const viewer = this.#viewers.get(id);
     const route = viewer && this.#channels.get(viewer.channelId);
-    if (!viewer) return false;
+    if (!viewer) return this.#recentlyEnded.delete(id);
     this.#end(viewer, route, 'unsubscribed');
     return true;
   }
@@ -520,6 +527,11 @@ export class MediasoupSfu implements SfuEngine {
     if (viewer.ended) return;
     viewer.ended = true;
     clearTimeout(viewer.timer);
+    if (reason !== 'unsubscribed') {
+      this.#recentlyEnded.add(viewer.id);
+      if (this.#recentlyEnded.size > RECENTLY_ENDED)
+        this.#recentlyEnded.delete(this.#recentlyEnded.values().next().value ?? '');
+    }
     viewer.slot.viewers--;
     this.#viewers.delete(viewer.id);
     route?.viewers.delete(viewer);
