@@ -21,7 +21,12 @@ export interface ViewerSample {
 }
 
 /** Chromium inside `namespace`; Glint's address is excluded from the resolver rules (no lookups leave the box). */
-export async function launchChromiumIn(namespace: string, dir: string, serverAddress: string): Promise<Browser> {
+export async function launchChromiumIn(
+  namespace: string,
+  dir: string,
+  serverAddress: string,
+  alsoReach: readonly string[] = [],
+): Promise<Browser> {
   const wrapper = join(dir, 'chromium-in-netns.sh');
   writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${namespace} ${CHROMIUM} "$@"\n`);
   chmodSync(wrapper, 0o755);
@@ -37,7 +42,7 @@ export async function launchChromiumIn(namespace: string, dir: string, serverAdd
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${serverAddress}, EXCLUDE 127.0.0.1, EXCLUDE localhost`,
+      `--host-resolver-rules=MAP * ~NOTFOUND, ${[serverAddress, ...alsoReach].map((a) => `EXCLUDE ${a}, `).join('')}EXCLUDE 127.0.0.1, EXCLUDE localhost`,
       '--autoplay-policy=no-user-gesture-required',
       '--disable-features=WebRtcHideLocalIpsWithMdns',
       '--disable-background-timer-throttling',
