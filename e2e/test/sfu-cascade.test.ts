@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stopFromPage, viewerStats, viewFromPage } from '../support/webrtc-pages.ts';
 
+const EDGE_TOKEN = 'edge-token-for-tests-0123456789';
 let origin: TestGlint;
 let browser: Browser;
 let blank: BlankOrigin;
@@ -20,7 +21,7 @@ let publisher: Publisher;
 const cleanups: Array<() => unknown> = [];
 
 beforeAll(async () => {
-  origin = await startGlint(['casc']);
+  origin = await startGlint(['casc'], { edgeToken: EDGE_TOKEN });
   publisher = publish(origin.rtmp('casc'));
   [browser, blank] = await Promise.all([launchChromium({ webrtc: true }), startBlankOrigin()]);
   await until(() => (origin.glint.sfu.hasSource('casc') ? true : undefined), {
@@ -40,6 +41,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+async function apiViewers(): Promise<number | null> {
+  const res = await fetch(origin.http('/api/channels/casc'));
+  const body = (await res.json()) as { live: { viewers: number } | null };
+  return body.live?.viewers ?? null;
+}
+
 async function edgeWith(engine: 'werift' | 'mediasoup'): Promise<SfuEdge> {
   const edge = await startSfuEdge({
     origin: origin.http(''),
@@ -47,6 +54,8 @@ async function edgeWith(engine: 'werift' | 'mediasoup'): Promise<SfuEdge> {
     engine,
     workers: 1,
     idleMs: 1500,
+    edgeToken: EDGE_TOKEN,
+    reportEveryMs: 500,
     logger: pino({ level: process.env.EDGE_LOG ?? 'silent' }),
   });
   cleanups.push(() => edge.stop());
@@ -79,8 +88,12 @@ describe.each(engines)('an edge SFU on %s in front of the origin', (engine) => {
         { what: `2 s of video and audio through the ${engine} edge`, timeoutMs: 30_000 },
       );
     }
-    // One WHEP viewer at the origin for the three on the edge.
+    // One WHEP viewer at the origin for the three on the edge, and the origin counts the three.
     expect(origin.glint.sfu.subscriberCount('casc')).toBe(1);
+    await until(async () => ((await apiViewers()) === 3 ? true : undefined), {
+      what: "the origin's API to count the edge's three viewers",
+      timeoutMs: 10_000,
+    });
     expect(edge.sfu.subscriberCount('casc')).toBe(3);
     expect(edge.sfu.upstreams).toEqual(['casc']);
     // Keyframe requests: the three joins cost the origin's source a handful, not one per viewer per loss.
@@ -92,6 +105,7 @@ describe.each(engines)('an edge SFU on %s in front of the origin', (engine) => {
       timeoutMs: 15_000,
     });
     expect(edge.sfu.upstreams).toEqual([]);
+    expect(await apiViewers()).toBe(0);
   });
 
   it('answers 404 for a channel the origin does not have, and refuses WHIP', async () => {
@@ -109,5 +123,30 @@ describe.each(engines)('an edge SFU on %s in front of the origin', (engine) => {
     expect(whip.status).toBe(403);
     expect(await whip.text()).toMatch(/publish to the origin/);
     expect(origin.glint.sfu.subscriberCount('casc')).toBe(0);
+  });
+});
+
+describe('edge viewer counts at the origin', () => {
+  it('are taken only with the edge token, only for a session that exists, only as a whole number', async () => {
+    const put = (path: string, body: string, token?: string) =>
+      fetch(origin.http(path), {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body,
+      });
+    expect((await put('/whep/session/nosuch/audience', '{"viewers":5}')).status).toBe(403);
+    expect((await put('/whep/session/nosuch/audience', '{"viewers":5}', 'wrong-token')).status).toBe(403);
+    expect((await put('/whep/session/nosuch/audience', '{"viewers":5}', EDGE_TOKEN)).status).toBe(404);
+    // A real session (a viewer page on the origin itself), then counts the origin refuses for it.
+    const page = await browser.newPage();
+    cleanups.push(() => page.close());
+    await page.goto(blank.url);
+    const session = await viewFromPage(page, origin.http('/whep/casc'));
+    const path = `${new URL(session.resource ?? '').pathname}/audience`;
+    for (const body of ['{"viewers":-1}', '{"viewers":1.5}', '{"viewers":"9"}', 'not json']) {
+      expect((await put(path, body, EDGE_TOKEN)).status, body).toBe(400);
+    }
+    expect((await put(path, '{"viewers":40}', EDGE_TOKEN)).status).toBe(204);
+    expect(await apiViewers()).toBe(40);
   });
 });

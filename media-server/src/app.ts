@@ -7,6 +7,7 @@ import { publishToHub } from './adapters/rtmp-to-stream.ts';
 import { StreamRtpSource } from './adapters/stream-rtp-source.ts';
 import { whipToStream } from './adapters/whip-to-stream.ts';
 import { PublishAdmission } from './admission/publish-admission.ts';
+import { EdgeAudience } from './audience/edge-audience.ts';
 import { LlhlsViewers } from './audience/llhls-viewers.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './create-logger.ts';
@@ -16,6 +17,7 @@ import { createMetrics, type Metrics } from './servers/metrics.ts';
 import { type PublishDecision, type PublishRequest, RtmpServer } from './servers/rtmp.ts';
 import { type ClipRoutesHandle, registerClipRoutes } from './servers/vod/clip-routes.ts';
 import { registerVodRoutes, type VodRoutesHandle } from './servers/vod/vod-routes.ts';
+import { registerEdgeAudienceRoute } from './servers/whip/edge-audience-route.ts';
 import { registerWebrtcRoutes, viewerLayersOf, type WebrtcRoutesHandle, whipAuthorizer } from './servers/whip/index.ts';
 import { type PeerTimeouts, type Publisher, type SfuEngine, WeriftSfu } from './sfu/index.ts';
 import { startChosenEngine } from './sfu-engine.ts';
@@ -52,6 +54,8 @@ export class Glint {
   readonly metrics: Metrics;
   readonly platform: Platform;
   readonly llhlsViewers = new LlhlsViewers();
+  /** Viewers behind edge SFUs, as they report them (GLINT_EDGE_TOKEN). */
+  readonly edgeAudience = new EdgeAudience();
   readonly chatBus: ChatBus;
   readonly chat: ChatServer;
   readonly rtmp: RtmpServer;
@@ -263,6 +267,12 @@ export class Glint {
       authorize: whipAuthorizer(this.admission),
       onPublish: (publisher, channelId) => this.#whipToHub(publisher, channelId),
     });
+    registerEdgeAudienceRoute(this.http, {
+      audience: this.edgeAudience,
+      token: options.config.edgeToken,
+      sessionChannel: (id) => this.sfu.subscribers().find((s) => s.id === id)?.channelId,
+      logger: log.child({ component: 'webrtc' }),
+    });
   }
 
   async start(): Promise<void> {
@@ -300,7 +310,10 @@ export class Glint {
 
   #audience(channel: string): { channel: string; llhls: number; webrtc: number; total: number } {
     const llhls = this.llhlsViewers.count(channel);
-    const webrtc = this.sfu.subscriberCount(channel);
+    const sessions = this.sfu.subscribers(channel);
+    const live = new Set(sessions.map((s) => s.id));
+    // An edge SFU's upstream session counts as the viewers the edge reports for it.
+    const webrtc = sessions.length + this.edgeAudience.extraViewers(channel, Date.now(), (id) => live.has(id));
     return { channel, llhls, webrtc, total: llhls + webrtc };
   }
 

@@ -330,6 +330,15 @@ export const SETTINGS = {
     LADDER_LOAD.maxLagMs,
     'the ladder sheds its top rung when its ffmpeg stays this far behind the source for 3 s (a machine too busy to transcode)',
   ),
+  edgeToken: setting<string | undefined>({
+    env: 'GLINT_EDGE_TOKEN',
+    default: undefined,
+    defaultText: '(none)',
+    parse: text,
+    doc: 'Bearer token edge SFUs (`npm run sfu:edge -- --edge-token …`) send with their viewer counts; unset: edges count as one viewer each',
+    group: 'server',
+    secret: true,
+  }),
   metricsToken: setting<string | undefined>({
     env: 'GLINT_METRICS_TOKEN',
     default: undefined,

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { startSfuEdge } from './sfu-edge.ts';
 
 const USAGE =
-  'usage: npm run sfu:edge -- --origin http://HOST:PORT [--port 8091] [--host 127.0.0.1] [--public-ip IP] [--engine auto|werift|mediasoup]';
+  'usage: npm run sfu:edge -- --origin http://HOST:PORT [--port 8091] [--host 127.0.0.1] [--public-ip IP] [--engine auto|werift|mediasoup] [--edge-token T (or GLINT_EDGE_TOKEN)]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -24,6 +24,7 @@ try {
       host: { type: 'string' },
       'public-ip': { type: 'string' },
       engine: { type: 'string' },
+      'edge-token': { type: 'string' },
       help: { type: 'boolean' },
     },
   }));
@@ -48,12 +49,15 @@ if (engine !== 'auto' && engine !== 'werift' && engine !== 'mediasoup') {
 }
 const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
 const publicIp = typeof values['public-ip'] === 'string' ? values['public-ip'] : undefined;
+// The token from the command line or GLINT_EDGE_TOKEN (kept out of `ps` that way).
+const edgeToken = typeof values['edge-token'] === 'string' ? values['edge-token'] : process.env.GLINT_EDGE_TOKEN;
 const logger = pino({ level: process.env.GLINT_LOG_LEVEL ?? 'info' });
 const edge = await startSfuEdge({
   origin,
   host,
   port,
   engine,
+  ...(edgeToken ? { edgeToken } : {}),
   ice: { bindAddress: host, ...(publicIp ? { publicIps: [publicIp] } : {}) },
   logger,
 }).catch((error: Error) => fail(`the edge SFU did not start: ${error.message}`));

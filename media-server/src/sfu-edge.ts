@@ -28,6 +28,10 @@ export interface SfuEdgeOptions {
   readonly workers?: number;
   /** A channel with no viewer for this long drops its upstream. */
   readonly idleMs?: number;
+  /** The origin's GLINT_EDGE_TOKEN: with it the edge reports its viewer counts, and the origin counts them. */
+  readonly edgeToken?: string;
+  /** How often a count is sent again when it has not changed. Default 5 s (the origin forgets one after 15 s). */
+  readonly reportEveryMs?: number;
   readonly logger: Logger;
 }
 
@@ -67,6 +71,9 @@ export async function startSfuEdge(options: SfuEdgeOptions): Promise<SfuEdge> {
     pull: (channelId) =>
       WhepUpstream.open(channelId, { originUrl: options.origin, ice, logger: log.child({ component: 'upstream' }) }),
     ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
+    ...(options.edgeToken
+      ? { reportViewers: { everyMs: options.reportEveryMs ?? 5000, token: options.edgeToken } }
+      : {}),
     logger: log,
   });
   const http = Fastify({ logger: false });

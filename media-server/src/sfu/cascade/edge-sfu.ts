@@ -16,15 +16,26 @@ import type {
 
 export interface EdgeSfuOptions {
   /** Opens the channel's upstream (a WhepUpstream in production). Throws NoSourceError when it is not live. */
-  readonly pull: (channelId: string) => Promise<RtpSource & { close(reason?: string): Promise<void> }>;
+  readonly pull: (channelId: string) => Promise<Upstream>;
+  /** Reports each channel's viewer count upstream this often (the origin counts them); none without it. */
+  readonly reportViewers?: { readonly everyMs: number; readonly token: string };
   /** A channel with no viewer for this long drops its upstream. Default 10 s. */
   readonly idleMs?: number;
   readonly logger?: Logger;
 }
 
+/** A channel pulled from the origin (a WhepUpstream in production). */
+export type Upstream = RtpSource & {
+  close(reason?: string): Promise<void>;
+  reportViewers?(viewers: number, token: string): Promise<number>;
+};
+
 interface Pulled {
-  readonly source: Promise<RtpSource & { close(reason?: string): Promise<void> }>;
+  readonly source: Promise<Upstream>;
   idleSinceMs: number | null;
+  /** The last count sent upstream, when, and whether the origin took it. */
+  reported: { viewers: number; atMs: number; ok: boolean } | null;
+  warned: boolean;
 }
 
 export class EdgeSfu implements SfuEngine {
@@ -117,7 +128,7 @@ export class EdgeSfu implements SfuEngine {
       return;
     }
     const source = this.#options.pull(channelId);
-    const pulled: Pulled = { source, idleSinceMs: null };
+    const pulled: Pulled = { source, idleSinceMs: null, reported: null, warned: false };
     this.#pulled.set(channelId, pulled);
     try {
       const upstream = await source;
@@ -131,9 +142,33 @@ export class EdgeSfu implements SfuEngine {
     }
   }
 
+  /** Sends the channel's viewer count upstream when it changed or `everyMs` passed (a lost report is resent). */
+  #report(channelId: string, pulled: Pulled, now: number): void {
+    const options = this.#options.reportViewers;
+    if (!options) return;
+    const viewers = this.#inner.subscriberCount(channelId);
+    const last = pulled.reported;
+    // Unchanged, or refused (a wrong token): again once `everyMs` has passed.
+    if (last && now - last.atMs < options.everyMs && (last.viewers === viewers || !last.ok)) return;
+    const sent = { viewers, atMs: now, ok: true };
+    pulled.reported = sent;
+    const refused = (why: unknown) => {
+      sent.ok = false;
+      if (pulled.warned) return;
+      pulled.warned = true;
+      this.#options.logger?.warn({ channelId, why }, 'edge: the origin did not take the viewer count');
+    };
+    void pulled.source
+      .then((upstream) => upstream.reportViewers?.(viewers, options.token))
+      .then((status) => {
+        if (status !== undefined && status !== 204) refused(status);
+      }, refused);
+  }
+
   #sweep(idleMs: number): void {
     const now = Date.now();
     for (const [channelId, pulled] of this.#pulled) {
+      this.#report(channelId, pulled, now);
       if (this.#inner.subscriberCount(channelId) > 0) {
         pulled.idleSinceMs = null;
         continue;

@@ -189,6 +189,19 @@ export class WhepUpstream implements RtpSource {
     return this.#closeListeners.add(listener);
   }
 
+  /** Tells the origin how many viewers this upstream serves (it counts them instead of this one session). */
+  async reportViewers(viewers: number, token: string): Promise<number> {
+    if (this.#closed) return 0;
+    const res = await fetch(`${this.#resource}/audience`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ viewers }),
+      signal: AbortSignal.timeout(2000),
+    });
+    await res.body?.cancel();
+    return res.status;
+  }
+
   /** Ends the upstream session (WHEP DELETE at the origin, best effort). Idempotent. */
   async close(reason = 'closed'): Promise<void> {
     if (this.#closed) return;

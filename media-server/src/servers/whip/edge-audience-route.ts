@@ -1,0 +1,62 @@
+/**
+ * Edge SFUs' viewer counts, on the origin:
+ *   PUT /whep/session/:id/audience   `{ "viewers": 120 }` with `Authorization: Bearer <GLINT_EDGE_TOKEN>`: the
+ *                                    WHEP session :id (an edge's upstream) stands for that many viewers; 204.
+ * 403 without the token (or when the origin has none), 404 for no such session, 400 for a body that is not a count.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { EdgeAudience } from '../../audience/edge-audience.ts';
+import { sessionLogTag } from '../../sfu/session-log-tag.ts';
+import { bearerToken, HttpRefusal, mediaType, sendRefusal, toRefusal } from './http-replies.ts';
+
+export interface EdgeAudienceRouteOptions {
+  readonly audience: EdgeAudience;
+  /** GLINT_EDGE_TOKEN; undefined: every report is refused. */
+  readonly token: string | undefined;
+  /** The channel a WHEP session watches; undefined when there is no such session. */
+  readonly sessionChannel: (sessionId: string) => string | undefined;
+  readonly logger?: Logger;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function registerEdgeAudienceRoute(app: FastifyInstance, options: EdgeAudienceRouteOptions): void {
+  app.put('/whep/session/:id/audience', async (request, reply) => {
+    try {
+      const given = bearerToken(request.headers.authorization);
+      if (!options.token || !given || !sameSecret(given, options.token)) {
+        throw new HttpRefusal(
+          403,
+          'EDGE_TOKEN_REQUIRED',
+          options.token
+            ? 'send the edge token (GLINT_EDGE_TOKEN) as a Bearer token'
+            : 'this origin takes no edge viewer counts: set GLINT_EDGE_TOKEN on it and on its edges',
+        );
+      }
+      const { id } = request.params as { id: string };
+      const channelId = options.sessionChannel(id);
+      if (channelId === undefined) throw new HttpRefusal(404, 'NO_SUCH_SESSION', 'no such WHEP session');
+      const body = request.body as { viewers?: unknown } | undefined;
+      const viewers = mediaType(request.headers['content-type']) === 'application/json' ? body?.viewers : undefined;
+      if (typeof viewers !== 'number' || !options.audience.report(id, channelId, viewers, Date.now())) {
+        throw new HttpRefusal(
+          400,
+          'BAD_AUDIENCE',
+          'send Content-Type: application/json and {"viewers": <whole number>}',
+        );
+      }
+      options.logger?.debug({ channelId, session: sessionLogTag(id), viewers }, 'edge viewer count');
+      return reply.code(204).send();
+    } catch (error) {
+      const refusal = toRefusal(error);
+      if (!refusal) throw error;
+      return sendRefusal(reply, refusal);
+    }
+  });
+}
