@@ -1,6 +1,7 @@
 /**
- * `npm run bench:webrtc`: (a) how many WebRTC viewers one core of Glint's SFU serves at 1.5 Mbit/s, against a bare
- * UDP fan-out of the same packets; (b) glass-to-glass latency WHIP → SFU → WHEP in Chromium, against the same
+ * `npm run bench:webrtc`: (a) how many WebRTC viewers one core of Glint's SFU serves at 1.5 Mbit/s, per engine
+ * (werift, then mediasoup with one worker when its worker is built), each against a bare UDP fan-out of the same
+ * packets; (b) glass-to-glass latency WHIP → SFU → WHEP in Chromium, against the same
  * pages connected directly. Prints a table per measure, writes a chart per measure under benchmarks/results/.
  * Stops by itself (watchdog); kills every child process and browser and removes its temp folders, also on error.
  * `--only=fanout` or `--only=latency` runs one measure.
@@ -12,16 +13,18 @@ import { progress } from './lib/progress.ts';
 import { writeResults } from './lib/results.ts';
 import { Scratch } from './lib/scratch.ts';
 import { launchBrowser, type PageOrigin, startPageOrigin } from './webrtc/browser.ts';
-import { type FanoutOptions, type FanoutRun, runFanout } from './webrtc/fanout.ts';
+import { type FanoutOptions, type FanoutPass, type FanoutRun, runFanout } from './webrtc/fanout.ts';
+import { MEDIASOUP_WORKERS } from './webrtc/fanout-engines.ts';
+import { chartFanout, printFanout } from './webrtc/fanout-report.ts';
 import { type LatencyOptions, type LatencyRun, runLatency } from './webrtc/latency.ts';
-import { chartFanout, chartLatency, printFanout, printLatency } from './webrtc/report.ts';
+import { chartLatency, printLatency } from './webrtc/report.ts';
 import { RTP_PACKET_BYTES } from './webrtc/source.ts';
 
-const WATCHDOG_MS = 295_000;
-const FANOUT_BUDGET_MS = 175_000;
-const startedMs = performance.now();
+// A fan-out pass starts no step after PASS_BUDGET_MS and ends within ~300 s; the latency measure takes ~100 s.
+const PASS_BUDGET_MS = 240_000;
 const FANOUT: FanoutOptions = {
   source: { seconds: 12, width: 1280, height: 720, fps: 30, videoKbps: 1500 },
+  engines: ['werift', 'mediasoup'],
   steps: [25, 50, 100, 150, 200, 300, 400, 500],
   glintWindowMs: 10_000,
   peerWindowMs: 4000,
@@ -29,8 +32,9 @@ const FANOUT: FanoutOptions = {
   baselineMs: 5000,
   loadProcesses: 2,
   cpuLimitPct: 95,
-  deadlineMs: startedMs + FANOUT_BUDGET_MS,
+  passBudgetMs: PASS_BUDGET_MS,
 };
+const WATCHDOG_MS = FANOUT.engines.length * 300_000 + 120_000;
 const LATENCY: LatencyOptions = { warmMs: 3000, samples: 300, collectTimeoutMs: 30_000 };
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -49,7 +53,10 @@ async function main(): Promise<void> {
   if (only !== 'latency') {
     const p = progress('fan-out');
     fanout = await runFanout(scratch, FANOUT, (t) => p.update(t));
-    p.done(fanout.stoppedBecause);
+    p.done(fanout.passes.map((pass) => `${pass.engine}: ${pass.stoppedBecause}`).join('; '));
+    for (const { engine, reason } of fanout.skipped) {
+      process.stderr.write(`[fan-out] ${engine} pass skipped: ${reason}\n`);
+    }
   }
   if (only !== 'fanout') {
     const p = progress('latency');
@@ -68,24 +75,9 @@ async function main(): Promise<void> {
   if (fanout) {
     printFanout(
       fanout,
+      (pass) => fanoutMethod(pass, shared),
       [
-        `ffmpeg sends a pre-encoded ${FANOUT.source.width}x${FANOUT.source.height} ${FANOUT.source.fps} fps H.264 (constrained baseline, 1 s GOP,`,
-        `${FANOUT.source.videoKbps} kb/s CBR) as RTP (${RTP_PACKET_BYTES}-byte payloads) in real time, looped, to a werift client in a child process that`,
-        'publishes it over WHIP. The SFU (startWebrtcTestServer: Fastify + WHIP/WHEP routes + WeriftSfu, ICE-lite) runs',
-        'in the benchmark process; its CPU is process.cpuUsage() (user + system, all threads) over a steady window read',
-        `in 1 s slices: ${FANOUT.glintWindowMs / 1000} s for Glint, ${FANOUT.peerWindowMs / 1000} s for the peer, after ${FANOUT.warmMs / 1000} s of warm-up once every viewer got packets.`,
-        `Viewers: werift clients (WHEP, ICE + DTLS + SRTP decrypt/auth, NACK, RTCP) in ${FANOUT.loadProcesses} child processes, counting`,
-        'RTP sequence numbers: lost = sequence span − distinct packets received in the window; lossy/stalled = viewers',
-        'that lost any / got none (or were dropped by the SFU). pkts out/s = Σ packets handed to werift senders.',
-        'µs/pkt = (% core − publisher-only baseline) ÷ packets out/s: the marginal CPU per forwarded packet.',
-        'Peer, same process and publisher, just before each Glint step: each packet sent with dgram to N plain',
-        'UDP sockets in the load generators, one connected socket per receiver as the SFU has (no DTLS/SRTP/RTCP, no',
-        'per-viewer copy, no RTP rewrite): the floor cost of a UDP send in Node.',
-        `Steps stop when the SFU passes ${FANOUT.cpuLimitPct} % of one core or a viewer loses packets.`,
-        shared,
-      ].join('\n        '),
-      [
-        "'load gen %' is the viewers' CPU (all load-generator processes): a werift client pays about what the SFU pays per packet, so past ~150 viewers the two share the machine's two cores and loss may come from either side.",
+        "'load gen %' is the viewers' CPU (all load-generator processes): a werift client pays about what werift's SFU pays per packet, so past ~150 viewers the load generators share the machine's two cores with the server and loss may come from either side.",
       ],
       FANOUT.cpuLimitPct,
     );
@@ -112,12 +104,51 @@ async function main(): Promise<void> {
   const json = writeResults('webrtc', {
     machine,
     loadAverage: { before: loadBefore, after: loadAfter },
-    fanoutOptions: { ...FANOUT, deadlineMs: undefined },
+    fanoutOptions: FANOUT,
     fanout,
     latencyOptions: LATENCY,
     latency,
   });
   process.stderr.write(`charts: ${charts.join(', ')}\nnumbers: ${json}\n`);
+}
+
+/** The fan-out table's method: the same for both engines but for what the server is and how its CPU is read. */
+function fanoutMethod(pass: FanoutPass, shared: string): string {
+  const server =
+    pass.engine === 'werift'
+      ? [
+          'The SFU (startWebrtcTestServer: Fastify + WHIP/WHEP routes + WeriftSfu, ICE-lite) runs in the benchmark',
+          'process; its CPU is process.cpuUsage() (user + system, all threads)',
+        ]
+      : [
+          `The SFU (startWebrtcTestServer with a MediasoupSfu of ${MEDIASOUP_WORKERS} worker: the same routes; the WHIP publisher is still a`,
+          "werift peer in the benchmark process, which copies each packet once into the worker's loopback socket) forwards",
+          'in the mediasoup-worker process; its CPU = this process (process.cpuUsage(): WHIP leg, copy, HTTP) + the worker',
+          '(/proc/<pid>/stat utime + stime, 10 ms ticks), summed for the baseline and every step alike,',
+        ];
+  const counted =
+    pass.packetsOutCounted === 'sent'
+      ? 'pkts out/s = Σ packets handed to werift senders.'
+      : 'pkts out/s = Σ packets the viewers received in the window (mediasoup exposes no per-viewer counts here).';
+  return [
+    `ffmpeg sends a pre-encoded ${FANOUT.source.width}x${FANOUT.source.height} ${FANOUT.source.fps} fps H.264 (constrained baseline, 1 s GOP,`,
+    `${FANOUT.source.videoKbps} kb/s CBR) as RTP (${RTP_PACKET_BYTES}-byte payloads) in real time, looped, to a werift client in a child process that`,
+    'publishes it over WHIP.',
+    ...server,
+    `over a steady window read in 1 s slices: ${FANOUT.glintWindowMs / 1000} s for Glint, ${FANOUT.peerWindowMs / 1000} s for the peer, after ${FANOUT.warmMs / 1000} s of warm-up once`,
+    'every viewer got packets.',
+    `Viewers: werift clients (WHEP, ICE + DTLS + SRTP decrypt/auth, NACK, RTCP) in ${FANOUT.loadProcesses} child processes, counting`,
+    'RTP sequence numbers: lost = sequence span − distinct packets received in the window; lossy/stalled = viewers',
+    `that lost any / got none (or were dropped by the SFU). ${counted}`,
+    'µs/pkt = (% core − publisher-only baseline) ÷ packets out/s: the marginal CPU per forwarded packet.',
+    "Peer, same pass, process and publisher, its steps run just before the pass's first viewer connects (with",
+    "viewers connected, the SFU's forwarding would count in its window): each packet sent with dgram to N plain",
+    'UDP sockets in the load generators, one connected socket per receiver as the SFU has (no DTLS/SRTP/RTCP, no',
+    'per-viewer copy, no RTP rewrite): the floor cost of a UDP send in Node (its baseline: this process alone).',
+    `Each engine's pass has its own server, publisher and load generators, and ${PASS_BUDGET_MS / 1000} s to start steps. Steps stop when the`,
+    `SFU passes ${FANOUT.cpuLimitPct} % of one core or a viewer loses packets.`,
+    shared,
+  ].join('\n        ');
 }
 
 async function cleanUp(): Promise<void> {
