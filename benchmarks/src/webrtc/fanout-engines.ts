@@ -4,11 +4,9 @@
  * process, whose CPU is added to this process's (which still receives the WHIP publish and copies each packet into
  * the worker's loopback socket).
  */
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import {
+  loadMediasoup,
   MediasoupSfu,
-  type MediasoupSfuOptions,
   readyMediasoup,
   SFU_DEFAULTS,
   type SfuEngine,
@@ -67,7 +65,7 @@ export async function startEngine(
   const build = readyMediasoup();
   if (!build) throw new Error(engineMissing(engine) ?? 'no mediasoup build');
   const sfu = await MediasoupSfu.start({
-    mediasoup: loadMediasoup(build.dir),
+    mediasoup: loadMediasoup(build),
     workerBin: build.workerBin,
     workers: MEDIASOUP_WORKERS,
     keyframeIntervalMs: SFU_DEFAULTS.keyframeIntervalMs,
@@ -84,14 +82,4 @@ export async function startEngine(
     packetsSent: null,
     retransmitted: null,
   };
-}
-
-/**
- * mediasoup's Node module from the worker cache, as media-server's own loader does (mediasoup is no npm dependency
- * of the clone, and that loader is not on media-server's public face).
- */
-function loadMediasoup(dir: string): MediasoupSfuOptions['mediasoup'] {
-  // mediasoup reads this variable as its worker's path; 'skip' (left from an install) would break every start.
-  if (process.env.MEDIASOUP_WORKER_BIN === 'skip') delete process.env.MEDIASOUP_WORKER_BIN;
-  return createRequire(join(dir, 'package.json'))('mediasoup') as MediasoupSfuOptions['mediasoup'];
 }

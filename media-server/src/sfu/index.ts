@@ -10,7 +10,7 @@ export {
 export { KeyframeGate } from './keyframe-gate.ts';
 export { LAYER_SELECTOR_DEFAULTS, type LayerSelectorOptions } from './layer-selector.ts';
 export { MediasoupSfu, type MediasoupSfuOptions } from './mediasoup/mediasoup-sfu.ts';
-export { mediasoupCacheDir, readyMediasoup } from './mediasoup/worker-cache.ts';
+export { loadMediasoup, mediasoupCacheDir, readyMediasoup } from './mediasoup/worker-cache.ts';
 export type { IceOptions } from './peer-config.ts';
 export { PEER_TIMEOUT_DEFAULTS, type PeerTimeouts } from './peer-watch.ts';
 export {
