@@ -18,7 +18,9 @@ export type OfferShapeCode =
   | 'TOO_MANY_MEDIA_SECTIONS'
   | 'UNSUPPORTED_MEDIA_SECTION'
   | 'BUNDLE_REQUIRED'
-  | 'TOO_MANY_CANDIDATES';
+  | 'TOO_MANY_CANDIDATES'
+  | 'PAYLOAD_TYPES_CLASH'
+  | 'TOO_MANY_NUMBERINGS';
 
 /**
  * An offer whose shape we refuse before any socket is opened: more than one audio or video section, a section that

@@ -124,4 +124,33 @@ describe.skipIf(!build)('SFU on mediasoup', () => {
     await expect(sfu.subscribe('ch', { sdp: offer.replace(/^a=group:BUNDLE.*\r?\n/m, '') })).rejects.toThrow(/BUNDLE/);
     expect(sfu.subscriberCount('ch')).toBe(1);
   });
+
+  it('bounds the payload-type numberings a channel serves (a router each per worker)', async () => {
+    const { sfu } = await channel(1);
+    const { offer, answer } = await view(sfu);
+    const pt = Number(/^m=video 9 UDP\/TLS\/RTP\/SAVPF (\d+)/m.exec(answer)?.[1]);
+    const used = new Set((/^m=video \S+ \S+ (.*)$/m.exec(offer)?.[1] ?? '').trim().split(' ').map(Number));
+    const renumber = (to: number) =>
+      offer
+        .replace(
+          /^(m=video \S+ \S+ )(.*)$/m,
+          (_, head: string, pts: string) =>
+            head +
+            pts
+              .split(' ')
+              .map((p) => (Number(p) === pt ? String(to) : p))
+              .join(' '),
+        )
+        .replace(new RegExp(`^a=(rtpmap|fmtp|rtcp-fb):${pt} `, 'gm'), `a=$1:${to} `)
+        .replace(new RegExp(`apt=${pt}\\b`, 'g'), `apt=${to}`);
+    const free = Array.from({ length: 93 }, (_, i) => 35 + i).filter((n) => !used.has(n));
+    // The first viewer's numbering is one; 15 more are taken, the 17th is refused with a reason.
+    for (const to of free.slice(0, 15)) await sfu.subscribe('ch', { sdp: renumber(to) });
+    await expect(sfu.subscribe('ch', { sdp: renumber(free[15] ?? 0) })).rejects.toMatchObject({
+      code: 'TOO_MANY_NUMBERINGS',
+    });
+    // A numbering already in use still gets in.
+    await sfu.subscribe('ch', { sdp: renumber(free[0] ?? 0) });
+    expect(sfu.subscriberCount('ch')).toBe(17);
+  });
 });

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import type { Logger } from 'pino';
-import { NoSourceError, SfuClosedError, UnsupportedCodecError } from '../errors.ts';
+import { NoSourceError, OfferShapeError, SfuClosedError, UnsupportedCodecError } from '../errors.ts';
 import { KeyframeGate } from '../keyframe-gate.ts';
 import type { IceOptions } from '../peer-config.ts';
 import { advertisedAddresses } from '../peer-config.ts';
@@ -46,6 +46,8 @@ const INGEST = { video: { pt: 96, ssrc: 0x474c4e01 }, audio: { pt: 111, ssrc: 0x
 const RTCP_PSFB = 206;
 /** Ended viewers whose late DELETE still answers 200 (bounded: the oldest go first). */
 const RECENTLY_ENDED = 1024;
+/** Distinct payload-type numberings per channel (browsers of one kind and version share one). */
+const MAX_NUMBERINGS = 16;
 
 interface WorkerSlot {
   readonly worker: MsWorker;
@@ -68,6 +70,8 @@ interface ChannelRoute {
   readonly routers: Map<string, Promise<ViewerRouter>>;
   forwarding: Array<() => void> | null;
   closed: boolean;
+  /** Payload-type numberings the channel's viewers use (each a router per worker), at most MAX_NUMBERINGS. */
+  readonly numberings: Set<string>;
 }
 
 interface Ingest {
@@ -165,6 +169,7 @@ export class MediasoupSfu implements SfuEngine {
       routers: new Map(),
       forwarding: null,
       closed: false,
+      numberings: new Set(),
     };
     route.detach.push(
       source.onClose(() => {
@@ -204,6 +209,7 @@ export class MediasoupSfu implements SfuEngine {
     checkOfferShape(parsed);
     const dtls = offerDtls(parsed);
     const chosen = this.#chooseCodecs(route, parsed.sections);
+    this.#checkNumbering(route, chosen);
     const slot = this.#slots.filter((s) => !s.worker.died).sort((a, b) => a.viewers - b.viewers)[0];
     if (!slot) throw new SfuClosedError();
     const viewer: Viewer = {
@@ -220,7 +226,7 @@ export class MediasoupSfu implements SfuEngine {
     route.viewers.add(viewer);
     this.#viewers.set(viewer.id, viewer);
     try {
-      const key = `${this.#slots.indexOf(slot)}:${chosen.map((c) => `${c.kind}${c.codec?.payloadType ?? '-'}`).join(',')}`;
+      const key = `${this.#slots.indexOf(slot)}:${numberingOf(chosen)}`;
       const viewerRouter = await this.#routerFor(route, slot, key, chosen);
       if (viewer.ended) throw new NoSourceError(channelId);
       const transport = await viewerRouter.router.createWebRtcTransport({
@@ -334,6 +340,32 @@ export class MediasoupSfu implements SfuEngine {
       }
       return { section, kind, codec: route.source.codecs[kind] ? codec : undefined };
     });
+  }
+
+  /**
+   * Each payload-type numbering costs a router per worker, so a channel takes at most MAX_NUMBERINGS of them
+   * (browsers of one kind share one); and the chosen video and audio numbers must differ.
+   */
+  #checkNumbering(
+    route: ChannelRoute,
+    chosen: ReadonlyArray<{ kind: MediaKind; codec: OfferedCodec | undefined }>,
+  ): void {
+    const pts = chosen.flatMap((c) => (c.codec ? [c.codec.payloadType] : []));
+    if (new Set(pts).size !== pts.length || pts.some((pt) => pt < 0 || pt > 127)) {
+      throw new OfferShapeError(
+        'PAYLOAD_TYPES_CLASH',
+        'the offer gives audio and video the same payload type, or one out of range',
+      );
+    }
+    const numbering = numberingOf(chosen);
+    route.numberings.add(numbering);
+    if (route.numberings.size > MAX_NUMBERINGS) {
+      route.numberings.delete(numbering);
+      throw new OfferShapeError(
+        'TOO_MANY_NUMBERINGS',
+        `this channel's viewers already use ${MAX_NUMBERINGS} payload-type numberings; offer the numbers a common browser uses`,
+      );
+    }
   }
 
   #listenInfos(): MsListenInfo[] {
@@ -582,6 +614,11 @@ export class MediasoupSfu implements SfuEngine {
       this.#log?.error({ err: error, channelId: source.channelId }, 'keyframe request to source failed');
     }
   }
+}
+
+/** The payload type numbers a viewer's offer gives the kinds it receives, e.g. `video102,audio111`. */
+function numberingOf(chosen: ReadonlyArray<{ kind: MediaKind; codec: OfferedCodec | undefined }>): string {
+  return chosen.map((c) => `${c.kind}${c.codec?.payloadType ?? '-'}`).join(',');
 }
 
 function once(fn: () => void): () => void {
