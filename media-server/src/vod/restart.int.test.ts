@@ -130,7 +130,9 @@ describe('restart after SIGKILL during a broadcast', () => {
     expect(verified.bad).toBe(0);
     expect(verified.checked).toBeGreaterThanOrEqual(10);
     second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    const code = await second.exited;
+    // What the server said last, when it did not exit cleanly (a side-by-side run once saw no exit code at all).
+    expect(code, `signal ${second.child.signalCode}; last lines:\n${second.out.slice(-15).join('\n')}`).toBe(0);
 
     const platform = await Platform.open({
       databaseUrl: `sqlite:${dir.file('glint.db')}`,
@@ -165,5 +167,5 @@ describe('restart after SIGKILL during a broadcast', () => {
       scratch.remove();
       await platform.close();
     }
-  }, 120_000);
+  }, 180_000);
 });
