@@ -7,6 +7,7 @@
  * `--only=fanout` or `--only=latency` runs one measure.
  */
 import { cpus, loadavg } from 'node:os';
+import { readyMediasoup } from '@glint/media-server';
 import type { Browser } from 'playwright-core';
 import { guardRun } from './lib/guard.ts';
 import { progress } from './lib/progress.ts';
@@ -62,7 +63,9 @@ async function main(): Promise<void> {
     const p = progress('latency');
     browser = await launchBrowser();
     origin = await startPageOrigin();
-    for (const mode of ['sfu', 'direct'] as const) {
+    const modes = readyMediasoup() ? (['sfu', 'mediasoup', 'direct'] as const) : (['sfu', 'direct'] as const);
+    if (modes.length === 2) p.update('mediasoup latency run skipped: its worker is not built (npm run sfu:build)');
+    for (const mode of modes) {
       latency.push(await runLatency(browser, origin, mode, LATENCY, (t) => p.update(t)));
     }
     p.done(`${latency.map((r) => `${r.mode}: ${r.latenciesMs.length} frames`).join(', ')}`);
@@ -95,6 +98,8 @@ async function main(): Promise<void> {
         'timeOrigin + metadata.expectedDisplayTime − stamp, once per distinct stamp.',
         `${LATENCY.samples} frames after ${LATENCY.warmMs / 1000} s of warm-up from the first frame. Peer: the same pages connected directly, SDP passed by`,
         'Playwright (non-trickle): the latency of WebRTC itself (capture, encode, jitter buffer, decode, render).',
+        'The SFU runs werift, then (when its worker is built) mediasoup with one worker; the WHIP leg is werift in both,',
+        "mediasoup's packets crossing into its worker over loopback UDP.",
         shared,
       ].join('\n        '),
       [],

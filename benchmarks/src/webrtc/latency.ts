@@ -1,8 +1,10 @@
 /**
- * Measure (b): glass-to-glass latency on loopback in Chromium, WHIP → Glint SFU → WHEP, and the same two pages
- * connected directly (SDP passed between them by Playwright) as the peer: WebRTC's own latency.
+ * Measure (b): glass-to-glass latency on loopback in Chromium, WHIP → Glint SFU → WHEP (werift, and mediasoup when its
+ * worker is built), and the same two pages connected directly (SDP passed between them by Playwright) as the peer:
+ * WebRTC's own latency.
  */
 
+import { loadMediasoup, MediasoupSfu, readyMediasoup } from '@glint/media-server';
 import { until } from '@glint/testkit';
 import { startWebrtcTestServer } from '@glint/testkit/media-server';
 import type { Browser, Page } from 'playwright-core';
@@ -27,8 +29,17 @@ export interface LatencyOptions {
   readonly collectTimeoutMs: number;
 }
 
+export type LatencyMode = 'sfu' | 'mediasoup' | 'direct';
+
+/** What each mode is called in tables and charts. */
+export const LATENCY_LABELS: Record<LatencyMode, string> = {
+  sfu: 'Glint: WHIP → SFU (werift) → WHEP',
+  mediasoup: 'Glint: WHIP → SFU (mediasoup) → WHEP',
+  direct: 'peer: direct peer-to-peer',
+};
+
 export interface LatencyRun {
-  readonly mode: 'sfu' | 'direct';
+  readonly mode: LatencyMode;
   readonly latenciesMs: number[];
   readonly viewer: ViewerState;
   /** Viewer tab's clock − publisher tab's clock, ms (both against Date.now()); ~0 means one clock. */
@@ -41,12 +52,17 @@ const CHANNEL = 'latency';
 export async function runLatency(
   browser: Browser,
   origin: PageOrigin,
-  mode: 'sfu' | 'direct',
+  mode: LatencyMode,
   options: LatencyOptions,
   say: (text: string) => void,
 ): Promise<LatencyRun> {
   const context = await browser.newContext();
-  const server = mode === 'sfu' ? await startWebrtcTestServer([CHANNEL]) : undefined;
+  const server =
+    mode === 'sfu'
+      ? await startWebrtcTestServer([CHANNEL])
+      : mode === 'mediasoup'
+        ? await startWebrtcTestServer([CHANNEL], { engine: await startMediasoup() })
+        : undefined;
   try {
     const publisher = await context.newPage();
     const viewer = await context.newPage();
@@ -92,6 +108,12 @@ export async function runLatency(
     await context.close().catch(() => {});
     await server?.stop();
   }
+}
+
+async function startMediasoup(): Promise<MediasoupSfu> {
+  const build = readyMediasoup();
+  if (!build) throw new Error('the mediasoup worker is not built (npm run sfu:build)');
+  return MediasoupSfu.start({ mediasoup: loadMediasoup(build), workerBin: build.workerBin, workers: 1 });
 }
 
 async function closeQuietly(page: Page): Promise<void> {

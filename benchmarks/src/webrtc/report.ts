@@ -2,7 +2,7 @@
 import { writeChart } from '../lib/chart.ts';
 import { quantileSorted, type Summary, summarize } from '../lib/stats.ts';
 import { printTable } from '../lib/table.ts';
-import type { LatencyRun } from './latency.ts';
+import { LATENCY_LABELS, type LatencyRun } from './latency.ts';
 
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 export const GOAL_P50_MS = 120;
@@ -12,6 +12,7 @@ export function printLatency(runs: readonly LatencyRun[], method: string, notes:
   const summaries = runs.map((r) => summarize(r.latenciesMs));
   const direct = summaries[runs.findIndex((r) => r.mode === 'direct')];
   const sfu = summaries[runs.findIndex((r) => r.mode === 'sfu')];
+  const mediasoup = summaries[runs.findIndex((r) => r.mode === 'mediasoup')];
   printTable({
     title:
       'Glass-to-glass latency on loopback, Chromium → Chromium, 640x360 canvas at 30 fps, H.264 (ms; lower is better)',
@@ -32,7 +33,7 @@ export function printLatency(runs: readonly LatencyRun[], method: string, notes:
     rows: runs.map((r, i) => {
       const s = summaries[i] as Summary;
       return [
-        r.mode === 'sfu' ? 'Glint: WHIP → SFU → WHEP' : 'peer: direct peer-to-peer',
+        LATENCY_LABELS[r.mode],
         String(s.count),
         s.median,
         s.p95,
@@ -52,6 +53,9 @@ export function printLatency(runs: readonly LatencyRun[], method: string, notes:
       sfu && direct
         ? `the SFU adds ${(sfu.median - direct.median).toFixed(1)} ms at the median (difference of medians), ${(sfu.p95 - direct.p95).toFixed(1)} ms at p95.`
         : '',
+      mediasoup && direct
+        ? `mediasoup adds ${(mediasoup.median - direct.median).toFixed(1)} ms at the median, ${(mediasoup.p95 - direct.p95).toFixed(1)} ms at p95${sfu ? ` (werift ${(sfu.median - direct.median).toFixed(1)} / ${(sfu.p95 - direct.p95).toFixed(1)} ms)` : ''}.`
+        : '',
       ...runs.map(
         (r) =>
           `${r.mode}: first frame ${r.firstFrameMs.toFixed(0)} ms after the publisher started; viewer tab clock − publisher tab clock ${r.clockSkewMs.toFixed(2)} ms; ${r.viewer.packetsLost} packets lost; codec ${r.viewer.codec}.`,
@@ -65,7 +69,7 @@ export function printLatency(runs: readonly LatencyRun[], method: string, notes:
 export async function chartLatency(runs: readonly LatencyRun[], subtitle: string): Promise<string> {
   const values = runs.flatMap((r) => {
     const sorted = [...r.latenciesMs].sort((a, b) => a - b);
-    const label = r.mode === 'sfu' ? 'Glint: WHIP → SFU → WHEP' : 'peer: direct peer-to-peer';
+    const label = LATENCY_LABELS[r.mode];
     return Array.from({ length: 201 }, (_, i) => ({
       path: label,
       ms: quantileSorted(sorted, i / 200),
