@@ -84,7 +84,7 @@ async function plays(page: Page, frames: number): Promise<InboundVideo> {
   );
 }
 
-describe.skipIf(!build)('SFU on mediasoup', () => {
+describe.skipIf(!build)('SFU on mediasoup', { timeout: 60_000 }, () => {
   it('forwards the source to a Chromium viewer, with the payload types of its offer', async () => {
     const { sfu, errors } = await channel(1);
     const { page, offer, answer } = await view(sfu);
@@ -114,6 +114,25 @@ describe.skipIf(!build)('SFU on mediasoup', () => {
       timeoutMs: 5000,
     });
     expect(sfu.hasSource('ch')).toBe(false);
+  });
+
+  it('survives a worker killed under it: its viewers end, a new worker starts, the next viewer plays', async () => {
+    const { sfu } = await channel(2);
+    const first = await view(sfu);
+    await plays(first.page, 30);
+    const [dead] = sfu.workerPids;
+    process.kill(dead ?? 0, 'SIGKILL');
+    await until(() => (sfu.subscriberCount('ch') === 0 ? true : undefined), {
+      what: 'the viewer on the killed worker to end',
+      timeoutMs: 10_000,
+    });
+    await until(() => (sfu.workerPids.length === 2 && !sfu.workerPids.includes(dead ?? 0) ? true : undefined), {
+      what: 'a new worker in place of the killed one',
+      timeoutMs: 10_000,
+    });
+    const next = await view(sfu);
+    await plays(next.page, 30);
+    expect(await sfu.unsubscribe(first.id)).toBe(true);
   });
 
   it('refuses an offer without H.264 and one that is not bundled, opening nothing', async () => {

@@ -50,7 +50,8 @@ const RECENTLY_ENDED = 1024;
 const MAX_NUMBERINGS = 16;
 
 interface WorkerSlot {
-  readonly worker: MsWorker;
+  /** Replaced when the worker dies (a new one is started in its place). */
+  worker: MsWorker;
   viewers: number;
 }
 
@@ -64,8 +65,9 @@ interface ChannelRoute {
   readonly gate: KeyframeGate;
   readonly viewers: Set<Viewer>;
   readonly detach: Array<() => void>;
-  /** The ingest router, its plain transport and producers, made on first use. */
+  /** The ingest router, its plain transport and producers, made on first use, and the worker it is on. */
   ingest: Promise<Ingest> | null;
+  ingestSlot: WorkerSlot | null;
   /** Routers by worker and payload-type numbering, each fed from the ingest router once. */
   readonly routers: Map<string, Promise<ViewerRouter>>;
   forwarding: Array<() => void> | null;
@@ -141,7 +143,7 @@ export class MediasoupSfu implements SfuEngine {
       options,
       workers.map((worker) => ({ worker, viewers: 0 })),
     );
-    for (const slot of sfu.#slots) slot.worker.on('died', (error) => sfu.#workerDied(slot, error));
+    for (const slot of sfu.#slots) slot.worker.on('died', (error) => sfu.#workerDied(slot, slot.worker, error));
     options.logger?.info({ workers: count, version: options.mediasoup.version }, 'SFU engine: mediasoup');
     return sfu;
   }
@@ -166,6 +168,7 @@ export class MediasoupSfu implements SfuEngine {
       viewers: new Set(),
       detach: [],
       ingest: null,
+      ingestSlot: null,
       routers: new Map(),
       forwarding: null,
       closed: false,
@@ -405,6 +408,7 @@ export class MediasoupSfu implements SfuEngine {
   }
 
   #ingest(route: ChannelRoute, slot: WorkerSlot): Promise<Ingest> {
+    if (!route.ingest) route.ingestSlot = slot;
     route.ingest ??= (async () => {
       const codecs = this.#codecs(route);
       const router = await slot.worker.createRouter({ mediaCodecs: codecs });
@@ -576,34 +580,67 @@ export class MediasoupSfu implements SfuEngine {
     );
   }
 
+  /** Closes the channel's routers and ingest as they are now (the route may be set up afresh meanwhile). */
   async #closeRouting(route: ChannelRoute): Promise<void> {
-    const routers = await Promise.allSettled([...route.routers.values()]);
+    const pending = [...route.routers.values()];
+    const ingestNow = route.ingest;
+    const routers = await Promise.allSettled(pending);
     for (const r of routers) if (r.status === 'fulfilled') r.value.router.close();
-    const ingest = await route.ingest?.catch(() => null);
+    const ingest = await ingestNow?.catch(() => null);
     if (ingest) {
       ingest.socket.close();
       ingest.router.close();
     }
   }
 
-  #workerDied(slot: WorkerSlot, error: Error): void {
-    this.#log?.error({ err: error, pid: slot.worker.pid }, 'mediasoup worker died; its viewers are ended');
+  /**
+   * A worker died: its viewers end (their players reconnect), and so do all viewers of a channel whose ingest was
+   * on it (the pipes to the other workers carry nothing any more); those channels are set up again by their next
+   * viewer. A new worker takes the slot.
+   */
+  #workerDied(slot: WorkerSlot, worker: MsWorker, error: Error): void {
+    if (slot.worker !== worker) return;
+    this.#log?.error(
+      { err: error, pid: worker.pid },
+      'mediasoup worker died; its viewers are ended, a new worker starts',
+    );
+    const index = this.#slots.indexOf(slot);
+    for (const route of this.#channels.values()) {
+      if (route.ingestSlot === slot) {
+        for (const viewer of [...route.viewers]) this.#end(viewer, route, 'worker-died');
+        this.#stopForwarding(route);
+        void this.#closeRouting(route);
+        route.ingest = null;
+        route.ingestSlot = null;
+        route.routers.clear();
+        route.numberings.clear();
+      } else {
+        for (const key of [...route.routers.keys()]) if (key.startsWith(`${index}:`)) route.routers.delete(key);
+      }
+    }
     for (const viewer of [...this.#viewers.values()]) {
       if (viewer.slot === slot) this.#end(viewer, this.#channels.get(viewer.channelId), 'worker-died');
     }
-    const index = this.#slots.indexOf(slot);
-    for (const route of this.#channels.values()) {
-      for (const key of [...route.routers.keys()]) if (key.startsWith(`${index}:`)) route.routers.delete(key);
-      void route.ingest?.then(
-        (ingest) => {
-          if (ingest.slot === slot) {
-            this.#stopForwarding(route);
-            route.ingest = null;
-            route.routers.clear();
-          }
-        },
-        () => {},
-      );
+    if (!this.#closed) void this.#respawn(slot);
+  }
+
+  async #respawn(slot: WorkerSlot): Promise<void> {
+    const [min, max] = this.#options.ice?.portRange ?? [];
+    try {
+      const worker = await this.#options.mediasoup.createWorker({
+        logLevel: 'error',
+        workerBin: this.#options.workerBin,
+        ...(min !== undefined && max !== undefined ? { rtcMinPort: min, rtcMaxPort: max } : {}),
+      });
+      if (this.#closed) {
+        worker.close();
+        return;
+      }
+      slot.worker = worker;
+      worker.on('died', (error) => this.#workerDied(slot, worker, error));
+      this.#log?.info({ pid: worker.pid }, 'mediasoup worker started in place of the one that died');
+    } catch (error) {
+      this.#log?.error({ err: error }, 'a new mediasoup worker did not start; serving on the others');
     }
   }
 
