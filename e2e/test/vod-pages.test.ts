@@ -86,6 +86,27 @@ function videoView(tab: Page): Promise<VideoView> {
 }
 
 /** Frames advance: playback moves on by a second and more frames are shown. */
+/**
+ * Presses play until the video plays: a play() made while the page's player is still loading its source is aborted
+ * by that load ("interrupted by a new load request", seen on a busy machine), so it is asked again.
+ */
+async function startPlaying(tab: Page): Promise<void> {
+  await until(
+    () =>
+      tab.evaluate(async () => {
+        const video = document.querySelector('video');
+        if (!video) return false;
+        try {
+          await video.play();
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    { what: 'the video to start playing', timeoutMs: 20_000, intervalMs: 250 },
+  );
+}
+
 async function framesAdvance(tab: Page, what: string): Promise<VideoView> {
   const before = await videoView(tab);
   return until(
@@ -184,7 +205,7 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   recording.on('pageerror', (e) => errors.push(e.message));
   await recording.goto(t.http(recordingHref ?? '/'));
   await recording.locator('#state', { hasText: 'recording, rewind available' }).waitFor({ timeout: 15_000 });
-  await recording.evaluate(() => document.querySelector('video')?.play());
+  await startPlaying(recording);
   await framesAdvance(recording, 'the recording VOD playing');
   expect(await recording.isHidden('#delete')).toBe(true);
   await recording.close();
@@ -203,7 +224,7 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   vod.on('pageerror', (e) => errors.push(e.message));
   await vod.goto(t.http(vodHref));
   await vod.locator('#state', { hasText: 'past broadcast' }).waitFor({ timeout: 15_000 });
-  await vod.evaluate(() => document.querySelector('video')?.play());
+  await startPlaying(vod);
   const vodPlaying = await framesAdvance(vod, 'the VOD playing');
   expect(vodPlaying.hlsUrl).toContain('/vods/');
   expect(await vod.textContent('#channel-link')).toBe(CHANNEL);
@@ -269,7 +290,7 @@ it('rewinds and clips a live broadcast, goes live again, and after it ends plays
   expect(await clip.getAttribute('#vod-link', 'href')).toBe(`${vodHref}?t=2`);
   expect(await clip.inputValue('#share')).toBe(t.http(madeHref));
   expect(await clip.isHidden('#delete')).toBe(true);
-  await clip.evaluate(() => document.querySelector('video')?.play());
+  await startPlaying(clip);
   const clipPlaying = await framesAdvance(clip, 'the clip playing');
   expect(clipPlaying.width).toBe(640);
   await clip.evaluate(() => {

@@ -190,7 +190,10 @@ it('plays the live channel to an anonymous viewer: LL-HLS, WebRTC, quality, thea
   await until(async () => page.evaluate(() => document.fullscreenElement?.classList.contains('stage') ?? false), {
     what: 'the player fullscreen',
   });
-  expect(await page.getAttribute('#fullscreen', 'aria-pressed')).toBe('true');
+  // The button follows the fullscreenchange event, which a busy page handles a moment after the element is shown.
+  await until(async () => ((await page.getAttribute('#fullscreen', 'aria-pressed')) === 'true' ? true : undefined), {
+    what: 'the fullscreen button pressed',
+  });
   await page.click('#fullscreen');
   await until(async () => page.evaluate(() => document.fullscreenElement === null), { what: 'fullscreen left' });
 
