@@ -58,12 +58,20 @@ describe.skipIf(!built)('RTMP → mediasoup SFU → WHEP', () => {
     });
     const page = await browser.newPage();
     await page.goto(t.http('/watch/msfu?mode=webrtc'));
+    let last: Awaited<ReturnType<typeof stats>> = null;
+    // A wait for a state: the B-frame re-encoder and the Opus encoder start with the first viewer, slowly on a busy
+    // machine (30 s ran out once with two suites side by side).
     const playing = await until(
       async () => {
-        const s = await stats(page);
-        return s && s.frames >= 60 && s.height === 360 && s.audio >= 100 ? s : undefined;
+        last = await stats(page);
+        return last && last.frames >= 60 && last.height === 360 && last.audio >= 100 ? last : undefined;
       },
-      { what: '2 s of 640x360 video and 2 s of audio through mediasoup', timeoutMs: 30_000 },
+      {
+        what: '2 s of 640x360 video and 2 s of audio through mediasoup',
+        timeoutMs: 60_000,
+        detail: () =>
+          `viewer ${JSON.stringify(last)}; SFU viewers ${JSON.stringify(t.glint.sfu.subscribers('msfu'))}; keyframes ${JSON.stringify(t.glint.sfu.keyframeStats('msfu'))}`,
+      },
     );
     expect(playing.frames).toBeGreaterThanOrEqual(60);
     expect(t.glint.sfu.subscribers('msfu')).toEqual([expect.objectContaining({ connected: true })]);
