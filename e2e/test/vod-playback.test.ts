@@ -305,7 +305,10 @@ it('after the broadcast: the VOD parses, lasts as long as the broadcast, every s
   );
   const all = (count: number) => Array.from({ length: count }, (_, i) => i);
   expect([...new Set(done.loaded.main)].sort((a, b) => a - b)).toEqual(all(video.segments.length));
-  expect([...new Set(done.loaded.audio)].sort((a, b) => a - b)).toEqual(all(audio.segments.length));
+  // Every audio segment the playlist listed when read (the archive may add the broadcast's last one a moment later).
+  expect([...new Set(done.loaded.audio)].sort((a, b) => a - b)).toEqual(
+    expect.arrayContaining(all(audio.segments.length)),
+  );
   expect(done.currentTime).toBeGreaterThan(videoSec - 1.5);
   console.log(
     `[vod] hls.js played the VOD to 'ended' at ${done.currentTime.toFixed(2)} s in ` +

@@ -56,6 +56,11 @@ describe.skipIf(!built)('RTMP → mediasoup SFU → WHEP', () => {
       what: 'the RTMP channel to reach the SFU',
       timeoutMs: 15_000,
     });
+    // Media flowing (its LL-HLS playlist is there), so the SFU's source knows its codecs before the page asks.
+    await until(async () => ((await fetch(t.http('/live/msfu/index.m3u8'))).ok ? true : undefined), {
+      what: 'the channel on LL-HLS',
+      timeoutMs: 20_000,
+    });
     const page = await browser.newPage();
     await page.goto(t.http('/watch/msfu?mode=webrtc'));
     let last: Awaited<ReturnType<typeof stats>> = null;

@@ -208,6 +208,8 @@ export class MediasoupSfu implements SfuEngine {
     if (this.#closed) throw new SfuClosedError();
     const route = this.#channels.get(channelId);
     if (!route) throw new NoSourceError(channelId);
+    // An RTMP source knows its codecs once its first media came; its routers are made from them, so wait for them.
+    if (!route.source.codecs.video && !route.source.codecs.audio) throw new NoSourceError(channelId);
     const parsed = parseOffer(offer.sdp);
     checkOfferShape(parsed);
     const dtls = offerDtls(parsed);
