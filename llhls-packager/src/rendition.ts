@@ -209,6 +209,15 @@ export class Rendition {
     return this.#parts.size;
   }
 
+  /** The oldest part still held (fetchable): parts held are the ids from this one to `nextPartId - 1`. */
+  get firstHeldPartId(): number {
+    for (const segment of this.#segments) {
+      const first = segment.parts[0];
+      if (first) return first.id;
+    }
+    return this.#open?.parts[0]?.id ?? this.#nextPartId;
+  }
+
   /** Media bytes held: the window's segments and the open segment's parts. */
   get heldBytes(): number {
     const open = this.#open?.parts.reduce((n, p) => n + p.bytes.byteLength, 0) ?? 0;

@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '@glint/media-core';
-import type { LivePackager } from '../packager.ts';
 import { renderMediaPlaylist, type SkipRequest } from '../playlist/media.ts';
 import { renderMultivariantPlaylist } from '../playlist/multivariant.ts';
-import type { Rendition } from '../rendition.ts';
 import { type BlockTarget, parseBlockQuery, parseSkip, satisfied, tooFarAhead } from './blocking.ts';
+import type { LlhlsSource, LlhlsTrack } from './source.ts';
 import { WaitQueue } from './waiters.ts';
 
 export interface LlhlsHttpOptions {
@@ -17,7 +16,7 @@ export interface LlhlsHttpOptions {
 
 interface PlaylistWait {
   readonly res: ServerResponse;
-  readonly rendition: Rendition;
+  readonly rendition: LlhlsTrack;
   readonly target: BlockTarget;
   readonly skip: SkipRequest;
   readonly blocking: boolean;
@@ -25,7 +24,7 @@ interface PlaylistWait {
 
 interface PartWait {
   readonly res: ServerResponse;
-  readonly rendition: Rendition;
+  readonly rendition: LlhlsTrack;
   readonly partId: number;
 }
 
@@ -40,7 +39,7 @@ const PATH =
  * the stream's folder. Blocking playlist reload, preload-hinted parts that block until complete, delta updates.
  */
 export class LlhlsHttp {
-  readonly #packager: LivePackager;
+  readonly #packager: LlhlsSource;
   readonly #clock: Clock;
   readonly #startWaitMs: number;
   readonly #playlists = new WaitQueue<string, PlaylistWait>();
@@ -52,7 +51,7 @@ export class LlhlsHttp {
   #rendered = new Map<string, Buffer>();
   #closed = false;
 
-  constructor(packager: LivePackager, options: LlhlsHttpOptions = {}) {
+  constructor(packager: LlhlsSource, options: LlhlsHttpOptions = {}) {
     this.#packager = packager;
     this.#clock = options.clock ?? Date.now;
     this.#startWaitMs = options.startWaitMs ?? 5000;
@@ -119,7 +118,7 @@ export class LlhlsHttp {
     forgetOnClose(res, this.#starts.park('start', res, this.#clock() + this.#startWaitMs));
   }
 
-  #mediaPlaylist(res: ServerResponse, rendition: Rendition, query: URLSearchParams): void {
+  #mediaPlaylist(res: ServerResponse, rendition: LlhlsTrack, query: URLSearchParams): void {
     const block = parseBlockQuery(query);
     const skip = parseSkip(query);
     if (block.kind === 'invalid') return badRequest(res, block.reason);
@@ -143,7 +142,7 @@ export class LlhlsHttp {
     forgetOnClose(res, this.#playlists.park(key, wait, this.#clock() + this.#blockLimitMs(rendition)));
   }
 
-  #part(res: ServerResponse, rendition: Rendition, id: number): void {
+  #part(res: ServerResponse, rendition: LlhlsTrack, id: number): void {
     const part = rendition.part(id);
     if (part) return send(res, 200, mediaType(rendition), IMMUTABLE, part.bytes);
     // Only the part the preload hint names is worth waiting for.
@@ -152,14 +151,14 @@ export class LlhlsHttp {
     forgetOnClose(res, this.#parts.park(`${rendition.name}|${id}`, { res, rendition, partId: id }, deadline));
   }
 
-  #segment(res: ServerResponse, rendition: Rendition, msn: number): void {
+  #segment(res: ServerResponse, rendition: LlhlsTrack, msn: number): void {
     const segment = rendition.segment(msn);
     if (!segment) return notFound(res, 'segment is not (or no longer) available');
     send(res, 200, mediaType(rendition), IMMUTABLE, segment.bytes);
   }
 
   /** The spec answers a blocking request within three target durations. */
-  #blockLimitMs(rendition: Rendition): number {
+  #blockLimitMs(rendition: LlhlsTrack): number {
     return 3 * rendition.targetDurationSec * 1000;
   }
 
@@ -222,7 +221,7 @@ function forgetOnClose(res: ServerResponse, cancel: () => void): void {
   res.once('close', cancel);
 }
 
-function mediaType(rendition: Rendition): string {
+function mediaType(rendition: LlhlsTrack): string {
   return rendition.kind === 'video' ? 'video/iso.segment' : 'audio/mp4';
 }
 
