@@ -32,7 +32,7 @@ export class ReplicaFeed {
 
   /** The whole state, every byte a replica needs to serve what the packager serves now. */
   snapshot(): ReplicaUpdate {
-    return this.#update(this.#packager.renditions.map((r) => this.#track(r, true)));
+    return this.#update(this.#packager.renditions.map((r) => this.#track(r, true, false)));
   }
 
   onUpdate(listener: (update: ReplicaUpdate) => void): () => void {
@@ -61,7 +61,7 @@ export class ReplicaFeed {
       const sent = this.#sent.get(rendition.name);
       const reset = sent?.rendition !== rendition;
       if (!reset && sent.signature === signature(rendition)) continue;
-      tracks.push(this.#track(rendition, reset));
+      tracks.push(this.#track(rendition, reset, true));
     }
     for (const name of this.#sent.keys()) if (!renditions.some((r) => r.name === name)) this.#sent.delete(name);
     this.#listeners.emit(this.#update(tracks));
@@ -79,8 +79,11 @@ export class ReplicaFeed {
     };
   }
 
-  /** `full`: every byte held (a snapshot, or a rendition replicas have not seen); else what is new since the last. */
-  #track(rendition: Rendition, full: boolean): ReplicaTrackUpdate {
+  /**
+   * `full`: every byte held (a snapshot, or a rendition replicas have not seen); else what is new since the last
+   * update. `record`: the update goes to every replica, so what it carries counts as sent (a snapshot goes to one).
+   */
+  #track(rendition: Rendition, full: boolean, record: boolean): ReplicaTrackUpdate {
     const previous = full ? undefined : this.#sent.get(rendition.name);
     const sent: Sent = previous ?? {
       rendition,
@@ -105,8 +108,7 @@ export class ReplicaFeed {
           return bytes ? [{ msn: s.msn, bytes }] : [];
         })
       : [];
-    // A snapshot goes to one new replica: the others' bookkeeping stays as it was, unless this rendition is new.
-    if (!full || this.#sent.get(rendition.name)?.rendition !== rendition) {
+    if (record) {
       sent.nextPartId = rendition.nextPartId;
       for (const init of inits) sent.inits.add(init.uri);
       sent.signature = signature(rendition);

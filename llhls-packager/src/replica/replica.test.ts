@@ -85,6 +85,8 @@ describe('a replica of a live packager', () => {
 
     packager.setVideoConfig({ codec: 'h264', sps: [SPS], pps: [PPS] });
     packager.setAudioConfig({ codec: 'opus', channels: 2 });
+    // A replica that starts between a change and the update that carries it changes nothing for the others.
+    new ReplicaStream().apply(overIpc(feed.snapshot()));
     let audio90k = 0;
     let compared = 0;
     for (let i = 0; i < 30 * 40; i++) {
