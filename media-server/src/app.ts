@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import { createLogger } from './create-logger.ts';
 import { LogBudget } from './limits/log-budget.ts';
 import { createHttpServer } from './servers/http.ts';
+import { LlhlsWorkerPool } from './servers/llhls-workers/llhls-worker-pool.ts';
 import { createMetrics, type Metrics } from './servers/metrics.ts';
 import { type PublishDecision, type PublishRequest, RtmpServer } from './servers/rtmp.ts';
 import { type ClipRoutesHandle, registerClipRoutes } from './servers/vod/clip-routes.ts';
@@ -69,6 +70,8 @@ export class Glint {
   readonly clipRoutes: ClipRoutesHandle;
   httpPort = 0;
   rtmpPort = 0;
+  /** LL-HLS worker processes on their own port (GLINT_LLHLS_WORKERS); none by default. */
+  llhlsWorkers: LlhlsWorkerPool | undefined;
   readonly #ownsPlatform: boolean;
   /** Each live channel's transcoding ladder (none with `ladder: source`); a ladder ends with its stream. */
   readonly ladders = new Map<string, Ladder>();
@@ -116,7 +119,7 @@ export class Glint {
     });
     this.metrics = createMetrics({
       liveStreams: () => this.hub.streams.length,
-      blockedRequests: () => this.outputs.blockedRequests,
+      blockedRequests: () => this.outputs.blockedRequests + (this.llhlsWorkers?.blockedRequests ?? 0),
       webrtcViewers: () => this.sfu.subscriberCount(),
       viewers: () => this.hub.streams.map((stream) => this.#audience(stream.channelId)),
       rtmpRefusedConnections: () => this.rtmp.refusedConnections,
@@ -203,6 +206,7 @@ export class Glint {
     });
     this.http = createHttpServer({
       archive: () => this.vod.stats,
+      blockedInWorkers: () => this.llhlsWorkers?.blockedRequests ?? 0,
       hub: this.hub,
       outputs: this.outputs,
       metrics: this.metrics,
@@ -282,6 +286,21 @@ export class Glint {
     await this.http.listen({ port: httpPort, host });
     const address = this.http.server.address();
     this.httpPort = typeof address === 'object' && address ? address.port : httpPort;
+    if (this.config.llhlsWorkers > 0) {
+      this.llhlsWorkers = await LlhlsWorkerPool.start({
+        count: this.config.llhlsWorkers,
+        host,
+        port: this.config.llhlsPort,
+        outputs: this.outputs,
+        onViewers: (channel, ids) => {
+          for (const id of ids) this.llhlsViewers.seen(channel, id);
+        },
+        logger: this.logger.child({ component: 'llhls-workers' }),
+        maxConnections: this.config.httpMaxConnections,
+        requestTimeoutMs: this.config.httpRequestTimeoutMs,
+        startWaitMs: this.config.llhlsStartWaitMs,
+      });
+    }
     this.#viewerSampler = setInterval(() => {
       this.llhlsViewers.retain((channel) => this.outputs.get(channel) !== undefined);
       for (const stream of this.hub.streams) {
@@ -299,6 +318,7 @@ export class Glint {
     await Promise.all([...this.ladders.values()].map((ladder) => ladder.close()));
     await this.sfu.close();
     this.outputs.close();
+    await this.llhlsWorkers?.close();
     await this.clipRoutes.close();
     await this.vodRoutes.close();
     await this.vod.close();

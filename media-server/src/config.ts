@@ -123,6 +123,18 @@ export const SETTINGS = {
   }),
   httpPort: int('GLINT_HTTP_PORT', 8080, 'HTTP: playlists, watch page, health, metrics', { min: 0 }),
   rtmpPort: int('GLINT_RTMP_PORT', 1935, 'RTMP ingest', { min: 0 }),
+  llhlsWorkers: int(
+    'GLINT_LLHLS_WORKERS',
+    0,
+    'processes serving LL-HLS on `GLINT_LLHLS_PORT`, sharing it (as many as cores: every core serves viewers); 0: none, LL-HLS on the HTTP port only',
+    { min: 0 },
+  ),
+  llhlsPort: int(
+    'GLINT_LLHLS_PORT',
+    8081,
+    'LL-HLS alone (`/live/…`), served by the `GLINT_LLHLS_WORKERS` processes: point edge caches and big audiences here',
+    { min: 0 },
+  ),
   publicHost: setting({
     env: 'GLINT_PUBLIC_HOST',
     default: 'localhost',

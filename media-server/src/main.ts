@@ -35,7 +35,9 @@ try {
   const code = (error as NodeJS.ErrnoException).code;
   log.fatal(
     { err: error },
-    code === 'EADDRINUSE' ? 'a port is taken: set GLINT_HTTP_PORT / GLINT_RTMP_PORT' : 'start failed',
+    code === 'EADDRINUSE'
+      ? 'a port is taken: set GLINT_HTTP_PORT / GLINT_RTMP_PORT / GLINT_LLHLS_PORT'
+      : 'start failed',
   );
   process.exit(1);
 }
@@ -53,6 +55,11 @@ process.stdout.write(
     `  Web app:    ${http}/   (sign up, then go live from ${http}/dashboard)`,
     `  Watch:      ${http}/watch/demo`,
     `  Playlist:   ${http}/live/demo/index.m3u8`,
+    ...(glint.llhlsWorkers
+      ? [
+          `  LL-HLS:     http://${host}:${glint.llhlsWorkers.port}/live/demo/index.m3u8   (${config.llhlsWorkers} worker processes, for edge caches and big audiences)`,
+        ]
+      : []),
     `  OBS:        Server rtmp://${host}:${glint.rtmpPort}/live   Stream key ${key}`,
     `  API:        ${http}/api/docs   (OpenAPI: ${http}/api/openapi.json)`,
     `  Health:     ${http}/healthz   Metrics: ${http}/metrics`,

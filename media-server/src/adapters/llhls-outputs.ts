@@ -1,5 +1,5 @@
 import { type KeyframeRequest, LivePackager, LlhlsHttp, type SegmentSink } from '@glint/llhls-packager';
-import type { Logger } from '@glint/media-core';
+import { Listeners, type Logger } from '@glint/media-core';
 import type { LiveStream } from '../stream/live-stream.ts';
 import type { StreamEndReason, StreamEvent, StreamReader } from '../stream/types.ts';
 import type { ChannelLadder, LadderRung } from '../transcode/ladder/types.ts';
@@ -208,6 +208,7 @@ export class ChannelOutput implements StreamReader {
 export class LlhlsOutputs {
   readonly #outputs = new Map<string, ChannelOutput>();
   readonly #options: LlhlsOutputOptions;
+  readonly #changes = new Listeners<[ChannelOutput, 'opened' | 'closed']>('llhls outputs');
 
   constructor(options: LlhlsOutputOptions) {
     this.#options = options;
@@ -225,13 +226,19 @@ export class LlhlsOutputs {
     return this.all.reduce((n, o) => n + o.http.blockedCount, 0);
   }
 
+  /** Hears of every output opened (a fresh broadcast) and closed (replaced, retired, or the server stopping). */
+  onChange(listener: (output: ChannelOutput, change: 'opened' | 'closed') => void): () => void {
+    return this.#changes.add(listener);
+  }
+
   /** A stream started: continue the channel's output if it is in its grace period, else start a fresh one. */
   onStreamStart(stream: LiveStream): void {
     let output = this.#outputs.get(stream.channelId);
     if (!output?.waitingForReconnect) {
-      output?.close();
+      if (output) this.#close(output);
       output = new ChannelOutput(stream.channelId, this.#options, (retired) => this.#retire(retired));
       this.#outputs.set(stream.channelId, output);
+      this.#changes.emit(output, 'opened');
     }
     output.attach(stream);
   }
@@ -239,11 +246,16 @@ export class LlhlsOutputs {
   /** An ended output whose retention is over: its channel's URLs answer 404 from now on. */
   #retire(output: ChannelOutput): void {
     if (this.#outputs.get(output.channelId) === output) this.#outputs.delete(output.channelId);
+    this.#close(output);
+  }
+
+  #close(output: ChannelOutput): void {
     output.close();
+    this.#changes.emit(output, 'closed');
   }
 
   close(): void {
-    for (const output of this.#outputs.values()) output.close();
+    for (const output of this.#outputs.values()) this.#close(output);
     this.#outputs.clear();
   }
 }

@@ -32,6 +32,8 @@ export interface HttpServerDeps {
   readonly chat?: ChatServer;
   /** The VOD archive's health, shown on /healthz. */
   readonly archive?: () => ArchiveStats;
+  /** Requests parked in the LL-HLS worker processes (GLINT_LLHLS_WORKERS), counted on /healthz with this port's. */
+  readonly blockedInWorkers?: () => number;
 }
 
 /** How long after a failed archive write /healthz still says the archive is failing. */
@@ -164,7 +166,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   app.get('/healthz', async () => ({
     status: 'ok',
     liveStreams: hub.streams.length,
-    blockedPlaylistRequests: outputs.blockedRequests,
+    blockedPlaylistRequests: outputs.blockedRequests + (deps.blockedInWorkers?.() ?? 0),
     ...(deps.archive ? { archive: archiveHealth(deps.archive(), Date.now()) } : {}),
   }));
 
