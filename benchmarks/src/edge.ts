@@ -7,10 +7,19 @@
 import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { EdgeCache } from '@glint/edge';
+import type { LlhlsWorkerPool } from '@glint/media-server';
 import { type Fixture, makeFixture } from '@glint/testkit';
 import { printEnvironment } from './edge/environment.ts';
 import { edgeRatioNotes, printEdge, summarizeEdge } from './edge/report-edge.ts';
-import { GOAL_VIEWERS, NGINX_LABEL, ORIGIN_LABEL, runEdge, VARNISH_LABEL } from './edge/run-edge.ts';
+import {
+  GOAL_VIEWERS,
+  NGINX_LABEL,
+  ORIGIN_LABEL,
+  runEdge,
+  VARNISH_LABEL,
+  WORKERS,
+  WORKERS_LABEL,
+} from './edge/run-edge.ts';
 import { progress } from './lib/progress.ts';
 import { writeResults } from './lib/results.ts';
 import type { BlockedBench } from './packager/blocked-server.ts';
@@ -22,9 +31,11 @@ const MEDIA = { seconds: 20, width: 1280, height: 720, fps: 30, videoKbps: 3000,
 let media: Fixture | null = null;
 let bench: BlockedBench | null = null;
 let edges: EdgeCache[] = [];
+let workers: LlhlsWorkerPool | null = null;
 
 function cleanUp(): void {
   bench?.kill();
+  for (const pid of workers?.pids ?? []) process.kill(pid, 'SIGKILL');
   for (const edge of edges) void edge.stop();
   if (media) rmSync(media.dir, { recursive: true, force: true });
   media = null;
@@ -57,25 +68,36 @@ async function main(): Promise<void> {
     (started) => {
       edges = started;
     },
+    (pool) => {
+      workers = pool;
+    },
   );
   bench = null;
   edges = [];
+  workers = null;
   const summaries = summarizeEdge(run);
   printEdge(
     summaries,
     [
       'One origin: LivePackager fed in real time (200 ms parts, 1 s segments) served by node:http + LlhlsHttp on',
       '127.0.0.1. A load generator in a child process (raw TCP, one keep-alive connection per viewer) sends N',
-      'GET /live/video/index.m3u8?_HLS_msn=M&_HLS_part=P for a part not yet made: to the origin alone, then to',
-      `Varnish ${environment.varnish} and to nginx ${environment.nginx} in front of it, each running the shipped`,
-      'config (edge/varnish, edge/nginx). A round starts only once every request is parked (origin alone: counted;',
+      'GET /live/video/index.m3u8?_HLS_msn=M&_HLS_part=P for a part not yet made: to the origin alone, to',
+      `${WORKERS} LL-HLS worker processes (GLINT_LLHLS_WORKERS: node:cluster sharing a port, each serving a replica`,
+      'of the packager kept current over IPC; the delay includes that IPC), then to',
+      `Varnish ${environment.varnish} and to nginx ${environment.nginx} in front of the origin, each running the shipped`,
+      'config (edge/varnish, edge/nginx). A round starts only once every request is parked (origin, workers: counted;',
       'through an edge: all written and 150 ms to settle, and the part must land after that). Delay per response =',
       'viewer read time − time the part landed at the origin, both on CLOCK_MONOTONIC. Origin requests = blocking',
       'requests the origin received during the round. Origin, both edges and the load generator share',
       `${machine}: the crowd's own sockets cost the same CPU the edge needs.`,
     ].join('\n        '),
     [
-      ...edgeRatioNotes(summaries, { origin: ORIGIN_LABEL, varnish: VARNISH_LABEL, nginx: NGINX_LABEL }),
+      ...edgeRatioNotes(summaries, {
+        origin: ORIGIN_LABEL,
+        workers: WORKERS_LABEL,
+        varnish: VARNISH_LABEL,
+        nginx: NGINX_LABEL,
+      }),
       `largest crowd ${Math.max(...run.sizes).toLocaleString('en-US')} of the goal's ${GOAL_VIEWERS.toLocaleString('en-US')} (descriptor limits).`,
       `connecting the largest crowd took ${Object.entries(run.connectMs)
         .map(([label, ms]) => `${label} ${(ms / 1000).toFixed(1)} s`)

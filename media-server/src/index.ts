@@ -4,6 +4,12 @@ export { PublishAdmission } from './admission/publish-admission.ts';
 export { DEMO_CHANNEL, Glint, type GlintOptions } from './app.ts';
 export { type Config, ConfigError, defineConfig, loadConfig } from './config.ts';
 export { type DemoBroadcast, type DemoBroadcastOptions, startDemoBroadcast } from './demo/broadcaster.ts';
+export {
+  LlhlsWorkerPool,
+  type LlhlsWorkerPoolOptions,
+  type ServedChannel,
+  type ServedChannels,
+} from './servers/llhls-workers/llhls-worker-pool.ts';
 export * from './servers/whip/index.ts';
 export * from './sfu/index.ts';
 export { type SfuEdge, type SfuEdgeOptions, startSfuEdge } from './sfu-edge.ts';

@@ -68,7 +68,7 @@ export function printEdge(summaries: readonly EdgeSummary[], method: string, not
  */
 export function edgeRatioNotes(
   summaries: readonly EdgeSummary[],
-  labels: { origin: string; varnish: string; nginx: string },
+  labels: { origin: string; workers: string; varnish: string; nginx: string },
 ): string[] {
   const notes: string[] = [];
   const r = (a: number, b: number) => (a / b).toFixed(2);
@@ -85,6 +85,7 @@ export function edgeRatioNotes(
       `at ${n.toLocaleString('en-US')} viewers, ${a} ÷ ${b}: p50 ${r(x.recv.median, y.recv.median)}×, p99 ${r(x.recv.p99, y.recv.p99)}×.`,
     );
   };
+  compare(labels.workers, labels.origin);
   compare(labels.varnish, labels.origin);
   compare(labels.nginx, labels.varnish);
   for (const s of summaries.filter((s) => s.non200 > 0)) {

@@ -4,8 +4,11 @@
  * to nginx in front of it. Per response: part landed at the origin → response read by the viewer; per round: how
  * many of those requests reached the origin.
  */
+import { cpus } from 'node:os';
 import { type EdgeCache, startNginxEdge, startVarnishEdge } from '@glint/edge';
+import { LlhlsWorkerPool } from '@glint/media-server';
 import { type Fixture, interleave } from '@glint/testkit';
+
 import { progress } from '../lib/progress.ts';
 import { BlockedBench, type BlockedConfig, type BlockedRound } from '../packager/blocked-server.ts';
 import { fdUsage } from '../packager/fd-limit.ts';
@@ -15,6 +18,19 @@ export const GOAL_VIEWERS = 20_000;
 const FD_RESERVE = 64;
 const ROUNDS = 5;
 export const ORIGIN_LABEL = 'origin alone';
+/** The same origin with its LL-HLS served by worker processes, one per core (GLINT_LLHLS_WORKERS). */
+export const WORKERS = cpus().length;
+export const WORKERS_LABEL = `origin, ${WORKERS} LL-HLS workers`;
+const WORKERS_CHANNEL = 'bench';
+
+/** The workers' warnings and errors (one replaced, one died), shown to whoever runs the benchmark. */
+const stderrWarnings = {
+  debug: () => {},
+  info: () => {},
+  warn: (fields: object, message?: string) => process.stderr.write(`\nworkers: ${message} ${JSON.stringify(fields)}\n`),
+  error: (fields: object, message?: string) =>
+    process.stderr.write(`\nworkers: ${message} ${JSON.stringify(fields)}\n`),
+};
 export const VARNISH_LABEL = 'through Varnish';
 export const NGINX_LABEL = 'through nginx (peer)';
 
@@ -33,6 +49,7 @@ export interface EdgeRun {
 interface Phase {
   readonly label: string;
   readonly edge: EdgeCache | null;
+  readonly workers: LlhlsWorkerPool | null;
   readonly counters: (() => Promise<number>) | null;
 }
 
@@ -40,6 +57,7 @@ export async function runEdge(
   media: Fixture,
   onBench: (bench: BlockedBench) => void,
   onEdges: (edges: EdgeCache[]) => void,
+  onWorkers: (workers: LlhlsWorkerPool) => void,
 ): Promise<EdgeRun> {
   const input = prepareInput(media, 'annexb');
   const frame90k = Math.round(90000 / media.spec.fps);
@@ -48,6 +66,7 @@ export async function runEdge(
   onBench(bench);
   const p = progress('edge');
   const edges: EdgeCache[] = [];
+  let workers: LlhlsWorkerPool | null = null;
   try {
     p.update('starting the origin, its live feed and the load generator');
     const started = await bench.start();
@@ -61,6 +80,21 @@ export async function runEdge(
     const nginx = await startNginxEdge({ origin, idleTimeoutSec: 900 });
     edges.push(nginx);
     onEdges(edges);
+    p.update(`starting ${WORKERS} LL-HLS worker processes serving the origin's packager`);
+    workers = await LlhlsWorkerPool.start({
+      count: WORKERS,
+      host: '127.0.0.1',
+      port: 0,
+      outputs: { all: [{ channelId: WORKERS_CHANNEL, packager: bench.packager }], onChange: () => () => {} },
+      onViewers: () => {},
+      logger: stderrWarnings,
+      maxConnections: GOAL_VIEWERS + 1000,
+      requestTimeoutMs: 60_000,
+      // The crowd's connections sit idle between their rounds.
+      keepAliveTimeoutMs: 900_000,
+      startWaitMs: 3000,
+    });
+    onWorkers(workers);
     const server = fdUsage();
     // The origin alone holds one socket per viewer: its descriptor limit bounds the largest crowd for every path.
     const top = Math.min(
@@ -75,9 +109,10 @@ export async function runEdge(
     const only = process.env.BENCH_EDGE_ONLY;
     const busySleep = async () => (await varnish.stats())['MAIN.busy_sleep'] ?? 0;
     const phases: Phase[] = [
-      { label: ORIGIN_LABEL, edge: null, counters: null },
-      { label: VARNISH_LABEL, edge: varnish, counters: busySleep },
-      { label: NGINX_LABEL, edge: nginx, counters: null },
+      { label: ORIGIN_LABEL, edge: null, workers: null, counters: null },
+      { label: WORKERS_LABEL, edge: null, workers, counters: null },
+      { label: VARNISH_LABEL, edge: varnish, workers: null, counters: busySleep },
+      { label: NGINX_LABEL, edge: nginx, workers: null, counters: null },
     ];
     await bench.waitForSegments(3, 10_000);
     const rounds: EdgeRound[] = [];
@@ -88,7 +123,7 @@ export async function runEdge(
       if (only && !phase.label.toLowerCase().includes(only)) continue;
       bench.reset();
       p.update(`${phase.label}: connecting ${top.toLocaleString('en-US')} viewers`);
-      const connected = await bench.connect(phase.edge?.port ?? started.port, top);
+      const connected = await bench.connect(phase.edge?.port ?? phase.workers?.port ?? started.port, top);
       if (connected.sockets < top) {
         throw new Error(
           `${phase.label}: only ${connected.sockets} of ${top} connections opened (${connected.failed} failed)`,
@@ -103,6 +138,9 @@ export async function runEdge(
           rounds: ROUNDS,
           bare: false,
           edge: phase.edge !== null,
+          ...(phase.workers
+            ? { workers: { channel: WORKERS_CHANNEL, blocked: () => phase.workers?.blockedRequests ?? 0 } }
+            : {}),
         };
         const key = `${phase.label} (${sockets})`;
         let done = 0;
@@ -126,6 +164,7 @@ export async function runEdge(
     return { rounds, retried, sizes, connectMs };
   } finally {
     await bench.stop();
+    await workers?.close();
     await Promise.all(edges.map((edge) => edge.stop()));
   }
 }

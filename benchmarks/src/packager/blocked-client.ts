@@ -105,7 +105,7 @@ function park(message: Extract<ToClient, { type: 'park' }>): void {
     statuses: {},
     startedMs: performance.now(),
   };
-  const request = `GET ${playlistPath(message.msn, message.part)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
+  const request = `GET ${playlistPath(message.msn, message.part, message.channel)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
   const payload = request.repeat(message.perSocket);
   let pending = used.length;
   const written = () => {

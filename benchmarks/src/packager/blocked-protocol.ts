@@ -9,6 +9,8 @@ export type ToClient =
       /** Use the first `sockets` connections, each with `perSocket` pipelined requests. */
       readonly sockets: number;
       readonly perSocket: number;
+      /** The channel in the path (`/live/<channel>/video/…`): media-server's LL-HLS workers serve channels. */
+      readonly channel?: string;
     }
   /** Close every connection (before connecting to another server). */
   | { readonly type: 'reset' }
@@ -32,6 +34,6 @@ export function monotonicUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
 
-export function playlistPath(msn: number, part: number): string {
-  return `/live/video/index.m3u8?_HLS_msn=${msn}&_HLS_part=${part}`;
+export function playlistPath(msn: number, part: number, channel?: string): string {
+  return `/live/${channel ? `${channel}/` : ''}video/index.m3u8?_HLS_msn=${msn}&_HLS_part=${part}`;
 }

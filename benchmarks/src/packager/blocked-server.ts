@@ -35,6 +35,11 @@ export interface BlockedConfig {
    * read them, instead of counting them parked here.
    */
   readonly edge?: boolean;
+  /**
+   * The load generator is connected to LL-HLS worker processes serving this origin's packager as `channel`
+   * (media-server's LlhlsWorkerPool): the requests are parked there, counted as the workers report them.
+   */
+  readonly workers?: { readonly channel: string; readonly blocked: () => number };
 }
 
 export interface BlockedRound {
@@ -63,6 +68,8 @@ interface Active {
   readonly target: PartTarget;
   readonly expected: number;
   readonly bare: ServerResponse[] | null;
+  /** Requests parked now, wherever they are parked. */
+  readonly held: () => number;
   landUs: number;
   heldAtLand: number;
   loopDoneUs: number;
@@ -97,6 +104,11 @@ export class BlockedBench {
     this.#server.keepAliveTimeout = 120_000;
     this.#server.requestTimeout = 0;
     this.#feed = new LiveFeed(this.#packager, items, loop90k);
+  }
+
+  /** The origin's packager (LL-HLS worker processes serve replicas of it). */
+  get packager(): LivePackager {
+    return this.#packager;
   }
 
   get video(): Rendition | undefined {
@@ -155,6 +167,7 @@ export class BlockedBench {
       target: partAhead(video, leadParts),
       expected,
       bare: config.bare ? [] : null,
+      held: () => (config.workers ? config.workers.blocked() : this.#held(active)),
       landUs: 0,
       heldAtLand: 0,
       loopDoneUs: 0,
@@ -165,14 +178,21 @@ export class BlockedBench {
     // Only this round's 'written' counts (rounds that do not wait for it leave theirs behind).
     for (let i = this.#inbox.length - 1; i >= 0; i--) if (this.#inbox[i]?.type === 'written') this.#inbox.splice(i, 1);
     const sentUs = monotonicUs();
-    this.#send({ type: 'park', round: id, ...active.target, sockets: config.sockets, perSocket: config.perSocket });
+    this.#send({
+      type: 'park',
+      round: id,
+      ...active.target,
+      sockets: config.sockets,
+      perSocket: config.perSocket,
+      ...(config.workers ? { channel: config.workers.channel } : {}),
+    });
     if (config.edge) {
       await this.#next('written', 30_000);
       // The edge reads what the kernel holds for it; give it a moment before the part may land.
       const settle = Date.now() + EDGE_SETTLE_MS;
       while (active.landUs === 0 && Date.now() < settle) await sleep(1);
     } else {
-      while (active.landUs === 0 && this.#held(active) < expected) await sleep(1);
+      while (active.landUs === 0 && active.held() < expected) await sleep(1);
     }
     const parkMs = (monotonicUs() - sentUs) / 1000;
     const answered = await this.#next('answered', 30_000);
@@ -201,7 +221,8 @@ export class BlockedBench {
       recvMs,
       finishMs,
       statuses: answered.statuses,
-      originRequests: active.originRequests,
+      // Worker processes are the origin too: every request reached it.
+      originRequests: config.workers ? active.heldAtLand : active.originRequests,
     };
   }
 
@@ -251,7 +272,7 @@ export class BlockedBench {
     const video = this.video;
     if (active?.landUs !== 0 || !video || !reached(active.target, video)) return;
     active.landUs = monotonicUs();
-    active.heldAtLand = this.#held(active);
+    active.heldAtLand = active.held();
     if (active.bare) {
       answerBare(active.bare, video, this.#packager);
       active.loopDoneUs = monotonicUs();

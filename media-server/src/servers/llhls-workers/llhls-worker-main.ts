@@ -99,7 +99,7 @@ const server = createServer(
     requestTimeout: settings.requestTimeoutMs,
     headersTimeout: settings.requestTimeoutMs,
     connectionsCheckingInterval: Math.min(1000, settings.requestTimeoutMs),
-    keepAliveTimeout: 5000,
+    keepAliveTimeout: settings.keepAliveTimeoutMs,
   },
   handle,
 );

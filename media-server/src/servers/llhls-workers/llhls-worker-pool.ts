@@ -8,10 +8,21 @@ import cluster, { type Worker } from 'node:cluster';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ReplicaFeed } from '@glint/llhls-packager';
-import type { Logger } from 'pino';
-import type { ChannelOutput, LlhlsOutputs } from '../../adapters/llhls-outputs.ts';
+import { type LivePackager, ReplicaFeed } from '@glint/llhls-packager';
+import type { Logger } from '@glint/media-core';
 import { type FromWorker, type ToWorker, WORKER_SETTINGS_ENV, type WorkerSettings } from './protocol.ts';
+
+/** A channel's packager, as the workers serve it (a `ChannelOutput` is one). */
+export interface ServedChannel {
+  readonly channelId: string;
+  readonly packager: LivePackager;
+}
+
+/** The channels to serve and their comings and goings (`LlhlsOutputs` is one). */
+export interface ServedChannels {
+  readonly all: readonly ServedChannel[];
+  onChange(listener: (channel: ServedChannel, change: 'opened' | 'closed') => void): () => void;
+}
 
 export interface LlhlsWorkerPoolOptions {
   /** Worker processes. */
@@ -19,13 +30,15 @@ export interface LlhlsWorkerPoolOptions {
   readonly host: string;
   /** 0: any free port (see `port` once started). */
   readonly port: number;
-  readonly outputs: LlhlsOutputs;
+  readonly outputs: ServedChannels;
   /** Hears the viewer ids workers saw on playlist requests, per channel. */
   readonly onViewers: (channel: string, ids: readonly string[]) => void;
   readonly logger: Logger;
   /** Per worker. */
   readonly maxConnections: number;
   readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long; default 5 s (as on the HTTP port). */
+  readonly keepAliveTimeoutMs?: number;
   readonly startWaitMs: number;
   /** Distinct viewers a worker reports per channel per second; default 200,000. */
   readonly maxViewersPerReport?: number;
@@ -51,7 +64,7 @@ interface Member {
 export class LlhlsWorkerPool {
   readonly #options: LlhlsWorkerPoolOptions;
   readonly #members = new Set<Member>();
-  readonly #feeds = new Map<string, { readonly output: ChannelOutput; readonly feed: ReplicaFeed }>();
+  readonly #feeds = new Map<string, { readonly output: ServedChannel; readonly feed: ReplicaFeed }>();
   readonly #unsubscribe: () => void;
   #port = 0;
   #closed = false;
@@ -121,7 +134,7 @@ export class LlhlsWorkerPool {
     this.#members.clear();
   }
 
-  #follow(output: ChannelOutput): void {
+  #follow(output: ServedChannel): void {
     this.#unfollowChannel(output.channelId);
     const feed = new ReplicaFeed(output.packager);
     this.#feeds.set(output.channelId, { output, feed });
@@ -133,7 +146,7 @@ export class LlhlsWorkerPool {
     });
   }
 
-  #unfollow(output: ChannelOutput): void {
+  #unfollow(output: ServedChannel): void {
     if (this.#feeds.get(output.channelId)?.output !== output) return;
     this.#unfollowChannel(output.channelId);
     for (const m of this.#members) this.#send(m, { type: 'closed', channel: output.channelId });
@@ -168,6 +181,7 @@ export class LlhlsWorkerPool {
       port: this.#port,
       maxConnections: o.maxConnections,
       requestTimeoutMs: o.requestTimeoutMs,
+      keepAliveTimeoutMs: o.keepAliveTimeoutMs ?? 5000,
       startWaitMs: o.startWaitMs,
       maxViewersPerReport: o.maxViewersPerReport ?? 200_000,
     };

@@ -21,6 +21,7 @@ export interface WorkerSettings {
   readonly port: number;
   readonly maxConnections: number;
   readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
   readonly startWaitMs: number;
   /** Distinct viewer ids a worker reports per channel per report. */
   readonly maxViewersPerReport: number;
