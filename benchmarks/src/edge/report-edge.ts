@@ -9,6 +9,8 @@ export interface EdgeSummary extends BlockedSummary {
   readonly maxOriginRequestsPerPart: number;
   /** Varnish: median over rounds of requests that waited at the edge for the origin's answer. */
   readonly waitedAtEdge: number | null;
+  /** Median over rounds of the origin main process's CPU per round (ms). */
+  readonly mainCpuMs: number;
 }
 
 export function summarizeEdge(run: EdgeRun): EdgeSummary[] {
@@ -25,6 +27,7 @@ export function summarizeEdge(run: EdgeRun): EdgeSummary[] {
       originRequestsPerPart: median(rounds.map((r) => r.originRequests)),
       maxOriginRequestsPerPart: Math.max(...rounds.map((r) => r.originRequests)),
       waitedAtEdge: waited.length > 0 ? median(waited) : null,
+      mainCpuMs: median(rounds.map((r) => r.mainCpuMs)),
     };
   });
 }
@@ -43,6 +46,7 @@ export function printEdge(summaries: readonly EdgeSummary[], method: string, not
       'max ms',
       'all answered ms',
       'origin requests per part (max)',
+      'origin main process CPU ms',
       'waited at edge',
       'non-200',
     ],
@@ -55,6 +59,7 @@ export function printEdge(summaries: readonly EdgeSummary[], method: string, not
       s.recv.max,
       s.allAnswered.median,
       `${s.originRequestsPerPart} (${s.maxOriginRequestsPerPart})`,
+      s.mainCpuMs.toFixed(0),
       s.waitedAtEdge === null ? '—' : s.waitedAtEdge.toLocaleString('en-US'),
       String(s.non200),
     ]),

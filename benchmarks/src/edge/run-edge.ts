@@ -89,7 +89,8 @@ export async function runEdge(
       onViewers: () => {},
       logger: stderrWarnings,
       maxConnections: GOAL_VIEWERS + 1000,
-      requestTimeoutMs: 60_000,
+      // As the origin alone: the crowd connects long before its first request.
+      requestTimeoutMs: 0,
       // The crowd's connections sit idle between their rounds.
       keepAliveTimeoutMs: 900_000,
       startWaitMs: 3000,

@@ -62,6 +62,11 @@ export interface BlockedRound {
   readonly statuses: Readonly<Record<string, number>>;
   /** Blocking playlist requests that reached this origin during the round (N alone; one per edge behind a cache). */
   readonly originRequests: number;
+  /**
+   * CPU time of this process (the origin's main one, where ingest and the packager run) from the round's first
+   * request to its last answer: parking and releasing the crowd here, or only feeding the LL-HLS workers.
+   */
+  readonly mainCpuMs: number;
 }
 
 interface Active {
@@ -178,6 +183,7 @@ export class BlockedBench {
     // Only this round's 'written' counts (rounds that do not wait for it leave theirs behind).
     for (let i = this.#inbox.length - 1; i >= 0; i--) if (this.#inbox[i]?.type === 'written') this.#inbox.splice(i, 1);
     const sentUs = monotonicUs();
+    const cpuBefore = process.cpuUsage();
     this.#send({
       type: 'park',
       round: id,
@@ -196,8 +202,9 @@ export class BlockedBench {
     }
     const parkMs = (monotonicUs() - sentUs) / 1000;
     const answered = await this.#next('answered', 30_000);
+    const cpu = process.cpuUsage(cpuBefore);
     const deadline = Date.now() + 5000;
-    while (active.finishUs.length < expected && Date.now() < deadline) await sleep(5);
+    while (active.finishUs.length < expected && Date.now() < deadline && !config.workers) await sleep(5);
     this.#active = null;
     if (answered.round !== id) throw new Error(`load generator answered round ${answered.round}, expected ${id}`);
     if (active.heldAtLand < (config.edge ? 1 : expected) || (config.edge && active.landUs < sentUs + parkMs * 1000)) {
@@ -223,6 +230,7 @@ export class BlockedBench {
       statuses: answered.statuses,
       // Worker processes are the origin too: every request reached it.
       originRequests: config.workers ? active.heldAtLand : active.originRequests,
+      mainCpuMs: (cpu.user + cpu.system) / 1000,
     };
   }
 

@@ -36,6 +36,7 @@ export interface LlhlsWorkerPoolOptions {
   readonly logger: Logger;
   /** Per worker. */
   readonly maxConnections: number;
+  /** A client sends a whole request within this long (0: no deadline, for benchmarks only). */
   readonly requestTimeoutMs: number;
   /** An idle keep-alive connection is closed after this long; default 5 s (as on the HTTP port). */
   readonly keepAliveTimeoutMs?: number;
