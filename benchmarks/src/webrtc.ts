@@ -4,7 +4,8 @@
  * packets; (b) glass-to-glass latency WHIP → SFU → WHEP in Chromium, against the same
  * pages connected directly. Prints a table per measure, writes a chart per measure under benchmarks/results/.
  * Stops by itself (watchdog); kills every child process and browser and removes its temp folders, also on error.
- * `--only=fanout` or `--only=latency` runs one measure.
+ * `--only=fanout` or `--only=latency` runs one measure; BENCH_WEBRTC_CLIENT, BENCH_WEBRTC_ENGINES and
+ * BENCH_WEBRTC_STEPS choose the fan-out's viewer client and narrow it (webrtc/fanout-env.ts).
  */
 import { cpus, loadavg } from 'node:os';
 import { readyMediasoup } from '@glint/media-server';
@@ -16,6 +17,7 @@ import { Scratch } from './lib/scratch.ts';
 import { launchBrowser, type PageOrigin, startPageOrigin } from './webrtc/browser.ts';
 import { type FanoutOptions, type FanoutPass, type FanoutRun, runFanout } from './webrtc/fanout.ts';
 import { MEDIASOUP_WORKERS } from './webrtc/fanout-engines.ts';
+import { fanoutEnv } from './webrtc/fanout-env.ts';
 import { chartFanout, printFanout } from './webrtc/fanout-report.ts';
 import { type LatencyOptions, type LatencyRun, runLatency } from './webrtc/latency.ts';
 import { chartLatency, printLatency } from './webrtc/report.ts';
@@ -23,15 +25,17 @@ import { RTP_PACKET_BYTES } from './webrtc/source.ts';
 
 // A fan-out pass starts no step after PASS_BUDGET_MS and ends within ~300 s; the latency measure takes ~100 s.
 const PASS_BUDGET_MS = 240_000;
+const ENV = fanoutEnv();
 const FANOUT: FanoutOptions = {
   source: { seconds: 12, width: 1280, height: 720, fps: 30, videoKbps: 1500 },
-  engines: ['werift', 'mediasoup'],
-  steps: [25, 50, 100, 150, 200, 300, 400, 500],
+  engines: ENV.engines ?? ['werift', 'mediasoup'],
+  steps: ENV.steps ?? [25, 50, 100, 150, 200, 300, 400, 500],
   glintWindowMs: 10_000,
   peerWindowMs: 4000,
   warmMs: 2000,
   baselineMs: 5000,
   loadProcesses: 2,
+  client: ENV.client,
   cpuLimitPct: 95,
   passBudgetMs: PASS_BUDGET_MS,
 };
@@ -76,14 +80,7 @@ async function main(): Promise<void> {
   const shared = `Machine: ${machine}; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (shared with other workers, noisy: compare medians and ratios).`;
   const charts: string[] = [];
   if (fanout) {
-    printFanout(
-      fanout,
-      (pass) => fanoutMethod(pass, shared),
-      [
-        "'load gen %' is the viewers' CPU (all load-generator processes): a werift client pays about what werift's SFU pays per packet, so past ~150 viewers the load generators share the machine's two cores with the server and loss may come from either side.",
-      ],
-      FANOUT.cpuLimitPct,
-    );
+    printFanout(fanout, (pass) => fanoutMethod(pass, shared), [LOAD_GEN_NOTE[FANOUT.client]], FANOUT.cpuLimitPct);
     charts.push(await chartFanout(fanout, `${machine}; shared machine, one run`));
   }
   if (latency.length > 0) {
@@ -117,6 +114,19 @@ async function main(): Promise<void> {
   process.stderr.write(`charts: ${charts.join(', ')}\nnumbers: ${json}\n`);
 }
 
+const LOAD_GEN_NOTE = {
+  werift:
+    "'load gen %' is the viewers' CPU (all load-generator processes): a werift client pays about what werift's SFU pays per packet, so past ~150 viewers the load generators share the machine's two cores with the server and loss may come from either side.",
+  datachannel:
+    "'load gen %' is the viewers' CPU (all load-generator processes, every thread): node-datachannel clients decrypt SRTP in libdatachannel's C++ threads and hand each packet to JS only to count it; they send no NACKs, so any packet lost on the way shows as lost.",
+} as const;
+
+const VIEWERS_METHOD = {
+  werift: 'Viewers: werift clients (WHEP, ICE + DTLS + SRTP decrypt/auth, NACK, RTCP)',
+  datachannel:
+    'Viewers: node-datachannel 0.33 clients (libdatachannel: WHEP, ICE + DTLS + SRTP decrypt/auth in C++, receiver reports, no NACK)',
+} as const;
+
 /** The fan-out table's method: the same for both engines but for what the server is and how its CPU is read. */
 function fanoutMethod(pass: FanoutPass, shared: string): string {
   const server =
@@ -142,7 +152,7 @@ function fanoutMethod(pass: FanoutPass, shared: string): string {
     ...server,
     `over a steady window read in 1 s slices: ${FANOUT.glintWindowMs / 1000} s for Glint, ${FANOUT.peerWindowMs / 1000} s for the peer, after ${FANOUT.warmMs / 1000} s of warm-up once`,
     'every viewer got packets.',
-    `Viewers: werift clients (WHEP, ICE + DTLS + SRTP decrypt/auth, NACK, RTCP) in ${FANOUT.loadProcesses} child processes, counting`,
+    `${VIEWERS_METHOD[FANOUT.client]} in ${FANOUT.loadProcesses} child processes, counting`,
     'RTP sequence numbers: lost = sequence span − distinct packets received in the window; lossy/stalled = viewers',
     `that lost any / got none (or were dropped by the SFU). ${counted}`,
     'µs/pkt = (% core − publisher-only baseline) ÷ packets out/s: the marginal CPU per forwarded packet.',

@@ -1,9 +1,9 @@
 /**
  * Measure (a): the SFU's CPU as the number of viewers grows, once per engine (werift, then mediasoup when its worker
  * is built). The SFU runs behind the WHIP/WHEP routes in this process (mediasoup's forwarding in its worker
- * process); the publisher and the viewers are werift clients in child processes. The peer, in the same pass and
- * process: a bare dgram fan-out of the same packets (no DTLS, no SRTP, no RTCP), its steps measured just before the
- * pass's viewers connect.
+ * process); the publisher (a werift client) and the viewers (werift or node-datachannel clients) run in child
+ * processes. The peer, in the same pass and process: a bare dgram fan-out of the same packets (no DTLS, no SRTP, no
+ * RTCP), its steps measured just before the pass's viewers connect.
  */
 import type { Socket } from 'node:dgram';
 import type { Publisher } from '@glint/media-server';
@@ -14,7 +14,7 @@ import { startNodeChild } from './children.ts';
 import { type EngineUnderTest, engineMissing, type FanoutEngine, startEngine } from './fanout-engines.ts';
 import { measureWindow, type StepResult } from './fanout-window.ts';
 import { connectedSocket, growSockets, growViewers, type Loader } from './load-generators.ts';
-import type { LoadCommand, PublisherCommand } from './protocol.ts';
+import type { LoadCommand, PublisherCommand, ViewerClient } from './protocol.ts';
 import { encodeRtpSource, type SourceSpec, sendRtp } from './source.ts';
 
 export type { FanoutEngine } from './fanout-engines.ts';
@@ -30,6 +30,8 @@ export interface FanoutOptions {
   readonly warmMs: number;
   readonly baselineMs: number;
   readonly loadProcesses: number;
+  /** The WHEP client the load generators' viewers run. */
+  readonly client: ViewerClient;
   /** A step above this share of one core (in %) is the last. */
   readonly cpuLimitPct: number;
   /** No new step of a pass starts this long after the pass started. */
@@ -178,7 +180,7 @@ async function glintSeries(
     }
     say(`Glint: connecting viewers up to ${n}`);
     const t = performance.now();
-    const added = await growViewers(loaders, server.url(`/whep/${CHANNEL}`), n - connected);
+    const added = await growViewers(loaders, server.url(`/whep/${CHANNEL}`), n - connected, options.client);
     connectMs += performance.now() - t;
     connected += added.connected;
     if (added.failed > 0) {

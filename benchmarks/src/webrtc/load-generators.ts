@@ -1,7 +1,7 @@
 /** The fan-out measure's load generators (child processes): growing their viewers and sockets, reading counts. */
 import { createSocket, type Socket } from 'node:dgram';
 import type { NodeChild } from './children.ts';
-import type { AddViewersResult, LoadCommand, SnapshotResult } from './protocol.ts';
+import type { AddViewersResult, LoadCommand, SnapshotResult, ViewerClient } from './protocol.ts';
 
 export type Loader = NodeChild<LoadCommand>;
 
@@ -25,11 +25,12 @@ export async function growViewers(
   loaders: readonly Loader[],
   whepUrl: string,
   more: number,
+  client: ViewerClient,
 ): Promise<AddViewersResult> {
   const results = await Promise.all(
     loaders.map((l, i) =>
       l.rpc.call<AddViewersResult>(
-        { type: 'add-viewers', whepUrl, count: shares(loaders, more)[i] ?? 0, concurrency: 4 },
+        { type: 'add-viewers', whepUrl, count: shares(loaders, more)[i] ?? 0, concurrency: 4, client },
         180_000,
       ),
     ),

@@ -15,12 +15,17 @@ export interface ReceiveCounts {
   readonly gaps: number;
 }
 
+/** Which WHEP client plays the load generator's viewers: werift (all in JS) or node-datachannel (libdatachannel). */
+export type ViewerClient = 'werift' | 'datachannel';
+
 export type LoadCommand =
   | {
       readonly type: 'add-viewers';
       readonly whepUrl: string;
       readonly count: number;
       readonly concurrency: number;
+      /** Absent: werift, as before the client could be chosen. */
+      readonly client?: ViewerClient;
     }
   | { readonly type: 'close-viewers' }
   | { readonly type: 'open-sockets'; readonly count: number }

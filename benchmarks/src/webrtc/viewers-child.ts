@@ -1,51 +1,36 @@
 /**
- * Child process: the load generator. Its werift viewers play WHEP sessions (ICE, DTLS, RTCP, NACKs, as a real
- * client) and count the RTP packets they get; its bare UDP sockets count what the peer (a plain dgram fan-out)
- * sends them. Counting reads sequence numbers only.
+ * Child process: the load generator. Its viewers play WHEP sessions (ICE, DTLS, SRTP, RTCP, as a real client) and
+ * count the RTP packets they get; its bare UDP sockets count what the peer (a plain dgram fan-out) sends them.
+ * Counting reads sequence numbers only.
  *
  * Every viewer decrypts and authenticates SRTP as a real client does (a packet that fails is dropped and shows as
- * lost); a werift client costs about as much CPU per packet as the SFU, so the load generators need a core of
- * their own at ~150 viewers: their CPU is reported beside the SFU's.
+ * lost). Each 'add-viewers' command names the client: werift (all in JS: about as much CPU per packet as werift's
+ * SFU, a core of its own at ~100–150 viewers) or node-datachannel (libdatachannel: ICE, DTLS and SRTP in C++,
+ * about half that). Their CPU is reported beside the SFU's.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { startStunResponder, until } from '@glint/testkit';
-import { clientPeer, completeOffer } from '@glint/testkit/media-server';
-import type { RTCPeerConnection } from 'werift';
-import type { AddViewersResult, LoadCommand, ReadyMessage, SnapshotResult } from './protocol.ts';
+import { startStunResponder } from '@glint/testkit';
+import { connectDatachannelViewer } from './datachannel-viewer.ts';
+import type { AddViewersResult, LoadCommand, ReadyMessage, SnapshotResult, ViewerClient } from './protocol.ts';
 import { serveRpc } from './protocol.ts';
 import { SeqCounter } from './seq-counter.ts';
-
-interface Viewer {
-  readonly pc: RTCPeerConnection;
-  readonly counter: SeqCounter;
-}
+import { connectWeriftViewer } from './werift-viewer.ts';
+import type { WhepViewer } from './whep-viewer.ts';
 
 const stun = await startStunResponder();
-const viewers: Viewer[] = [];
+const viewers: WhepViewer[] = [];
 const sockets: Array<{ socket: Socket; counter: SeqCounter }> = [];
 
-async function addViewer(whepUrl: string): Promise<void> {
-  const pc = clientPeer({ stunUrl: stun.url, video: 'h264' });
-  const counter = new SeqCounter();
-  try {
-    pc.onTrack.subscribe((track) => {
-      track.onReceiveRtp.subscribe((packet) => counter.push(packet.header.sequenceNumber));
-    });
-    const { sdp } = await completeOffer(pc, { video: true }, 'recvonly');
-    const res = await fetch(whepUrl, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: sdp });
-    const body = await res.text();
-    if (res.status !== 201) throw new Error(`WHEP answered ${res.status}: ${body.slice(0, 200)}`);
-    await pc.setRemoteDescription({ type: 'answer', sdp: body });
-    await until(() => pc.connectionState === 'connected', { what: 'the viewer to connect', timeoutMs: 15_000 });
-    await until(() => counter.counts().received > 0, { what: 'the first packet' });
-    viewers.push({ pc, counter });
-  } catch (error) {
-    await pc.close().catch(() => {});
-    throw error;
-  }
+function connectViewer(whepUrl: string, client: ViewerClient): Promise<WhepViewer> {
+  return client === 'datachannel' ? connectDatachannelViewer(whepUrl) : connectWeriftViewer(whepUrl, stun.url);
 }
 
-async function addViewers(whepUrl: string, count: number, concurrency: number): Promise<AddViewersResult> {
+async function addViewers(
+  whepUrl: string,
+  count: number,
+  concurrency: number,
+  client: ViewerClient,
+): Promise<AddViewersResult> {
   let next = 0;
   let connected = 0;
   let failed = 0;
@@ -54,7 +39,7 @@ async function addViewers(whepUrl: string, count: number, concurrency: number): 
     while (next < count) {
       next++;
       try {
-        await addViewer(whepUrl);
+        viewers.push(await connectViewer(whepUrl, client));
         connected++;
       } catch (error) {
         failed++;
@@ -82,9 +67,9 @@ async function openSockets(count: number): Promise<number[]> {
 serveRpc<LoadCommand>(async (command) => {
   switch (command.type) {
     case 'add-viewers':
-      return addViewers(command.whepUrl, command.count, command.concurrency);
+      return addViewers(command.whepUrl, command.count, command.concurrency, command.client ?? 'werift');
     case 'close-viewers':
-      await Promise.all(viewers.splice(0).map((v) => v.pc.close().catch(() => {})));
+      await Promise.all(viewers.splice(0).map((v) => v.close()));
       return null;
     case 'open-sockets':
       return openSockets(command.count);
